@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "wc-api-server",
+    products: [
+        .executable(name: "http-bench-server", targets: ["http-bench-server"]),
+    ],
+    targets: [
+        // C shims: epoll/eventfd/timerfd (Glibc's overlay does not expose them) and libsqlite3.
+        .target(name: "CLinux"),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Layers.
+        .target(name: "HTTP", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["HTTP"], swiftSettings: strict),
+
+        // Executables.
+        .executableTarget(name: "http-bench-server", dependencies: ["HTTP"], swiftSettings: strict),
+
+        // Tests.
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,27 @@
+#ifndef C_LINUX_H
+#define C_LINUX_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+// Linux-only APIs that Swift's Glibc overlay does not import.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/socket.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+
+// EPOLLEXCLUSIVE and friends are enum constants with a type Swift can't always bridge; expose plain values.
+static inline unsigned int clinux_epollin(void) { return EPOLLIN; }
+static inline unsigned int clinux_epollout(void) { return EPOLLOUT; }
+static inline unsigned int clinux_epollerr(void) { return EPOLLERR; }
+static inline unsigned int clinux_epollhup(void) { return EPOLLHUP; }
+static inline unsigned int clinux_epollrdhup(void) { return EPOLLRDHUP; }
+static inline unsigned int clinux_epollexclusive(void) { return EPOLLEXCLUSIVE; }
+
+// accept4 is a GNU extension Glibc's overlay hides.
+static inline int clinux_accept4(int fd, int flags) { return accept4(fd, 0, 0, flags); }
+
+#endif

@@ -1,0 +1,50 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A fixed set of threads for work that may block, so event loops never wait on it.
+final class BlockingPool: Sendable {
+    private let queue = Mutex<[@Sendable () -> Void]>([])
+    private let available = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchGroup()
+    private let threadCount: Int
+
+    init(threads: Int) {
+        threadCount = max(1, threads)
+        for index in 0..<threadCount {
+            finished.enter()
+            let thread = Thread { [self] in
+                self.work()
+                self.finished.leave()
+            }
+            thread.name = "blocking-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Queues `job`; one of the pool's threads runs it.
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        queue.withLock { $0.append(job) }
+        available.signal()
+    }
+
+    /// Lets queued jobs finish, then stops the threads and waits for them.
+    func shutdown() {
+        stopping.store(true, ordering: .releasing)
+        for _ in 0..<threadCount { available.signal() }
+        finished.wait()
+    }
+
+    private func work() {
+        while true {
+            available.wait()
+            let job: (@Sendable () -> Void)? = queue.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+            if let job {
+                job()
+            } else if stopping.load(ordering: .acquiring) {
+                return
+            }
+        }
+    }
+}

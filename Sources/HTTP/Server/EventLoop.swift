@@ -1,0 +1,408 @@
+import Glibc
+import Synchronization
+
+/// State every loop of one server shares.
+final class ServerShared: Sendable {
+    let configuration: ServerConfiguration
+    let handler: HTTPHandler
+    let listener: Int32
+    let pool: BlockingPool
+    /// Open connections across all loops, for ``ServerConfiguration/maxConnections``.
+    let openConnections = Atomic<Int>(0)
+    /// Loops still watching the listener; the last one to let go closes it.
+    let listenerUsers: Atomic<Int>
+
+    init(configuration: ServerConfiguration, handler: @escaping HTTPHandler, listener: Int32, pool: BlockingPool) {
+        self.configuration = configuration
+        self.handler = handler
+        self.listener = listener
+        self.pool = pool
+        listenerUsers = Atomic(configuration.eventLoops)
+    }
+}
+
+/// One I/O thread: an epoll instance, the connections it accepted, and nothing shared but ``ServerShared``.
+///
+/// Everything here runs on the loop's own thread. Other threads reach it only through its ``LoopHandle``.
+final class EventLoop {
+    private let shared: ServerShared
+    private let handle: LoopHandle
+    private let epoll: Epoll
+    private let timer: Int32
+    private var connections: [Connection?] = []
+    private var openCount = 0
+    private var nextConnectionID: UInt64 = 1
+    private var listening = true
+    private var listenerPaused = false
+    private var shutdownDeadline: Instant?
+    private var now = Instant.now
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private let clock = HTTPDateCache()
+    private var accessLog: [UInt8] = []
+    private var config: ServerConfiguration { shared.configuration }
+
+    init(shared: ServerShared, handle: LoopHandle) throws(SystemError) {
+        self.shared = shared
+        self.handle = handle
+        epoll = try Epoll()
+        let milliseconds = Int(shared.configuration.timerResolution.components.seconds * 1000)
+            + Int(shared.configuration.timerResolution.components.attoseconds / 1_000_000_000_000_000)
+        timer = try TimerFD.makePeriodic(intervalMilliseconds: max(1, milliseconds))
+        readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+        try epoll.add(timer, .readable)
+        try epoll.add(handle.wakeDescriptor, .readable)
+        try epoll.add(shared.listener, [.readable, .exclusive])
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        closeDescriptor(timer)
+    }
+
+    /// Runs until shutdown has closed every connection.
+    func run() {
+        while shutdownDeadline == nil || openCount > 0 {
+            do {
+                try epoll.wait(timeoutMilliseconds: -1) { descriptor, events in
+                    now = .now
+                    clock.refresh()
+                    onEvent(descriptor, events)
+                }
+            } catch {
+                logError("\(error)")
+            }
+            flushAccessLog()
+        }
+        releaseListener()
+    }
+
+    private func onEvent(_ descriptor: Int32, _ events: Epoll.Events) {
+        if descriptor == shared.listener {
+            acceptConnections()
+        } else if descriptor == handle.wakeDescriptor {
+            EventFD.drain(descriptor)
+            for message in handle.takeAll() { onMessage(message) }
+        } else if descriptor == timer {
+            TimerFD.drain(descriptor)
+            sweep()
+        } else if let connection = connection(descriptor) {
+            if !events.isDisjoint(with: [.error, .hangup]) && !events.contains(.readable) {
+                close(connection)
+            } else {
+                if events.contains(.writable) { flush(connection) }
+                if events.contains(.readable), self.connection(descriptor) === connection { onReadable(connection) }
+            }
+        }
+    }
+
+    private func connection(_ descriptor: Int32) -> Connection? {
+        Int(descriptor) < connections.count ? connections[Int(descriptor)] : nil
+    }
+
+    // MARK: Accepting
+
+    private func acceptConnections() {
+        guard listening, !listenerPaused else { return }
+        // A bounded batch per wake-up keeps one busy listener from starving established connections.
+        for _ in 0..<64 {
+            let descriptor: Int32
+            do {
+                switch try Socket.accept(shared.listener) {
+                case .wouldBlock: return
+                case .done(let accepted): descriptor = accepted
+                }
+            } catch {
+                switch error.errno {
+                case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .outOfMemory:
+                    // Out of descriptors: stop watching the listener until the next timer tick instead of spinning.
+                    logError("accept: \(error); pausing accepts")
+                    try? epoll.remove(shared.listener)
+                    listenerPaused = true
+                    return
+                default:
+                    continue  // the peer gave up (ECONNABORTED, EPROTO, …): not our problem
+                }
+            }
+            if shared.openConnections.add(1, ordering: .relaxed).newValue > config.maxConnections {
+                shared.openConnections.subtract(1, ordering: .relaxed)
+                refuse(descriptor)
+                continue
+            }
+            Socket.setNoDelay(descriptor)
+            let connection = Connection(
+                descriptor: descriptor, id: nextConnectionID, limits: config.limits, now: now)
+            nextConnectionID += 1
+            do {
+                try epoll.add(descriptor, .readable)
+            } catch {
+                shared.openConnections.subtract(1, ordering: .relaxed)
+                closeDescriptor(descriptor)
+                continue
+            }
+            if Int(descriptor) >= connections.count {
+                connections.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - connections.count))
+            }
+            connections[Int(descriptor)] = connection
+            openCount += 1
+        }
+    }
+
+    /// Answers a connection over the limit with 503 and closes it, without registering it.
+    private func refuse(_ descriptor: Int32) {
+        var bytes: [UInt8] = []
+        let response = config.errorResponder(.serviceUnavailable, "The server has too many open connections.")
+        ResponseEncoder.encode(
+            response, keepAlive: false, http10: false, omitBody: false, clock: clock,
+            serverName: config.serverName, into: &bytes)
+        bytes.withUnsafeBytes { _ = try? Socket.write(descriptor, from: $0) }
+        shutdown(descriptor, Int32(SHUT_WR))
+        closeDescriptor(descriptor)
+    }
+
+    // MARK: Reading and parsing
+
+    private func onReadable(_ connection: Connection) {
+        let count: Int
+        do {
+            switch try Socket.read(connection.descriptor, into: readBuffer) {
+            case .wouldBlock: return
+            case .done(let read): count = read
+            }
+        } catch {
+            close(connection)
+            return
+        }
+        if count == 0 {
+            // The peer closed its side. Anything half-received can never complete.
+            close(connection)
+            return
+        }
+        if case .lingering = connection.phase { return }  // discard: the answer is already on its way
+        connection.lastActivity = now
+        if connection.requestStarted == nil { connection.requestStarted = now }
+        connection.input.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+        process(connection)
+    }
+
+    /// Parses and answers every complete request in the input, in order, until one must wait.
+    private func process(_ connection: Connection) {
+        while connection.inFlight == nil && !connection.closeAfterWrite {
+            let event: ParseEvent
+            do {
+                event = try connection.parser.parse(&connection.input)
+            } catch {
+                writeError(connection, error.status, error.message)
+                break
+            }
+            switch event {
+            case .needMoreData:
+                if connection.input.readableBytes == 0 && connection.parser.isIdle { connection.requestStarted = nil }
+                connection.input.compact()
+                flush(connection)
+                return
+            case .expectContinue:
+                connection.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+            case .request(let request):
+                let started = connection.requestStarted ?? now
+                connection.requestStarted = connection.input.readableBytes > 0 ? now : nil
+                dispatch(request, on: connection, started: started)
+            }
+        }
+        connection.input.compact()
+        flush(connection)
+    }
+
+    private func dispatch(_ request: HTTPRequest, on connection: Connection, started: Instant) {
+        let inFlight = Connection.InFlight(
+            method: request.method, path: request.path,
+            keepAlive: request.wantsKeepAlive && shutdownDeadline == nil,
+            http10: request.version == .http1_0, started: started)
+        switch shared.handler(request) {
+        case .response(let response):
+            write(response, for: inFlight, on: connection)
+        case .blocking(let work):
+            connection.inFlight = inFlight
+            let handle = self.handle, descriptor = connection.descriptor, id = connection.id
+            shared.pool.submit {
+                handle.post(.response(descriptor: descriptor, connectionID: id, response: work()))
+            }
+        case .deferred(let body):
+            connection.inFlight = inFlight
+            body(ResponsePromise(loop: handle, descriptor: connection.descriptor, connectionID: connection.id))
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ response: HTTPResponse, for request: Connection.InFlight, on connection: Connection) {
+        let keepAlive = request.keepAlive && !response.headers.hasToken("close", in: "Connection")
+        ResponseEncoder.encode(
+            response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
+            clock: clock, serverName: config.serverName, into: &connection.output)
+        if !keepAlive { connection.closeAfterWrite = true }
+        if config.accessLog { logAccess(request, status: response.status.code, bytes: response.body.count) }
+    }
+
+    /// Answers a request the engine refuses itself, then closes: after a parse error framing can't be trusted.
+    private func writeError(_ connection: Connection, _ status: HTTPStatus, _ message: String) {
+        let response = config.errorResponder(status, message)
+        let request = Connection.InFlight(
+            method: HTTPMethod("-"), path: "-", keepAlive: false, http10: false,
+            started: connection.requestStarted ?? now)
+        write(response, for: request, on: connection)
+    }
+
+    /// Writes as much pending output as the socket takes, then re-arms interest for what comes next.
+    private func flush(_ connection: Connection) {
+        while connection.hasPendingOutput {
+            let result = connection.output.withUnsafeBytes { bytes in
+                Result { () throws(SystemError) in
+                    try Socket.write(connection.descriptor, from: UnsafeRawBufferPointer(rebasing: bytes[connection.outputSent...]))
+                }
+            }
+            switch result {
+            case .success(.done(let written)):
+                connection.outputSent += written
+                connection.lastWriteProgress = now
+            case .success(.wouldBlock):
+                updateInterest(connection)
+                return
+            case .failure:
+                close(connection)
+                return
+            }
+        }
+        if !connection.output.isEmpty {
+            connection.output.removeAll(keepingCapacity: true)
+            connection.outputSent = 0
+            connection.lastActivity = now
+        }
+        if connection.closeAfterWrite, case .open = connection.phase {
+            if connection.input.readableBytes == 0 && connection.parser.isIdle {
+                close(connection)
+                return
+            }
+            // Unread request bytes remain: closing now would send a reset that can destroy the response in
+            // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
+            Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
+            connection.phase = .lingering(until: now + .seconds(2))
+            connection.input = ByteBuffer()
+        }
+        updateInterest(connection)
+    }
+
+    private func updateInterest(_ connection: Connection) {
+        let desired = connection.desiredInterest
+        guard desired != connection.watching else { return }
+        do {
+            try epoll.modify(connection.descriptor, desired)
+            connection.watching = desired
+        } catch {
+            close(connection)
+        }
+    }
+
+    private func close(_ connection: Connection) {
+        guard connections[Int(connection.descriptor)] === connection else { return }
+        connections[Int(connection.descriptor)] = nil
+        try? epoll.remove(connection.descriptor)
+        closeDescriptor(connection.descriptor)
+        openCount -= 1
+        shared.openConnections.subtract(1, ordering: .relaxed)
+    }
+
+    // MARK: Messages, timers, shutdown
+
+    private func onMessage(_ message: LoopHandle.Message) {
+        switch message {
+        case .response(let descriptor, let id, let response):
+            guard let connection = connection(descriptor), connection.id == id, let request = connection.inFlight else {
+                return  // the client left while its request was being handled
+            }
+            connection.inFlight = nil
+            write(response, for: request, on: connection)
+            process(connection)  // answers pipelined requests that waited, then flushes
+        case .shutdown(let deadline):
+            shutdownDeadline = deadline
+            releaseListener()
+            for case let connection? in connections where connection.isIdle { close(connection) }
+        }
+    }
+
+    /// Checks every connection's deadlines; runs on each timer tick.
+    private func sweep() {
+        if listenerPaused && listening {
+            listenerPaused = (try? epoll.add(shared.listener, [.readable, .exclusive])) == nil
+        }
+        let forceClose = shutdownDeadline.map { now >= $0 } ?? false
+        for case let connection? in connections {
+            if forceClose {
+                close(connection)
+                continue
+            }
+            if case .lingering(let until) = connection.phase {
+                if now >= until { close(connection) }
+            } else if connection.hasPendingOutput {
+                if now >= connection.lastWriteProgress + config.writeTimeout { close(connection) }
+            } else if connection.inFlight != nil {
+                continue  // the handler owns the clock now
+            } else if let started = connection.requestStarted {
+                if now >= started + config.requestTimeout {
+                    writeError(connection, .requestTimeout, "The request was not received in time.")
+                    flush(connection)
+                }
+            } else if shutdownDeadline != nil || now >= connection.lastActivity + config.idleTimeout {
+                close(connection)
+            } else if now >= connection.lastActivity + .seconds(1) {
+                connection.releaseBuffers()
+            }
+        }
+    }
+
+    private func releaseListener() {
+        guard listening else { return }
+        listening = false
+        if !listenerPaused { try? epoll.remove(shared.listener) }
+        if shared.listenerUsers.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            closeDescriptor(shared.listener)
+        }
+    }
+
+    // MARK: Logging
+
+    /// `2026-11-29T03:39:09Z GET /wc-api/v2/customers 200 1234 0.412ms` — no query string, so no credentials.
+    private func logAccess(_ request: Connection.InFlight, status: Int, bytes: Int) {
+        accessLog.append(contentsOf: clock.logStamp)
+        accessLog.append(0x20)
+        accessLog.append(contentsOf: request.method.rawValue.utf8)
+        accessLog.append(0x20)
+        accessLog.append(contentsOf: request.path.utf8.lazy.map { $0 < 0x21 || $0 == 0x7F ? UInt8(ascii: "?") : $0 })
+        accessLog.append(0x20)
+        ResponseEncoder.appendDecimal(status, to: &accessLog)
+        accessLog.append(0x20)
+        ResponseEncoder.appendDecimal(bytes, to: &accessLog)
+        accessLog.append(0x20)
+        let micros = Int(max(0, Instant.now.nanoseconds(since: request.started)) / 1000)
+        ResponseEncoder.appendDecimal(micros / 1000, to: &accessLog)
+        accessLog.append(UInt8(ascii: "."))
+        let fraction = micros % 1000
+        if fraction < 100 { accessLog.append(0x30) }
+        if fraction < 10 { accessLog.append(0x30) }
+        ResponseEncoder.appendDecimal(fraction, to: &accessLog)
+        accessLog.append(contentsOf: "ms\n".utf8)
+    }
+
+    private func flushAccessLog() {
+        guard !accessLog.isEmpty else { return }
+        accessLog.withUnsafeBytes { config.accessLogSink($0) }
+        accessLog.removeAll(keepingCapacity: accessLog.count < 64 * 1024)
+    }
+
+    private func logError(_ message: String) {
+        var line = Array("http: ".utf8) + Array(message.utf8)
+        line.append(0x0A)
+        line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+@available(*, unavailable) extension EventLoop: Sendable {}

@@ -1,0 +1,104 @@
+import Glibc
+
+/// Writes response heads and bodies as bytes, straight into an output buffer.
+enum ResponseEncoder {
+    /// Appends the whole response: status line, the handler's headers, then `Content-Length`, `Date`,
+    /// `Server` and `Connection` as the engine decides, then the body unless `omitBody` (HEAD).
+    static func encode(
+        _ response: HTTPResponse, keepAlive: Bool, http10: Bool, omitBody: Bool,
+        clock: HTTPDateCache, serverName: String, into out: inout [UInt8]
+    ) {
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(response.status.code, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: response.status.reason.utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        for field in response.headers.fields where !isEngineManaged(field.name) {
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            appendSanitized(field.value, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        let code = response.status.code
+        let bodyAllowed = code >= 200 && code != 204 && code != 304
+        if bodyAllowed {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(response.body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        out.append(contentsOf: clock.dateHeader)
+        out.append(contentsOf: "Server: ".utf8)
+        out.append(contentsOf: serverName.utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        if !keepAlive {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if http10 {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        if bodyAllowed && !omitBody { out.append(contentsOf: response.body) }
+    }
+
+    private static func isEngineManaged(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: HTTPHeaders.equal(name, "Date")
+        case 6: HTTPHeaders.equal(name, "Server")
+        case 10: HTTPHeaders.equal(name, "Connection")
+        case 14: HTTPHeaders.equal(name, "Content-Length")
+        case 17: HTTPHeaders.equal(name, "Transfer-Encoding")
+        default: false
+        }
+    }
+
+    /// Header values never carry CR or LF onto the wire (response splitting).
+    private static func appendSanitized(_ value: String, to out: inout [UInt8]) {
+        for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+    }
+
+    /// Appends a non-negative integer in decimal without allocating.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 { out.append(UInt8(truncatingIfNeeded: 0x30 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while rest > 0 {
+                raw[19 - count] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+                count += 1
+            }
+            out.append(contentsOf: raw[(20 - count)...])
+        }
+    }
+}
+
+/// The current time as the `Date` header and the access-log stamp, formatted once per second per loop.
+final class HTTPDateCache {
+    private(set) var dateHeader: [UInt8] = []
+    private(set) var logStamp: [UInt8] = []
+    private var second: time_t = -1
+
+    init() { refresh() }
+
+    /// Reformats when the wall-clock second has changed.
+    func refresh() {
+        let now = time(nil)
+        guard now != second else { return }
+        second = now
+        var parts = tm()
+        var seconds = now
+        gmtime_r(&seconds, &parts)
+        dateHeader = Array("Date: ".utf8) + Self.format("%a, %d %b %Y %H:%M:%S GMT", &parts) + Array("\r\n".utf8)
+        logStamp = Self.format("%Y-%m-%dT%H:%M:%SZ", &parts)
+    }
+
+    private static func format(_ pattern: String, _ parts: inout tm) -> [UInt8] {
+        var buffer = [Int8](repeating: 0, count: 64)
+        let length = strftime(&buffer, buffer.count, pattern, &parts)
+        return buffer.prefix(length).map { UInt8(bitPattern: $0) }
+    }
+}
+
+@available(*, unavailable) extension HTTPDateCache: Sendable {}

@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server: one listening socket, ``ServerConfiguration/eventLoops`` I/O threads, a blocking pool.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: config) { request in .response(HTTPResponse(status: .ok)) }
+/// let port = try server.start()
+/// server.shutdown()            // stop accepting, finish in-flight requests
+/// server.waitUntilStopped()
+/// ```
+package final class HTTPServer: Sendable {
+    private enum State {
+        case idle
+        case running(handles: [LoopHandle], shared: ServerShared, port: UInt16)
+        case stopped
+    }
+
+    package let configuration: ServerConfiguration
+    private let handler: HTTPHandler
+    private let state = Mutex<State>(.idle)
+    private let loopsFinished = DispatchGroup()
+
+    package init(configuration: ServerConfiguration, handler: @escaping HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// The bound port once started (the real one when configured with port 0), else nil.
+    package var port: UInt16? {
+        state.withLock { state in
+            if case .running(_, _, let port) = state { return port }
+            return nil
+        }
+    }
+
+    /// Binds, starts the event loops and returns the port they listen on. Returns once every loop is ready.
+    @discardableResult
+    package func start() throws -> UInt16 {
+        // Writes to a peer that has gone must fail with EPIPE, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        let listener = try Socket.makeListener(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        let port: UInt16
+        do {
+            port = try Socket.localPort(of: listener)
+        } catch {
+            closeDescriptor(listener)
+            throw error
+        }
+        let pool = BlockingPool(threads: configuration.blockingThreads)
+        let shared = ServerShared(configuration: configuration, handler: handler, listener: listener, pool: pool)
+        let handles = try (0..<configuration.eventLoops).map { _ in try LoopHandle() }
+        let ready = DispatchGroup()
+        let failure = Mutex<(any Error)?>(nil)
+        for (index, handle) in handles.enumerated() {
+            ready.enter()
+            loopsFinished.enter()
+            let thread = Thread { [loopsFinished] in
+                let loop: EventLoop
+                do {
+                    loop = try EventLoop(shared: shared, handle: handle)
+                } catch {
+                    failure.withLock { $0 = error }
+                    ready.leave()
+                    loopsFinished.leave()
+                    return
+                }
+                ready.leave()
+                loop.run()
+                loopsFinished.leave()
+            }
+            thread.name = "http-loop-\(index)"
+            thread.start()
+        }
+        ready.wait()
+        state.withLock { $0 = .running(handles: handles, shared: shared, port: port) }
+        if let error = failure.withLock({ $0 }) {
+            shutdown(gracePeriod: .zero)
+            waitUntilStopped()
+            throw error
+        }
+        return port
+    }
+
+    /// Stops accepting, lets in-flight requests finish for up to `gracePeriod` (default: the configured one),
+    /// closes idle connections, and lets the loops exit. Returns at once; see ``waitUntilStopped()``.
+    package func shutdown(gracePeriod: Duration? = nil) {
+        let deadline = Instant.now + (gracePeriod ?? configuration.shutdownGracePeriod)
+        let handles: [LoopHandle] = state.withLock { state in
+            if case .running(let handles, _, _) = state { return handles }
+            return []
+        }
+        for handle in handles { handle.post(.shutdown(deadline: deadline)) }
+    }
+
+    /// Blocks until every loop has exited after ``shutdown(gracePeriod:)``, then stops the blocking pool.
+    package func waitUntilStopped() {
+        loopsFinished.wait()
+        let shared: ServerShared? = state.withLock { state in
+            defer { state = .stopped }
+            if case .running(_, let shared, _) = state { return shared }
+            return nil
+        }
+        shared?.pool.shutdown()
+    }
+
+    /// Open connections right now, across all loops.
+    package var openConnections: Int {
+        state.withLock { state in
+            if case .running(_, let shared, _) = state { return shared.openConnections.load(ordering: .relaxed) }
+            return 0
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Placeholder: the shared test helpers land here.
