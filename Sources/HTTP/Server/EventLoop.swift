@@ -235,7 +235,8 @@ final class EventLoop {
     // MARK: Writing
 
     private func write(_ response: HTTPResponse, for request: Connection.InFlight, on connection: Connection) {
-        let keepAlive = request.keepAlive && !response.headers.hasToken("close", in: "Connection")
+        let keepAlive = request.keepAlive && shutdownDeadline == nil
+            && !response.headers.hasToken("close", in: "Connection")
         ResponseEncoder.encode(
             response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)

@@ -1,0 +1,386 @@
+import Dispatch
+import Foundation
+import Glibc
+import HTTP
+import TestSupport
+import XCTest
+
+/// Echoes what it received: `METHOD path?query` then the body. `/slow` blocks 300 ms on the blocking pool.
+let echoHandler: HTTPHandler = { request in
+    if request.path == "/slow" {
+        return .blocking {
+            usleep(300_000)
+            return HTTPResponse(status: .ok, contentType: "text/plain", body: "slow")
+        }
+    }
+    if request.path == "/close" {
+        return .response(HTTPResponse(status: .ok, headers: ["Connection": "close"], body: Array("bye".utf8)))
+    }
+    if request.path == "/big" {
+        return .response(HTTPResponse(status: .ok, body: [UInt8](repeating: 0x61, count: 8 << 20)))
+    }
+    var text = "\(request.method.rawValue) \(request.path)"
+    if let query = request.query { text += "?\(query)" }
+    return .response(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: Array(text.utf8) + request.body))
+}
+
+final class ServerTests: XCTestCase {
+    func testKeepAliveServesSeveralRequestsOnOneConnection() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            for index in 0..<3 {
+                try client.send("GET /n/\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try client.readResponse()
+                XCTAssertEqual(response.status, 200)
+                XCTAssertEqual(response.text, "GET /n/\(index)")
+                XCTAssertNil(response.header("Connection"))
+            }
+        }
+    }
+
+    func testEveryResponseHasContentLengthDateAndServer() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /a?b=c HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.header("Content-Length"), "10")
+            XCTAssertEqual(response.text, "GET /a?b=c")
+            XCTAssertNotNil(response.header("Date").flatMap { $0.hasSuffix(" GMT") ? $0 : nil })
+            XCTAssertEqual(response.header("Server"), "wc-api-server")
+        }
+    }
+
+    func testHTTP10ClosesUnlessKeepAliveIsAsked() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let plain = try RawClient(port: port)
+            try plain.send("GET /a HTTP/1.0\r\n\r\n")
+            let first = try plain.readResponse()
+            XCTAssertEqual(first.status, 200)
+            XCTAssertEqual(first.header("Connection"), "close")
+            XCTAssertTrue(plain.isClosedByServer())
+
+            let kept = try RawClient(port: port)
+            try kept.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            XCTAssertEqual(try kept.readResponse().header("Connection"), "keep-alive")
+            try kept.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            XCTAssertEqual(try kept.readResponse().text, "GET /b")
+        }
+    }
+
+    func testConnectionCloseFromClientIsHonoured() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
+    func testConnectionCloseFromHandlerIsHonoured() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /close HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.text, "bye")
+            XCTAssertEqual(response.headerValues("Connection"), ["close"])
+            XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
+    func testPipelinedRequestsAreAnsweredInOrder() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send(
+                "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody"
+                    + "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /4 HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "GET /1")
+            XCTAssertEqual(try client.readResponse().text, "POST /2body")
+            XCTAssertEqual(try client.readResponse().text, "slow")
+            XCTAssertEqual(try client.readResponse().text, "GET /4")
+        }
+    }
+
+    func testExpectContinueSendsInterimResponseBeforeBody() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try client.readResponse()
+            XCTAssertEqual(interim.status, 100)
+            try client.send("hello")
+            let final = try client.readResponse()
+            XCTAssertEqual(final.status, 200)
+            XCTAssertEqual(final.text, "PUT /uphello")
+        }
+    }
+
+    func testExpectContinueWithOversizedBodyGets413WithoutContinue() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 413)
+            XCTAssertEqual(response.header("Connection"), "close")
+        }
+    }
+
+    func testHeadHasGetHeadersAndNoBody() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /same HTTP/1.1\r\nHost: x\r\n\r\n")
+            let get = try client.readResponse()
+            try client.send("HEAD /same HTTP/1.1\r\nHost: x\r\n\r\n")
+            let head = try client.readResponse(head: true)
+            XCTAssertEqual(head.status, 200)
+            XCTAssertEqual(head.header("Content-Length"), String("HEAD /same".utf8.count))
+            XCTAssertEqual(get.header("Content-Type"), head.header("Content-Type"))
+            // No body bytes may follow: the next response must start right away.
+            try client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "GET /next")
+        }
+    }
+
+    func testChunkedRequestBodyIsDecoded() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: y\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "POST /cWikipedia")
+        }
+    }
+
+    // MARK: Errors
+
+    private func assertRefused(
+        _ request: String, status: Int, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        var configuration = makeTestConfiguration()
+        configuration.errorResponder = { status, message in
+            HTTPResponse(status: status, contentType: "application/json",
+                         body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
+        }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send(request)
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, status, file: file, line: line)
+            XCTAssertEqual(response.header("Connection"), "close", file: file, line: line)
+            XCTAssertTrue(response.text.hasPrefix("{\"errors\":[{\"code\":\"http_\(status)\""), response.text, file: file, line: line)
+            XCTAssertTrue(client.isClosedByServer(), "connection should close", file: file, line: line)
+        }
+    }
+
+    func testMalformedRequestLineIs400() throws {
+        try assertRefused("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", status: 400)
+    }
+
+    func testHTTP09StyleRequestIs400() throws {
+        try assertRefused("GET /\r\n\r\n", status: 400)
+    }
+
+    func testLongRequestLineIs414() throws {
+        try assertRefused("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n", status: 414)
+    }
+
+    func testLargeHeaderSectionIs431() throws {
+        let headers = (0..<40).map { "X-H\($0): \(String(repeating: "v", count: 1000))\r\n" }.joined()
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\n\(headers)\r\n", status: 431)
+    }
+
+    func testTooManyHeaderFieldsIs431() throws {
+        let headers = (0..<101).map { "X-H\($0): v\r\n" }.joined()
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\n\(headers)\r\n", status: 431)
+    }
+
+    func testOversizedBodyIs413WithoutReadingIt() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\npartial", status: 413)
+    }
+
+    func testUnsupportedTransferEncodingIs501() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", status: 501)
+    }
+
+    func testTransferEncodingWithContentLengthIs400() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n", status: 400)
+    }
+
+    func testDifferingContentLengthsAre400() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", status: 400)
+    }
+
+    func testBadChunkSizeIs400() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", status: 400)
+    }
+
+    func testHTTP2VersionIs505() throws {
+        try assertRefused("GET / HTTP/2.0\r\nHost: x\r\n\r\n", status: 505)
+    }
+
+    func testMissingHostIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\n\r\n", status: 400)
+    }
+
+    func testBareCRInHeaderIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", status: 400)
+    }
+
+    func testUnknownMethodIs501() throws {
+        try assertRefused("BREW / HTTP/1.1\r\nHost: x\r\n\r\n", status: 501)
+    }
+
+    func testUnknownMethodReachesHandlerWhenAllowed() throws {
+        let configuration = makeTestConfiguration { $0.limits.allowedMethods = nil }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "BREW /pot")
+        }
+    }
+
+    // MARK: Limits and timeouts
+
+    func testSlowHeadersAreCutOffAtTheRequestDeadline() throws {
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            let started = Date()
+            // Trickle a header byte every 100 ms: each read is recent, but the whole request is late.
+            for byte in Array("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: 0x61, count: 20) {
+                if client.hasDataAvailable() || (try? client.send([byte])) == nil { break }
+                usleep(100_000)
+            }
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 408)
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 0.8)
+        }
+    }
+
+    func testSlowBodyIsCutOffAtTheRequestDeadline() throws {
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            let started = Date()
+            try client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            for _ in 0..<20 {
+                if client.hasDataAvailable() || (try? client.send("a")) == nil { break }
+                usleep(100_000)
+            }
+            XCTAssertEqual(try client.readResponse().status, 408)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 0.8)
+        }
+    }
+
+    func testIdleKeepAliveConnectionIsClosed() throws {
+        let configuration = makeTestConfiguration { $0.idleTimeout = .milliseconds(300) }
+        try withLiveServer(configuration, handler: echoHandler) { server, port in
+            let client = try RawClient(port: port, timeout: 2)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
+            let started = Date()
+            XCTAssertTrue(client.isClosedByServer())
+            XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.2)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 1.5)
+        }
+    }
+
+    func testClientThatNeverReadsIsClosedAtTheWriteDeadline() throws {
+        let configuration = makeTestConfiguration { $0.writeTimeout = .milliseconds(300) }
+        try withLiveServer(configuration, handler: echoHandler) { server, port in
+            let client = try RawClient(port: port)
+            var small: Int32 = 4096
+            setsockopt(client.descriptor, SOL_SOCKET, SO_RCVBUF, &small, 4)
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            let deadline = Date().addingTimeInterval(3)
+            while server.openConnections > 0 && Date() < deadline { usleep(20_000) }
+            XCTAssertEqual(server.openConnections, 0)
+        }
+    }
+
+    func testConnectionsPastTheLimitGet503() throws {
+        let configuration = makeTestConfiguration { $0.maxConnections = 3 }
+        try withLiveServer(configuration, handler: echoHandler) { server, port in
+            let held = try (0..<3).map { _ in try RawClient(port: port) }
+            for client in held {
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                XCTAssertEqual(try client.readResponse().status, 200)
+            }
+            let extra = try RawClient(port: port)
+            let refused = try extra.readResponse()
+            XCTAssertEqual(refused.status, 503)
+            XCTAssertEqual(refused.header("Connection"), "close")
+            XCTAssertEqual(server.openConnections, 3)
+        }
+    }
+
+    func testThousandIdleConnectionsDoNotDelayAFreshClient() throws {
+        try withLiveServer(handler: echoHandler) { server, port in
+            var idle: [RawClient] = []
+            for _ in 0..<1000 {
+                let client = try RawClient(port: port)
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                idle.append(client)
+            }
+            for client in idle { XCTAssertEqual(try client.readResponse().status, 200) }
+            XCTAssertEqual(server.openConnections, 1000)
+            let started = Date()
+            let fresh = try RawClient(port: port)
+            try fresh.send("GET /fresh HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try fresh.readResponse().text, "GET /fresh")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
+        }
+    }
+
+    func testBlockingWorkDoesNotStallOtherConnections() throws {
+        let configuration = makeTestConfiguration { $0.eventLoops = 1 }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let slow = try RawClient(port: port)
+            try slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            let started = Date()
+            let fast = try RawClient(port: port)
+            try fast.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try fast.readResponse().text, "GET /fast")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 0.2)
+            XCTAssertEqual(try slow.readResponse().text, "slow")
+        }
+    }
+
+    func testGracefulShutdownFinishesTheRequestInFlight() throws {
+        let server = HTTPServer(configuration: makeTestConfiguration(), handler: echoHandler)
+        let port = try server.start()
+        let idle = try RawClient(port: port)
+        try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try idle.readResponse().status, 200)
+        let busy = try RawClient(port: port)
+        try busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(50_000)
+        server.shutdown(gracePeriod: .seconds(5))
+        let response = try busy.readResponse()
+        XCTAssertEqual(response.text, "slow")
+        XCTAssertEqual(response.header("Connection"), "close")
+        XCTAssertTrue(idle.isClosedByServer())
+        server.waitUntilStopped()
+        XCTAssertThrowsError(try RawClient(port: port), "the listener is closed")
+    }
+
+    func testAccessLogHasOneLinePerRequestWithoutQuery() throws {
+        let lines = LineCollector()
+        let configuration = makeTestConfiguration {
+            $0.accessLog = true
+            $0.accessLogSink = lines.sink
+        }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /logged?consumer_secret=cs_secret HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try client.readResponse()
+        }
+        XCTAssertEqual(lines.all.count, 1)
+        let fields = lines.all[0].split(separator: " ").map(String.init)
+        XCTAssertEqual(fields.count, 6, lines.all[0])
+        XCTAssertTrue(fields[0].hasSuffix("Z"))
+        XCTAssertEqual(Array(fields[1...4]), ["GET", "/logged", "200", String("GET /logged?consumer_secret=cs_secret".utf8.count)])
+        XCTAssertTrue(fields[5].hasSuffix("ms"))
+        XCTAssertFalse(lines.all[0].contains("cs_secret"))
+    }
+}
