@@ -10,23 +10,31 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "wc-api-server",
     products: [
+        .executable(name: "wc-api-server", targets: ["wc-api-server"]),
         .executable(name: "http-bench-server", targets: ["http-bench-server"]),
     ],
     targets: [
         // C shims: epoll/eventfd/timerfd (Glibc's overlay does not expose them) and libsqlite3.
         .target(name: "CLinux"),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layers.
         .target(name: "HTTP", dependencies: ["CLinux"], swiftSettings: strict),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["HTTP"], swiftSettings: strict),
+        .target(
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "CCrypto"],
+            // The top-level schema.sql (via a symlink), compiled into the binary so the server needs no data files.
+            resources: [.embedInCode("Store/schema.sql")], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),
 
         // Executables.
+        .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite"], swiftSettings: strict),
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"], swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
+        .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -14,44 +14,72 @@ import Synchronization
 package final class HTTPServer: Sendable {
     private enum State {
         case idle
+        case bound(listener: Int32, port: UInt16)
         case running(handles: [LoopHandle], shared: ServerShared, port: UInt16)
         case stopped
     }
 
     package let configuration: ServerConfiguration
-    private let handler: HTTPHandler
+    private let makeHandler: @Sendable (UInt16) -> HTTPHandler
     private let state = Mutex<State>(.idle)
     private let loopsFinished = DispatchGroup()
 
     package init(configuration: ServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
-        self.handler = handler
+        makeHandler = { _ in handler }
+    }
+
+    /// A server whose handler is built once the listening port is known (for `port: 0` with URLs that name it).
+    package init(configuration: ServerConfiguration, makeHandler: @escaping @Sendable (UInt16) -> HTTPHandler) {
+        self.configuration = configuration
+        self.makeHandler = makeHandler
     }
 
     /// The bound port once started (the real one when configured with port 0), else nil.
     package var port: UInt16? {
         state.withLock { state in
-            if case .running(_, _, let port) = state { return port }
-            return nil
+            switch state {
+            case .bound(_, let port), .running(_, _, let port): return port
+            default: return nil
+            }
         }
     }
 
-    /// Binds, starts the event loops and returns the port they listen on. Returns once every loop is ready.
+    /// Binds and listens without serving yet, so the caller learns the port (of `port: 0`) before ``start()``.
+    /// Connections queue in the backlog until the loops start.
+    @discardableResult
+    package func bind() throws -> UInt16 {
+        try state.withLock { state in
+            switch state {
+            case .bound(_, let port), .running(_, _, let port): return port
+            case .stopped: throw SystemError(call: "bind (server stopped)", errno: Errno(rawValue: EINVAL))
+            case .idle:
+                let listener = try Socket.makeListener(
+                    host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+                do {
+                    let port = try Socket.localPort(of: listener)
+                    state = .bound(listener: listener, port: port)
+                    return port
+                } catch {
+                    closeDescriptor(listener)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Binds (unless ``bind()`` did), starts the event loops and returns the port. Returns once every loop is ready.
     @discardableResult
     package func start() throws -> UInt16 {
         // Writes to a peer that has gone must fail with EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let listener = try Socket.makeListener(
-            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
-        let port: UInt16
-        do {
-            port = try Socket.localPort(of: listener)
-        } catch {
-            closeDescriptor(listener)
-            throw error
+        let port = try bind()
+        let listener: Int32 = state.withLock { state in
+            if case .bound(let listener, _) = state { return listener }
+            preconditionFailure("start() called twice")
         }
         let pool = BlockingPool(threads: configuration.blockingThreads)
-        let shared = ServerShared(configuration: configuration, handler: handler, listener: listener, pool: pool)
+        let shared = ServerShared(configuration: configuration, handler: makeHandler(port), listener: listener, pool: pool)
         let handles = try (0..<configuration.eventLoops).map { _ in try LoopHandle() }
         let ready = DispatchGroup()
         let failure = Mutex<(any Error)?>(nil)

@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+import HTTP
+import SQLite
+import WooAPI
+
+/// A running API on a real loopback listener over a fresh temporary store, with keys of every permission.
+package final class LiveAPI {
+    package let port: UInt16
+    package let server: HTTPServer
+    package let store: Store
+    package let api: WooAPI
+    package let directory: URL
+    /// A `read_write` key of the administrator (user 1).
+    package let key: APIKeys.Created
+    package let readKey: APIKeys.Created
+    package let writeKey: APIKeys.Created
+
+    /// Starts the API; `passwordIterations` is lowered by default so tests that set passwords stay fast.
+    package init(passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
+                 configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try Store(path: directory.appendingPathComponent("store.sqlite").path)
+        self.store = store
+        let clock: @Sendable () -> Int64 = now ?? { Int64(Date().timeIntervalSince1970) }
+        (key, readKey, writeKey) = try store.writeAndWait { db in
+            (try APIKeys.create(permissions: .readWrite, description: "test", now: 0, in: db),
+             try APIKeys.create(permissions: .read, description: "test read", now: 0, in: db),
+             try APIKeys.create(permissions: .write, description: "test write", now: 0, in: db))
+        }
+        var engine = makeTestConfiguration(configure)
+        WooAPI.configureEngine(&engine)
+        let holder = APIHolder()
+        server = HTTPServer(configuration: engine) { port in
+            var configuration = APIConfiguration(publicURL: "http://127.0.0.1:\(port)")
+            configuration.passwordIterations = passwordIterations
+            configuration.now = clock
+            let api = WooAPI(store: store, configuration: configuration)
+            holder.set(api)
+            return api.handler
+        }
+        port = try server.start()
+        api = holder.get()!
+    }
+
+    deinit {
+        server.shutdown(gracePeriod: .seconds(2))
+        server.waitUntilStopped()
+        store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A new connection to the server.
+    package func connect(timeout: Double = 10) throws -> RawClient { try RawClient(port: port, timeout: timeout) }
+
+    /// Sends one request on a new connection and reads the response. `auth` adds Basic credentials of `key`.
+    package func request(
+        _ method: String, _ path: String, json body: String? = nil, headers: [(String, String)] = [],
+        auth: APIKeys.Created? = nil, useDefaultAuth: Bool = true
+    ) throws -> TestResponse {
+        let client = try connect()
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let credentials = auth ?? (useDefaultAuth ? key : nil) {
+            let token = Data("\(credentials.consumerKey):\(credentials.consumerSecret)".utf8).base64EncodedString()
+            text += "Authorization: Basic \(token)\r\n"
+        }
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        let bodyBytes = Array((body ?? "").utf8)
+        if body != nil || ["POST", "PUT", "PATCH"].contains(method) {
+            text += "Content-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\n"
+        }
+        text += "\r\n"
+        try client.send(Array(text.utf8) + bodyBytes)
+        return try client.readResponse(head: method == "HEAD")
+    }
+
+    /// Creates a customer through the API and returns its JSON object.
+    @discardableResult
+    package func createCustomer(_ fields: [String: Any]) throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: ["customer": fields])
+        let response = try request("POST", "/wc-api/v2/customers", json: String(decoding: body, as: UTF8.self))
+        guard response.status == 201, let object = try response.json() as? [String: Any],
+              let customer = object["customer"] as? [String: Any] else {
+            throw RawClientError("create failed: \(response.status) \(response.text)")
+        }
+        return customer
+    }
+}
+
+/// Hands the API built on the server's start back to the test.
+private final class APIHolder: Sendable {
+    private let api = Mutex<WooAPI?>(nil)
+    func set(_ api: WooAPI) { self.api.withLock { $0 = api } }
+    func get() -> WooAPI? { api.withLock { $0 } }
+}
+
+/// The directory holding the built products (the test bundle's own directory), for tests that run binaries.
+package func builtProductsDirectory() -> URL {
+    var url = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+    while url.pathComponents.count > 1 {
+        if url.pathExtension == "xctest" { return url.deletingLastPathComponent() }
+        url.deleteLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug")
+}

@@ -1,0 +1,62 @@
+import SQLite
+
+/// Creating, listing and revoking API keys the way the real store keeps them (spec §2.6).
+package enum APIKeys {
+    /// A newly created key: the only time the consumer key exists in plain text.
+    package struct Created: Sendable, Equatable {
+        package var id: Int64
+        package var consumerKey: String
+        package var consumerSecret: String
+    }
+
+    /// A stored key, without its secret.
+    package struct Summary: Sendable, Equatable {
+        package var id: Int64
+        package var userID: Int64
+        package var description: String
+        package var permissions: String
+        package var truncatedKey: String
+        package var lastAccess: Int64?
+    }
+
+    /// Makes `ck_`/`cs_` + 40 lowercase hex characters and stores the key's HMAC, the secret, and the last 7
+    /// characters of the key.
+    package static func create(
+        userID: Int64 = 1, permissions: KeyPermissions, description: String, now: Int64, in db: Database
+    ) throws -> Created {
+        guard try CustomerRepository.role(of: userID, in: db) != nil else {
+            throw StoreError("no user with id \(userID)")
+        }
+        let consumerKey = "ck_" + Crypto.hex(Crypto.randomBytes(20))
+        let consumerSecret = "cs_" + Crypto.hex(Crypto.randomBytes(20))
+        try db.execute("""
+            INSERT INTO api_keys (user_id, description, permissions, consumer_key, consumer_secret, truncated_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(userID), .text(description), .text(permissions.rawValue),
+                  .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))),
+                  .integer(now)])
+        return Created(id: db.lastInsertRowID, consumerKey: consumerKey, consumerSecret: consumerSecret)
+    }
+
+    /// Every key, oldest first.
+    package static func list(in db: Database) throws -> [Summary] {
+        try db.makeStatement("""
+            SELECT key_id, user_id, description, permissions, truncated_key, last_access FROM api_keys ORDER BY key_id
+            """).map(nil) { row in
+            Summary(id: row.int64(at: 0), userID: row.int64(at: 1), description: row.text(at: 2),
+                    permissions: row.text(at: 3), truncatedKey: row.text(at: 4), lastAccess: row.nullableInt64(at: 5))
+        }
+    }
+
+    /// Deletes a key by id, or by its full consumer key. Returns whether one was deleted.
+    package static func revoke(_ idOrKey: String, in db: Database) throws -> Bool {
+        if idOrKey.hasPrefix("ck_") {
+            try db.execute("DELETE FROM api_keys WHERE consumer_key = ?", [.text(Authenticator.hashKey(idOrKey))])
+        } else if let id = Int64(idOrKey) {
+            try db.execute("DELETE FROM api_keys WHERE key_id = ?", [.integer(id)])
+        } else {
+            return false
+        }
+        return db.changes > 0
+    }
+}

@@ -1,0 +1,159 @@
+import HTTP
+import SQLite
+import Synchronization
+
+/// A key's permissions (spec §2.6).
+package enum KeyPermissions: String, Sendable, CaseIterable {
+    case read, write, readWrite = "read_write"
+
+    var canRead: Bool { self != .write }
+    var canWrite: Bool { self != .read }
+}
+
+/// The caller, once authenticated: the key and the WordPress role of its user.
+package struct Caller: Sendable, Equatable {
+    package var keyID: Int64
+    package var userID: Int64
+    package var role: String
+    package var permissions: KeyPermissions
+
+    /// WordPress capabilities of the roles a store has by default (spec §2.7).
+    package func can(_ capability: Capability) -> Bool {
+        switch role {
+        case "administrator": true
+        case "shop_manager": capability == .listUsers || capability == .editUsers
+        default: false
+        }
+    }
+}
+
+/// The capabilities the customers endpoints check.
+package enum Capability: Sendable {
+    case listUsers, createUsers, editUsers, deleteUsers
+}
+
+/// Consumer key/secret authentication over Basic auth or the query string (spec §2.2, §2.6, §2.8).
+///
+/// Keys are looked up by the HMAC-SHA256 of the consumer key and kept for a second in memory, so a busy client
+/// costs one HMAC and one dictionary lookup per request; a key revoked by another process stops working within
+/// that second. `last_access` is written at most once a minute per key, on the writer thread (DECISIONS #31).
+package final class Authenticator: Sendable {
+    private struct Entry: Sendable {
+        var keyID: Int64
+        var userID: Int64
+        var role: String?
+        var permissions: KeyPermissions
+        var secret: [UInt8]
+        var expires: Instant
+    }
+
+    private let store: Store
+    private let cache = Mutex<[String: Entry]>([:])
+    private let lastAccessWritten = Mutex<[Int64: Int64]>([:])
+    private let cacheLifetime: Duration
+    private let clock: @Sendable () -> Int64
+
+    package init(store: Store, cacheLifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.cacheLifetime = cacheLifetime
+        self.clock = clock
+    }
+
+    /// The stored form of a consumer key: lowercase hex HMAC-SHA256 keyed with `wc-api` (`wc_api_hash`).
+    package static func hashKey(_ consumerKey: String) -> String {
+        Crypto.hex(Crypto.hmacSHA256(key: Array("wc-api".utf8), message: Array(consumerKey.utf8)))
+    }
+
+    /// Authenticates `request` for `method` (the effective method) or throws the real store's error.
+    package func authenticate(_ request: HTTPRequest, parameters: QueryParameters, method: HTTPMethod) throws(APIError) -> Caller {
+        var key = ""
+        var secret = ""
+        if let (user, password) = Self.basicCredentials(request.headers["Authorization"]) {
+            key = user
+            secret = password
+        }
+        if key.isEmpty { key = (try? parameters.string("consumer_key")) ?? "" }
+        if key.isEmpty { throw .authentication("Consumer key is missing.", status: 404) }
+        if secret.isEmpty { secret = (try? parameters.string("consumer_secret")) ?? "" }
+        if secret.isEmpty { throw .authentication("Consumer secret is missing.", status: 404) }
+
+        let entry = try lookup(Sanitize.collapseWhitespace(Sanitize.stripTags(key)))
+        guard Crypto.constantTimeEqual(entry.secret, Array(secret.utf8)) else {
+            throw .authentication("Consumer secret is invalid.")
+        }
+        switch method {
+        case .get, .head:
+            guard entry.permissions.canRead else {
+                throw .authentication("The API key provided does not have read permissions.")
+            }
+        case .post, .put, .patch, .delete:
+            guard entry.permissions.canWrite else {
+                throw .authentication("The API key provided does not have write permissions.")
+            }
+        default:
+            break  // dispatch answers 400 unsupported method
+        }
+        guard let role = entry.role else { throw .authentication("API user is invalid") }
+        recordAccess(keyID: entry.keyID)
+        return Caller(keyID: entry.keyID, userID: entry.userID, role: role, permissions: entry.permissions)
+    }
+
+    /// Forgets cached keys, e.g. after a user was deleted.
+    package func invalidate() {
+        cache.withLock { $0.removeAll() }
+    }
+
+    private func lookup(_ consumerKey: String) throws(APIError) -> Entry {
+        let hash = Self.hashKey(consumerKey)
+        let now = Instant.now
+        if let entry = cache.withLock({ $0[hash] }), now < entry.expires { return entry }
+        let found: Entry?
+        do {
+            found = try store.read { db -> Entry? in
+                let statement = try db.cachedStatement("""
+                    SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
+                    FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
+                    """)
+                try statement.bind(hash, at: 1)
+                return try statement.first(nil) { row in
+                    Entry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
+                          permissions: KeyPermissions(rawValue: row.text(at: 2)) ?? .read,
+                          secret: Array(row.text(at: 3).utf8), expires: now + cacheLifetime)
+                }
+            }
+        } catch {
+            throw APIError.internalError
+        }
+        guard let found else { throw .authentication("Consumer key is invalid.") }
+        cache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }  // bounded: only real keys are ever cached
+            cache[hash] = found
+        }
+        return found
+    }
+
+    private func recordAccess(keyID: Int64) {
+        let now = clock()
+        let due = lastAccessWritten.withLock { written -> Bool in
+            if let last = written[keyID], now - last < 60 { return false }
+            written[keyID] = now
+            return true
+        }
+        guard due else { return }
+        store.write({ db in
+            let statement = try db.cachedStatement("UPDATE api_keys SET last_access = ? WHERE key_id = ?")
+            try statement.bind(now, at: 1)
+            try statement.bind(keyID, at: 2)
+            try statement.execute()
+        }, completion: { _ in })
+    }
+
+    /// The user and password of an `Authorization: Basic …` header.
+    static func basicCredentials(_ header: String?) -> (String, String)? {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
+        guard let decoded = Crypto.base64Decode(header.dropFirst(6).trimmingWhitespace),
+              let text = String(validating: decoded, as: UTF8.self) else { return nil }
+        guard let colon = text.firstIndex(of: ":") else { return (text, "") }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}

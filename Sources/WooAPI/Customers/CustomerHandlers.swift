@@ -1,0 +1,298 @@
+import HTTP
+import SQLite
+
+/// The customers endpoints (spec §4–§9, §10 validation, §11.4), each in the real store's order of checks.
+struct CustomerHandlers: Sendable {
+    let store: Store
+    let authenticator: Authenticator
+    let publicURL: String
+    let passwordIterations: Int
+    let now: @Sendable () -> Int64
+
+    /// Registers every customers route, in the real store's order (spec §1.4).
+    func register(in router: inout RouterBuilder) {
+        router.add("/customers", [.get], list)
+        router.add("/customers", [.post], acceptsData: true, create)
+        router.add("/customers/count", [.get], count)
+        router.add("/customers/<id>", [.get], read)
+        router.add("/customers/<id>", [.post, .put, .patch], acceptsData: true, update)
+        router.add("/customers/<id>", [.delete], delete)
+        router.add("/customers/email/<email>", [.get], readByEmail)
+        router.add("/customers/<id>/orders", [.get], orders)
+        router.add("/customers/<id>/downloads", [.get], downloads)
+        router.add("/customers/bulk", [.post, .put, .patch], acceptsData: true, bulk)
+    }
+
+    // MARK: Reads (on the calling I/O thread: WAL reads never wait and never fsync)
+
+    func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let fields = FieldFilter(try context.parameters.string("fields"))
+        let query = try CustomerQuery(parameters: context.parameters)
+        let canList = context.caller?.can(.listUsers) ?? false
+        let (total, customers) = try read { db in
+            (try CustomerRepository.count(query, in: db), canList ? try CustomerRepository.list(query, in: db) : [])
+        }
+        let pagination = Pagination(total: total, limit: query.limit, offset: query.offset)
+        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
+        return .now(.json(headers: headers, capacity: 1024 * max(1, customers.count)) { writer in
+            writer.beginObject()
+            writer.key("customers")
+            writer.beginArray()
+            for customer in customers { CustomerJSON.write(customer, fields: fields, to: &writer) }
+            writer.endArray()
+            writer.endObject()
+        })
+    }
+
+    func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let query = try CustomerQuery(parameters: context.parameters)
+        guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
+        let total = try read { db in try CustomerRepository.count(query, in: db) }
+        return .now(.json(capacity: 32) { writer in
+            writer.beginObject()
+            writer.key("count")
+            writer.int(total)
+            writer.endObject()
+        })
+    }
+
+    func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let fields = FieldFilter(try context.parameters.string("fields"))
+        let customer = try readableCustomer(context)
+        return .now(Self.customerResponse(customer, fields: fields))
+    }
+
+    func readByEmail(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let fields = FieldFilter(try context.parameters.string("fields"))
+        let email = context.captures[0]
+        guard Sanitize.isEmail(email), let customer = try read({ db in try CustomerRepository.find(email: email, in: db) }) else {
+            throw CustomerErrors.invalidEmailInPath
+        }
+        guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
+        return .now(Self.customerResponse(customer, fields: fields))
+    }
+
+    func orders(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        _ = try FieldFilter(context.parameters.string("fields"))
+        _ = try readableCustomer(context)
+        // Orders are not served by this build yet: a customer has none to list.
+        return .now(.json(capacity: 16) { writer in
+            writer.beginObject()
+            writer.key("orders")
+            writer.beginArray()
+            writer.endArray()
+            writer.endObject()
+        })
+    }
+
+    func downloads(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        _ = try FieldFilter(context.parameters.string("fields"))
+        _ = try readableCustomer(context)
+        return .now(.json(capacity: 16) { writer in
+            writer.beginObject()
+            writer.key("downloads")
+            writer.beginArray()
+            writer.endArray()
+            writer.endObject()
+        })
+    }
+
+    /// The customer named by the path id, checked as a read is (spec §5.1): 0 → 404, unknown → 404, no right → 401.
+    private func readableCustomer(_ context: RequestContext) throws(APIError) -> Customer {
+        let id = try Self.customerID(context.captures[0], status: 404)
+        guard let customer = try read({ db in try CustomerRepository.find(id: id, in: db) }) else {
+            throw CustomerErrors.invalidCustomer(status: 404)
+        }
+        guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
+        return customer
+    }
+
+    // MARK: Writes (on the writer thread; slow password hashing on the blocking pool)
+
+    func create(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["customer"], !wrapper.isNull else { throw CustomerErrors.missingData(create: true) }
+        guard context.caller?.can(.createUsers) ?? false else { throw CustomerErrors.cannotCreate }
+        let plan = try CustomerWrites.planCreate(wrapper)
+        let canRead = context.caller?.can(.listUsers) ?? false
+        let store = self.store, now = self.now, iterations = passwordIterations
+        let commit: @Sendable (String) -> APIResponse = { passwordHash in
+            Self.respond(status: 201) {
+                try store.writeAndWaitAPI { db in
+                    let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
+                    guard canRead else { throw CustomerErrors.cannotRead }
+                    return try CustomerRepository.find(id: id, in: db)!
+                }
+            }
+        }
+        if let password = plan.password {
+            return .blocking { commit(PasswordHasher.hash(password, iterations: iterations)) }
+        }
+        return .later { done in
+            let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
+            store.write({ db -> Customer in
+                let id = try CustomerWrites.create(plan, passwordHash: hash, now: now(), in: db)
+                guard canRead else { throw CustomerErrors.cannotRead }
+                return try CustomerRepository.find(id: id, in: db)!
+            }, completion: { result in done(Self.response(result, status: 201)) })
+        }
+    }
+
+    func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["customer"], !wrapper.isNull else { throw CustomerErrors.missingData(create: false) }
+        let id = try Self.customerID(context.captures[0], status: 400)
+        let plan = try CustomerWrites.planUpdate(wrapper)
+        let caller = context.caller
+        let store = self.store, now = self.now, iterations = passwordIterations
+        let write: @Sendable (String?) -> APIResponse = { passwordHash in
+            Self.respond(status: 200) {
+                try store.writeAndWaitAPI { db in
+                    try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db)
+                }
+            }
+        }
+        if let password = plan.password {
+            return .blocking { write(PasswordHasher.hash(password, iterations: iterations)) }
+        }
+        return .later { done in
+            store.write({ db in
+                try CustomerWrites.update(id: id, plan, passwordHash: nil, caller: caller, now: now(), in: db)
+            }, completion: { result in done(Self.response(result, status: 200)) })
+        }
+    }
+
+    func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let id = try Self.customerID(context.captures[0], status: 404)
+        let caller = context.caller
+        let store = self.store, authenticator = self.authenticator
+        return .later { done in
+            store.write({ db in
+                guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 404) }
+                guard let caller, CustomerWrites.mayDelete(caller: caller, targetID: id, targetRole: role) else {
+                    throw CustomerErrors.cannotDelete
+                }
+                _ = try CustomerRepository.delete(id: id, in: db)
+            }, completion: { result in
+                authenticator.invalidate()
+                switch result {
+                case .success:
+                    done(.json(capacity: 64) { writer in
+                        writer.beginObject()
+                        writer.key("message")
+                        writer.string("Permanently deleted customer")
+                        writer.endObject()
+                    })
+                case .failure(let error):
+                    done(Self.errorResponse(error))
+                }
+            })
+        }
+    }
+
+    func bulk(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let items = body["customers"]?.arrayValue else {
+            throw APIError("woocommerce_api_missing_customers_data", "No customers data specified to create/edit customers", status: 400)
+        }
+        guard items.count <= 100 else {
+            throw APIError("woocommerce_api_customers_request_entity_too_large",
+                           "Unable to accept more than 100 items for this request.", status: 413)
+        }
+        let caller = context.caller
+        let store = self.store, now = self.now, iterations = passwordIterations
+        return .blocking {
+            let outcome = CustomerWrites.bulk(items, caller: caller, store: store, iterations: iterations, now: now)
+            return APIResponse.json(status: outcome.created ? 201 : 200, capacity: 1024 * max(1, items.count)) { writer in
+                writer.beginObject()
+                writer.key("customers")
+                writer.beginArray()
+                for item in outcome.items {
+                    switch item {
+                    case .success(let customer):
+                        CustomerJSON.write(customer, to: &writer)
+                    case .failure(let failure):
+                        writer.beginObject()
+                        writer.key("id")
+                        writer.int(Int(failure.id))
+                        writer.key("error")
+                        writer.beginObject()
+                        writer.key("code")
+                        writer.string(failure.error.code)
+                        writer.key("message")
+                        writer.string(failure.error.message)
+                        writer.endObject()
+                        writer.endObject()
+                    }
+                }
+                writer.endArray()
+                writer.endObject()
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func read<T>(_ body: (Database) throws -> T) throws(APIError) -> T {
+        do {
+            return try store.read(body)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.internalError
+        }
+    }
+
+    /// The path id as the real store reads it: leading zeros allowed, 0 → `invalid_customer_id`.
+    static func customerID(_ text: String, status: Int) throws(APIError) -> Int64 {
+        let digits = text.drop { $0 == "0" }
+        guard !digits.isEmpty else { throw APIError("woocommerce_api_invalid_customer_id", "Invalid customer ID", status: status) }
+        guard let id = Int64(digits) else { throw CustomerErrors.invalidCustomer(status: status) }
+        return id
+    }
+
+    static func customerResponse(_ customer: Customer, fields: FieldFilter? = nil, status: Int = 200) -> APIResponse {
+        .json(status: status, capacity: 1200) { writer in
+            writer.beginObject()
+            writer.key("customer")
+            CustomerJSON.write(customer, fields: fields, to: &writer)
+            writer.endObject()
+        }
+    }
+
+    static func response(_ result: Result<Customer, any Error>, status: Int) -> APIResponse {
+        switch result {
+        case .success(let customer): customerResponse(customer, status: status)
+        case .failure(let error): errorResponse(error)
+        }
+    }
+
+    /// An API error as its envelope; anything else as a logged 500.
+    static func errorResponse(_ error: any Error) -> APIResponse {
+        if let error = error as? APIError { return APIResponse(error) }
+        return APIResponse(APIError.classify(error))
+    }
+
+    static func respond(status: Int, _ body: () throws -> Customer) -> APIResponse {
+        do {
+            return customerResponse(try body(), status: status)
+        } catch {
+            return errorResponse(error)
+        }
+    }
+}
+
+extension Store {
+    /// ``writeAndWait(_:)`` for handlers already on a blocking thread.
+    func writeAndWaitAPI<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+        try writeAndWait(body)
+    }
+}
+
+extension APIError {
+    /// Maps an unexpected storage error to a 500 in the envelope; the details go to the server log only.
+    static func classify(_ error: any Error) -> APIError {
+        logServerError("storage error: \(error)")
+        return .internalError
+    }
+}

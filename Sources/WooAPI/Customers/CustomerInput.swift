@@ -1,0 +1,178 @@
+import Foundation
+
+/// The writable fields of a `customer` object in a create or update body (spec §4.1, §7.2), type-checked.
+///
+/// A key that is absent or `null` is "not given". Strings are taken as sent; numbers and booleans become the
+/// strings PHP would store (`94103` → `"94103"`, `true` → `"1"`, `false` → `""`); an array or object where text
+/// is expected is a 400 (a real store would store it, then break on output).
+package struct CustomerInput: Sendable, Equatable {
+    package var email: String?
+    package var username: String?
+    package var password: String?
+    package var firstName: String?
+    package var lastName: String?
+    /// Given billing fields by key (only ``Address/billingKeys``).
+    package var billing: [String: String] = [:]
+    /// Given shipping fields by key (only ``Address/shippingKeys``).
+    package var shipping: [String: String] = [:]
+
+    package init() {}
+
+    /// Reads the fields of `object`; unknown keys are ignored, as on the real store.
+    package init(_ object: JSONObject) throws(APIError) {
+        email = try Self.text(object["email"], "email")
+        username = try Self.text(object["username"], "username")
+        password = try Self.text(object["password"], "password")
+        firstName = try Self.text(object["first_name"], "first_name").map(Sanitize.textField)
+        lastName = try Self.text(object["last_name"], "last_name").map(Sanitize.textField)
+        billing = try Self.address(object["billing_address"], "billing_address", keys: Address.billingKeys)
+        shipping = try Self.address(object["shipping_address"], "shipping_address", keys: Address.shippingKeys)
+    }
+
+    private static func address(_ value: JSONValue?, _ name: String, keys: [String]) throws(APIError) -> [String: String] {
+        guard let value, !value.isNull else { return [:] }
+        guard let object = value.objectValue else {
+            if case .array(let items) = value, items.isEmpty { return [:] }  // PHP's empty array
+            throw APIError.invalidData("\(name) must be an object.")
+        }
+        var result: [String: String] = [:]
+        for key in keys {
+            if let text = try text(object[key], "\(name).\(key)") { result[key] = text }
+        }
+        return result
+    }
+
+    /// A scalar as the text PHP would store; nil for absent or null.
+    static func text(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        case .bool(let flag)?: return flag ? "1" : ""
+        case .number(let number)?:
+            if let integer = value?.intValue { return String(integer) }
+            return number.description
+        case .array?, .object?:
+            throw APIError.invalidData("\(name) must be a string.")
+        }
+    }
+}
+
+/// WordPress's sanitizers, as far as the customers API applies them (spec §4.2, §4.3, §7.3).
+package enum Sanitize {
+    /// `sanitize_text_field`: strip tags, remove `%xx` octets, collapse whitespace runs to one space, trim.
+    /// Backslashes are kept (DECISIONS #26).
+    package static func textField(_ text: String) -> String {
+        collapseWhitespace(removeOctets(stripTags(text)))
+    }
+
+    /// `sanitize_user`: strip tags, transliterate accents, remove octets and entities, optionally keep only
+    /// `A-Za-z0-9 _.-@` (strict), trim and collapse whitespace. Case is kept.
+    package static func username(_ text: String, strict: Bool) -> String {
+        var result = stripTags(text)
+        result = result.folding(options: [.diacriticInsensitive], locale: nil)
+        result = removeOctets(result)
+        result = removeEntities(result)
+        if strict {
+            result = String(result.unicodeScalars.filter { scalar in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " _.-@".unicodeScalars.contains(scalar))
+            }.map(Character.init))
+        }
+        return collapseWhitespace(result)
+    }
+
+    /// WordPress `validate_username` on an already sanitized login: non-empty and equal to its strict form.
+    package static func isValidUsername(_ sanitized: String) -> Bool {
+        !sanitized.isEmpty && sanitized == username(sanitized, strict: true)
+    }
+
+    /// WordPress `is_email` (spec §4.3).
+    package static func isEmail(_ email: String) -> Bool {
+        let bytes = Array(email.utf8)
+        guard bytes.count >= 6, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0 else { return false }
+        let local = bytes[..<at]
+        let domain = bytes[(at + 1)...]
+        let localAllowed = Set("!#$%&'*+/=?^_`{|}~.-".utf8)
+        guard local.allSatisfy({ isAlphanumeric($0) || localAllowed.contains($0) }) else { return false }
+        let domainText = String(decoding: domain, as: UTF8.self)
+        guard !domainText.contains(".."), let first = domain.first, let last = domain.last,
+              !isTrimmed(first, extra: "."), !isTrimmed(last, extra: ".") else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard let head = label.first, let tail = label.last, !isTrimmed(head, extra: "-"), !isTrimmed(tail, extra: "-"),
+                  label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") }) else { return false }
+        }
+        return true
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+    }
+
+    private static func isTrimmed(_ byte: UInt8, extra: Character) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x00 || byte == 0x0B || byte == extra.asciiValue!
+    }
+
+    /// Removes `<…>` tags (and `<script>`/`<style>` contents), as `wp_strip_all_tags`.
+    static func stripTags(_ text: String) -> String {
+        guard text.contains("<") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            output += rest[..<open]
+            let afterOpen = rest[rest.index(after: open)...]
+            guard let next = afterOpen.first, next.isLetter || next == "/" || next == "!" || next == "?",
+                  let close = afterOpen.firstIndex(of: ">") else {
+                output.append("<")
+                rest = afterOpen
+                continue
+            }
+            rest = afterOpen[afterOpen.index(after: close)...]
+        }
+        return output + rest
+    }
+
+    /// Removes `%xx` octets.
+    static func removeOctets(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        var output: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x25, index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
+                index += 3
+                continue
+            }
+            output.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Removes `&…;` entities.
+    static func removeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            output += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semicolon = after.firstIndex(of: ";"), semicolon > after.startIndex {
+                rest = after[after.index(after: semicolon)...]
+            } else {
+                output.append("&")
+                rest = after
+            }
+        }
+        return output + rest
+    }
+
+    /// Collapses runs of whitespace to one space and trims.
+    static func collapseWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66)
+    }
+}

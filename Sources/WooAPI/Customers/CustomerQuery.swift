@@ -1,0 +1,148 @@
+import SQLite
+
+/// The list and count filters of spec §6.1, validated (DECISIONS #23, #24: bad values are a 400, not a crash).
+package struct CustomerQuery: Sendable, Equatable {
+    /// Roles a user must all have; a user has one role, so two different roles match nobody.
+    package var roles: [String] = ["customer"]
+    package var search: String?
+    package var createdMin: Int64?
+    package var createdMax: Int64?
+    /// Page size; nil means all rows (`filter[limit]=-1`).
+    package var limit: Int? = 10
+    package var offset = 0
+    package var page = 1
+    package var ascending = true
+    package var orderBy: [String] = ["u.created_at"]
+
+    package init() {}
+
+    /// Reads `filter[…]` and `page` from the query string.
+    package init(parameters: QueryParameters) throws(APIError) {
+        let filter = try parameters.array("filter")
+        func value(_ key: String) -> String? { filter.last { $0.key == key }?.value }
+
+        if let role = value("role"), !role.isEmpty {
+            roles = role.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+            if roles.isEmpty { roles = ["customer"] }
+        }
+        if let q = value("q")?.trimmingWhitespace, !q.isEmpty { search = q }
+        // Spec §6.3: an unparseable bound is read as 1970-01-01 00:00:00.
+        if let min = value("created_at_min"), !min.isEmpty { createdMin = APIDate.parse(min) ?? 0 }
+        if let max = value("created_at_max"), !max.isEmpty { createdMax = APIDate.parse(max) ?? 0 }
+
+        if let text = value("limit"), !text.isEmpty {
+            guard let number = Int(text), number >= -1 else {
+                throw APIError.invalidParameter("filter[limit] must be -1 (all), 0 (default) or a positive integer.")
+            }
+            limit = number == -1 ? nil : (number == 0 ? 10 : number)
+        }
+        if let text = try parameters.string("page"), !text.isEmpty {
+            guard let number = Int(text), number >= 1, number <= Int(Int32.max) else {
+                throw APIError.invalidParameter("page must be a positive integer.")
+            }
+            page = number
+        }
+        if let limit { offset = limit * (page - 1) }
+        if let text = value("offset"), !text.isEmpty, text != "0" {
+            guard let number = Int(text), number >= 0 else {
+                throw APIError.invalidParameter("filter[offset] must be a non-negative integer.")
+            }
+            offset = number
+        }
+        if let order = value("order"), !order.isEmpty { ascending = order.lowercased() == "asc" }
+        if let orderby = value("orderby"), !orderby.isEmpty {
+            let columns = orderby.split(whereSeparator: { $0 == "," || $0 == " " }).map { Self.column(for: String($0)) }
+            orderBy = columns.isEmpty ? ["u.username"] : columns
+        }
+    }
+
+    /// WordPress user-query orderby values; anything unknown sorts by login, as WordPress does.
+    private static func column(for value: String) -> String {
+        switch value {
+        case "registered", "user_registered": "u.created_at"
+        case "email", "user_email": "u.email"
+        case "ID", "id": "u.id"
+        // display_name and nicename default to the login on a store whose users sign up through WooCommerce.
+        default: "u.username"
+        }
+    }
+
+    /// The WHERE clause (fixed fragments) and its bound values.
+    func whereClause() -> (String, [SQLiteValue]) {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        if Set(roles).count > 1 {
+            clauses.append("0")
+        } else {
+            clauses.append("u.role = ?")
+            values.append(.text(roles[0]))
+        }
+        if let search {
+            let (clause, searchValues) = Self.searchClause(search)
+            clauses.append(clause)
+            values += searchValues
+        }
+        if let createdMin {
+            clauses.append("u.created_at >= ?")
+            values.append(.integer(createdMin))
+        }
+        if let createdMax {
+            clauses.append("u.created_at <= ?")
+            values.append(.integer(createdMax))
+        }
+        return (clauses.joined(separator: " AND "), values)
+    }
+
+    /// WordPress user search (spec §6.2): exact unless `*` marks a prefix/suffix wildcard.
+    static func searchClause(_ term: String) -> (String, [SQLiteValue]) {
+        var text = Substring(term)
+        let leading = text.hasPrefix("*")
+        if leading { text = text.dropFirst() }
+        let trailing = text.hasSuffix("*")
+        if trailing { text = text.dropLast() }
+        let wildcard = leading || trailing
+        let pattern: String
+        if wildcard {
+            let escaped = String(text).replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            pattern = (leading ? "%" : "") + escaped + (trailing ? "%" : "")
+        } else {
+            pattern = String(text)
+        }
+        let compare = wildcard ? "LIKE ? ESCAPE '\\'" : "= ?"
+        let columns: [String]
+        if text.contains("@") {
+            columns = ["u.email"]
+        } else if !text.isEmpty && text.allSatisfy(\.isNumber) {
+            let id = Int64(text) ?? -1
+            return ("(u.username \(compare) OR u.id = ?)", [.text(pattern), .integer(id)])
+        } else if text.hasPrefix("http://") || text.hasPrefix("https://") {
+            return ("0", [])  // user_url: WooCommerce customers have none
+        } else {
+            columns = ["u.username", "u.email"]
+        }
+        let clause = "(" + columns.map { "\($0) \(compare)" }.joined(separator: " OR ") + ")"
+        return (clause, Array(repeating: .text(pattern), count: columns.count))
+    }
+
+    /// ORDER BY: the requested keys in the requested direction, ties by ascending id in both (spec §6.1).
+    func orderClause() -> String {
+        let direction = ascending ? "ASC" : "DESC"
+        return orderBy.map { "\($0) \(direction)" }.joined(separator: ", ") + ", u.id ASC"
+    }
+}
+
+extension String {
+    /// Foundation-free replacement of every occurrence of `target`.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,161 @@
+import SQLite
+
+/// SQL for customers. Every value is bound; the only SQL composed at run time is the list query's WHERE and
+/// ORDER BY, built from fixed fragments chosen by validated filters.
+package enum CustomerRepository {
+    /// The columns of a customer, with its order-derived figures computed live (spec §3.3).
+    static let selectColumns = """
+        SELECT u.id, u.created_at, u.email, u.first_name, u.last_name, u.username, u.role,
+          (SELECT o.id FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)
+             ORDER BY o.id DESC LIMIT 1),
+          (SELECT o.created_at FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)
+             ORDER BY o.id DESC LIMIT 1),
+          (SELECT count(*) FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)),
+          (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = u.id AND o.status IN \(OrderStatuses.paidSQL)),
+          u.billing_first_name, u.billing_last_name, u.billing_company, u.billing_address_1, u.billing_address_2,
+          u.billing_city, u.billing_state, u.billing_postcode, u.billing_country, u.billing_email, u.billing_phone,
+          u.shipping_first_name, u.shipping_last_name, u.shipping_company, u.shipping_address_1, u.shipping_address_2,
+          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country
+        FROM users u
+        """
+
+    static let byID = selectColumns + " WHERE u.id = ?"
+    static let byEmail = selectColumns + " WHERE u.email = ? AND u.email <> ''"
+
+    /// Reads the customer on the statement's current row.
+    static func decode(_ row: Statement) -> Customer {
+        Customer(
+            id: row.int64(at: 0), createdAt: row.int64(at: 1), email: row.text(at: 2), firstName: row.text(at: 3),
+            lastName: row.text(at: 4), username: row.text(at: 5), role: row.text(at: 6),
+            lastOrderID: row.nullableInt64(at: 7), lastOrderDate: row.nullableInt64(at: 8), ordersCount: row.int(at: 9),
+            totalSpentCents: row.int64(at: 10),
+            billing: (11..<22).map { row.text(at: $0) }, shipping: (22..<31).map { row.text(at: $0) })
+    }
+
+    /// The user with `id`, of any role.
+    package static func find(id: Int64, in db: Database) throws -> Customer? {
+        let statement = try db.cachedStatement(byID)
+        try statement.bind(id, at: 1)
+        return try statement.first(nil, decode)
+    }
+
+    /// The user with `email` (case-insensitively), of any role.
+    package static func find(email: String, in db: Database) throws -> Customer? {
+        let statement = try db.cachedStatement(byEmail)
+        try statement.bind(email, at: 1)
+        return try statement.first(nil, decode)
+    }
+
+    /// The id of the user with `email`, if any (case-insensitively).
+    package static func userID(email: String, in db: Database) throws -> Int64? {
+        let statement = try db.cachedStatement("SELECT id FROM users WHERE email = ? AND email <> ''")
+        try statement.bind(email, at: 1)
+        return try statement.first(nil) { $0.int64(at: 0) }
+    }
+
+    /// Whether `username` is taken (case-insensitively).
+    package static func usernameExists(_ username: String, in db: Database) throws -> Bool {
+        let statement = try db.cachedStatement("SELECT 1 FROM users WHERE username = ?")
+        try statement.bind(username, at: 1)
+        return try statement.first(nil) { _ in true } ?? false
+    }
+
+    /// The role of the user with `id`, or nil when there is no such user.
+    package static func role(of id: Int64, in db: Database) throws -> String? {
+        let statement = try db.cachedStatement("SELECT role FROM users WHERE id = ?")
+        try statement.bind(id, at: 1)
+        return try statement.first(nil) { $0.text(at: 0) }
+    }
+
+    // MARK: List and count
+
+    /// Customers matching `query`, one page.
+    package static func list(_ query: CustomerQuery, in db: Database) throws -> [Customer] {
+        let (whereSQL, arguments) = query.whereClause()
+        var sql = selectColumns + " WHERE " + whereSQL + " ORDER BY " + query.orderClause()
+        var all = arguments
+        if let limit = query.limit {
+            sql += " LIMIT ? OFFSET ?"
+            all.append(.integer(Int64(limit)))
+            all.append(.integer(Int64(query.offset)))
+        }
+        return try db.cachedStatement(sql).map(all, decode)
+    }
+
+    /// How many customers match `query`, ignoring limit and offset.
+    package static func count(_ query: CustomerQuery, in db: Database) throws -> Int {
+        let (whereSQL, arguments) = query.whereClause()
+        return try db.cachedStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
+    }
+
+    // MARK: Writes (writer thread only)
+
+    /// Inserts a new customer and returns its id.
+    package static func insert(_ new: NewCustomer, now: Int64, in db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement("""
+            INSERT INTO users (username, email, password_hash, role, created_at, updated_at, first_name, last_name,
+              billing_first_name, billing_last_name, billing_company, billing_address_1, billing_address_2, billing_city,
+              billing_state, billing_postcode, billing_country, billing_email, billing_phone,
+              shipping_first_name, shipping_last_name, shipping_company, shipping_address_1, shipping_address_2,
+              shipping_city, shipping_state, shipping_postcode, shipping_country)
+            VALUES (?, ?, ?, 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.bind(new.username, at: 1)
+        try statement.bind(new.email, at: 2)
+        try statement.bind(new.passwordHash, at: 3)
+        try statement.bind(now, at: 4)
+        try statement.bind(now, at: 5)
+        try statement.bind(new.firstName, at: 6)
+        try statement.bind(new.lastName, at: 7)
+        for (offset, value) in new.billing.enumerated() { try statement.bind(value, at: 8 + offset) }
+        for (offset, value) in new.shipping.enumerated() { try statement.bind(value, at: 19 + offset) }
+        try statement.execute()
+        return db.lastInsertRowID
+    }
+
+    /// Writes the given columns of user `id`. Column names come from ``CustomerChanges``, never from input.
+    package static func update(id: Int64, _ changes: [(column: String, value: String)], now: Int64, in db: Database) throws {
+        guard !changes.isEmpty else { return }
+        let assignments = changes.map { "\($0.column) = ?" }.joined(separator: ", ")
+        let statement = try db.cachedStatement("UPDATE users SET \(assignments), updated_at = ? WHERE id = ?")
+        for (offset, change) in changes.enumerated() { try statement.bind(change.value, at: offset + 1) }
+        try statement.bind(now, at: changes.count + 1)
+        try statement.bind(id, at: changes.count + 2)
+        try statement.execute()
+    }
+
+    /// Deletes user `id`; their orders become guest orders (spec §8.2), their keys stay and fail as "API user is
+    /// invalid". Returns whether the user existed.
+    package static func delete(id: Int64, in db: Database) throws -> Bool {
+        let delete = try db.cachedStatement("DELETE FROM users WHERE id = ?")
+        try delete.bind(id, at: 1)
+        try delete.execute()
+        guard db.changes > 0 else { return false }
+        let orders = try db.cachedStatement("UPDATE orders SET customer_id = 0 WHERE customer_id = ?")
+        try orders.bind(id, at: 1)
+        try orders.execute()
+        return true
+    }
+}
+
+/// Everything needed to insert a customer, validated.
+package struct NewCustomer: Sendable {
+    package var username: String
+    package var email: String
+    package var passwordHash: String
+    package var firstName: String
+    package var lastName: String
+    package var billing: [String]
+    package var shipping: [String]
+
+    package init(username: String, email: String, passwordHash: String, firstName: String, lastName: String,
+                 billing: [String], shipping: [String]) {
+        self.username = username
+        self.email = email
+        self.passwordHash = passwordHash
+        self.firstName = firstName
+        self.lastName = lastName
+        self.billing = billing
+        self.shipping = shipping
+    }
+}

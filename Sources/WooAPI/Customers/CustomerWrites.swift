@@ -1,0 +1,240 @@
+import SQLite
+
+/// The customers' error codes and messages, verbatim from spec §11.2.
+enum CustomerErrors {
+    static func missingData(create: Bool) -> APIError {
+        APIError("woocommerce_api_missing_customer_data",
+                 "No customer data specified to \(create ? "create" : "edit") customer", status: 400)
+    }
+    static func invalidCustomer(status: Int) -> APIError {
+        APIError("woocommerce_api_invalid_customer", "Invalid customer", status: status)
+    }
+    static let invalidEmailInPath = APIError("woocommerce_api_invalid_customer_email", "Invalid customer email", status: 404)
+    static let cannotRead = APIError(
+        "woocommerce_api_user_cannot_read_customer", "You do not have permission to read this customer", status: 401)
+    static let cannotReadCount = APIError(
+        "woocommerce_api_user_cannot_read_customers_count", "You do not have permission to read the customers count", status: 401)
+    static let cannotCreate = APIError(
+        "woocommerce_api_user_cannot_create_customer", "You do not have permission to create this customer", status: 401)
+    static let cannotEdit = APIError(
+        "woocommerce_api_user_cannot_edit_customer", "You do not have permission to edit this customer", status: 400)
+    static let cannotDelete = APIError(
+        "woocommerce_api_user_cannot_delete_customer", "You do not have permission to delete this customer", status: 401)
+    static let missingEmail = APIError("woocommerce_api_missing_customer_email", "Missing parameter email", status: 400)
+    static let invalidEmail = APIError("customer_invalid_email", "Invalid email address", status: 400)
+    static let invalidBillingEmail = APIError("customer_invalid_billing_email", "Invalid billing email address", status: 400)
+    static let registrationInvalidEmail = APIError(
+        "registration-error-invalid-email", "Please provide a valid email address.", status: 400)
+    static let emailExists = APIError(
+        "registration-error-email-exists", "An account is already registered with your email address. Please log in.", status: 400)
+    static let invalidUsername = APIError(
+        "registration-error-invalid-username", "Please enter a valid account username.", status: 400)
+    static let usernameExists = APIError(
+        "registration-error-username-exists", "An account is already registered with that username. Please choose another.",
+        status: 400)
+    static let registrationFailed = APIError(
+        "registration-error", "Couldn&#8217;t register you&hellip; please contact us if you continue to have problems.", status: 400)
+}
+
+/// A validated create: everything checked that can be checked without the database (DECISIONS #10).
+struct CreatePlan: Sendable {
+    var email: String
+    var username: String?
+    var password: String?
+    var input: CustomerInput
+}
+
+/// A validated update.
+struct UpdatePlan: Sendable {
+    /// A wrapper that is not an object: a no-op update that returns the customer (spec §1.6).
+    var isNoOp: Bool
+    var password: String?
+    var input: CustomerInput
+}
+
+/// Create, update, delete and bulk, in the real store's order of checks, with the fixes of DECISIONS #9b/#10.
+enum CustomerWrites {
+    /// Checks a create body up to what needs the database (spec §4.1 steps 3–5, then the billing email).
+    static func planCreate(_ wrapper: JSONValue) throws(APIError) -> CreatePlan {
+        guard let object = wrapper.objectValue else { throw CustomerErrors.missingEmail }
+        let input = try CustomerInput(object)
+        guard let email = input.email else { throw CustomerErrors.missingEmail }
+        if !email.isEmpty && !Sanitize.isEmail(email) { throw CustomerErrors.invalidEmail }
+        if email.isEmpty { throw CustomerErrors.registrationInvalidEmail }
+        var username: String?
+        if let given = input.username, !given.isEmpty {
+            let sanitized = Sanitize.username(given, strict: false)
+            guard Sanitize.isValidUsername(sanitized) else { throw CustomerErrors.invalidUsername }
+            guard sanitized.count <= 60 else { throw CustomerErrors.registrationFailed }
+            username = sanitized
+        }
+        try checkBillingEmail(input)
+        let password = input.password.flatMap { $0.isEmpty ? nil : $0 }
+        return CreatePlan(email: email, username: username, password: password, input: input)
+    }
+
+    /// Runs a planned create on the writer's connection and returns the new id.
+    static func create(_ plan: CreatePlan, passwordHash: String, now: Int64, in db: Database) throws -> Int64 {
+        if try CustomerRepository.userID(email: plan.email, in: db) != nil { throw CustomerErrors.emailExists }
+        let username: String
+        if let given = plan.username {
+            if try CustomerRepository.usernameExists(given, in: db) { throw CustomerErrors.usernameExists }
+            username = given
+        } else {
+            username = try generateUsername(from: plan.email, in: db)
+        }
+        let input = plan.input
+        let new = NewCustomer(
+            username: username, email: plan.email, passwordHash: passwordHash,
+            firstName: input.firstName ?? "", lastName: input.lastName ?? "",
+            billing: Address.billingKeys.map { input.billing[$0] ?? "" },
+            shipping: Address.shippingKeys.map { input.shipping[$0] ?? "" })
+        do {
+            return try CustomerRepository.insert(new, now: now, in: db)
+        } catch let error as SQLiteError where error.code == .constraintUnique {
+            throw CustomerErrors.emailExists  // unreachable past the checks above; kept as the constraint's meaning
+        }
+    }
+
+    /// Spec §4.2: the email's local part, strictly sanitized, then `1`, `2`, … until free.
+    static func generateUsername(from email: String, in db: Database) throws -> String {
+        let local = String(email.prefix { $0 != "@" })
+        let base = Sanitize.username(local, strict: true)
+        guard !base.isEmpty else { throw CustomerErrors.registrationFailed }
+        var candidate = base
+        var suffix = 1
+        while try CustomerRepository.usernameExists(candidate, in: db) {
+            candidate = base + String(suffix)
+            suffix += 1
+        }
+        guard candidate.count <= 60 else { throw CustomerErrors.registrationFailed }
+        return candidate
+    }
+
+    /// Checks an update body (spec §7.1 steps 3–5) before anything is written.
+    static func planUpdate(_ wrapper: JSONValue) throws(APIError) -> UpdatePlan {
+        guard let object = wrapper.objectValue else { return UpdatePlan(isNoOp: true, input: CustomerInput()) }
+        let input = try CustomerInput(object)
+        if let email = input.email {
+            // DECISIONS #9b: an empty email is refused rather than blanking the account's.
+            if email.isEmpty || !Sanitize.isEmail(email) { throw CustomerErrors.invalidEmail }
+        }
+        try checkBillingEmail(input)
+        return UpdatePlan(isNoOp: false, password: input.password.flatMap { $0.isEmpty ? nil : $0 }, input: input)
+    }
+
+    /// Runs a planned update on the writer's connection and returns the customer as saved.
+    static func update(id: Int64, _ plan: UpdatePlan, passwordHash: String?, caller: Caller?, now: Int64, in db: Database) throws -> Customer {
+        guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
+        guard let caller, mayEdit(caller: caller, targetID: id, targetRole: role) else { throw CustomerErrors.cannotEdit }
+        if !plan.isNoOp {
+            let input = plan.input
+            var changes: [(column: String, value: String)] = []
+            if let email = input.email {
+                if let owner = try CustomerRepository.userID(email: email, in: db), owner != id {
+                    throw CustomerErrors.emailExists  // DECISIONS #9b: refused, nothing changed
+                }
+                changes.append(("email", email))
+            }
+            if let passwordHash { changes.append(("password_hash", passwordHash)) }
+            if let firstName = input.firstName { changes.append(("first_name", firstName)) }
+            if let lastName = input.lastName { changes.append(("last_name", lastName)) }
+            for key in Address.billingKeys { if let value = input.billing[key] { changes.append(("billing_" + key, value)) } }
+            for key in Address.shippingKeys { if let value = input.shipping[key] { changes.append(("shipping_" + key, value)) } }
+            try CustomerRepository.update(id: id, changes, now: now, in: db)
+        }
+        guard let customer = try CustomerRepository.find(id: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
+        return customer
+    }
+
+    /// `edit_users`, and for a shop manager only customers or themselves (spec §2.7 note).
+    static func mayEdit(caller: Caller, targetID: Int64, targetRole: String) -> Bool {
+        guard caller.can(.editUsers) else { return false }
+        return caller.role == "administrator" || targetRole == "customer" || targetID == caller.userID
+    }
+
+    /// `delete_users`, with the same shop-manager restriction.
+    static func mayDelete(caller: Caller, targetID: Int64, targetRole: String) -> Bool {
+        guard caller.can(.deleteUsers) else { return false }
+        return caller.role == "administrator" || targetRole == "customer" || targetID == caller.userID
+    }
+
+    private static func checkBillingEmail(_ input: CustomerInput) throws(APIError) {
+        if let billingEmail = input.billing["email"], !billingEmail.isEmpty, !Sanitize.isEmail(billingEmail) {
+            throw CustomerErrors.invalidBillingEmail
+        }
+    }
+
+    // MARK: Bulk (spec §11.4)
+
+    struct BulkFailure: Sendable {
+        var id: Int64
+        var error: APIError
+    }
+
+    /// Runs each item as a create or an edit; per-item errors are reported inline, never change the status.
+    static func bulk(
+        _ items: [JSONValue], caller: Caller?, store: Store, iterations: Int, now: @escaping @Sendable () -> Int64
+    ) -> (created: Bool, items: [Result<Customer, BulkFailure>]) {
+        enum Planned: Sendable {
+            case create(CreatePlan, hash: String)
+            case update(Int64, UpdatePlan, hash: String?)
+            case failed(BulkFailure)
+        }
+        // Plan and hash on this (blocking) thread; the writer only writes.
+        let planned: [Planned] = items.map { item in
+            let id = item["id"]?.intValue ?? 0
+            do throws(APIError) {
+                if id != 0 {
+                    let plan = try planUpdate(item)
+                    return .update(Int64(id), plan, hash: plan.password.map { PasswordHasher.hash($0, iterations: iterations) })
+                }
+                guard caller?.can(.createUsers) ?? false else { throw CustomerErrors.cannotCreate }
+                let plan = try planCreate(item)
+                let hash = plan.password.map { PasswordHasher.hash($0, iterations: iterations) }
+                    ?? PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
+                return .create(plan, hash: hash)
+            } catch {
+                return .failed(BulkFailure(id: Int64(id), error: error))
+            }
+        }
+        let outcome: (Bool, [Result<Customer, BulkFailure>])
+        do {
+            outcome = try store.writeAndWait { db -> (Bool, [Result<Customer, BulkFailure>]) in
+                var created = false
+                let results = planned.map { plan -> Result<Customer, BulkFailure> in
+                    switch plan {
+                    case .failed(let failure):
+                        return .failure(failure)
+                    case .create(let create, let hash):
+                        do {
+                            let customer = try db.transaction { db in
+                                let id = try CustomerWrites.create(create, passwordHash: hash, now: now(), in: db)
+                                return try CustomerRepository.find(id: id, in: db)!
+                            }
+                            created = true
+                            return .success(customer)
+                        } catch {
+                            return .failure(BulkFailure(id: 0, error: error as? APIError ?? APIError.classify(error)))
+                        }
+                    case .update(let id, let update, let hash):
+                        do {
+                            return .success(try db.transaction { db in
+                                try CustomerWrites.update(id: id, update, passwordHash: hash, caller: caller, now: now(), in: db)
+                            })
+                        } catch {
+                            return .failure(BulkFailure(id: id, error: error as? APIError ?? APIError.classify(error)))
+                        }
+                    }
+                }
+                return (created, results)
+            }
+        } catch {
+            let failure = BulkFailure(id: 0, error: error as? APIError ?? APIError.classify(error))
+            return (false, items.map { _ in .failure(failure) })
+        }
+        return outcome
+    }
+}
+
+extension CustomerWrites.BulkFailure: Error {}

@@ -1,0 +1,62 @@
+import HTTP
+
+/// What a handler answers: a status, extra headers, and the JSON body bytes.
+package struct APIResponse: Sendable {
+    package var status: Int
+    package var headers: [(String, String)]
+    package var body: [UInt8]
+
+    package init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The error envelope with the error's status.
+    package init(_ error: APIError) {
+        self.init(status: error.status, body: error.envelope)
+    }
+
+    /// A JSON body written by `write`.
+    package static func json(status: Int = 200, headers: [(String, String)] = [], capacity: Int = 1024,
+                             _ write: (inout JSONWriter) -> Void) -> APIResponse {
+        var writer = JSONWriter(capacity: capacity)
+        write(&writer)
+        return APIResponse(status: status, headers: headers, body: writer.bytes)
+    }
+}
+
+/// How a handler answers: now, or from another thread once a write committed or slow work finished.
+package enum HandlerOutcome: Sendable {
+    case now(APIResponse)
+    /// The handler completes the callback exactly once, from any thread (writes on the writer thread).
+    case later(@Sendable (@escaping @Sendable (APIResponse) -> Void) -> Void)
+    /// Work that blocks (a slow password hash): run on the blocking pool.
+    case blocking(@Sendable () -> APIResponse)
+}
+
+/// A handler's view of the request.
+package struct RequestContext: Sendable {
+    package var request: HTTPRequest
+    /// The method after `_method` / `X-HTTP-Method-Override` (DECISIONS #29).
+    package var method: HTTPMethod
+    /// The route, decoded once, e.g. `/customers/2`.
+    package var route: String
+    package var parameters: QueryParameters
+    package var caller: Caller?
+    /// Captures of the route pattern (`<id>`, `<email>`).
+    package var captures: [String] = []
+
+    /// The request body parsed as JSON, or `Missing parameter data` when it is empty or not JSON (spec §1.6).
+    package func jsonBody() throws(APIError) -> JSONValue {
+        guard !request.body.isEmpty else { throw .missingData }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(request.body)
+        } catch {
+            throw .missingData
+        }
+        if value.isNull { throw .missingData }
+        return value
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import SQLite
+import Synchronization
+
+/// The SQLite store: one writer thread with group commit, and read connections lent to whichever thread reads.
+///
+/// WAL mode lets readers run beside the writer without waiting. Reads run on the calling thread (an event
+/// loop: a read is microseconds from the page cache and never fsyncs). Writes never run on a loop thread: they
+/// queue for the writer thread, which runs every queued job in one transaction, each job in its own savepoint
+/// (so one job's failure leaves no trace), commits once, then acknowledges each job — an acknowledged write has
+/// been fsynced under `synchronous=FULL`.
+package final class Store: Sendable {
+    package let path: String
+    private let readers = Mutex<[ConnectionBox]>([])
+    private let configuration: Database.Configuration
+    private let writer: WriterThread
+
+    /// The schema version this build writes (`PRAGMA user_version`).
+    package static let schemaVersion = 1
+
+    /// The schema script (the top-level schema.sql, compiled in).
+    package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
+
+    /// Opens the store at `path`, creating and initialising it when the file does not exist yet.
+    package init(path: String, synchronous: Database.Configuration.Synchronous = .full) throws {
+        self.path = path
+        configuration = Database.Configuration(synchronous: synchronous)
+        let database = try Database(path: path, configuration: configuration)
+        try Store.prepare(database)
+        writer = WriterThread(database: ConnectionBox(database))
+    }
+
+    /// Applies the schema to a new database, or refuses a file from a newer version.
+    package static func prepare(_ database: Database) throws {
+        let version = try database.userVersion()
+        if version == 0 {
+            let tables = try database.query("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+            guard tables.first?[0].intValue == 0 else {
+                throw StoreError("\(database.path) is not an empty database and has no schema version")
+            }
+            try database.transaction(.immediate) { db in try db.execute(sql: schemaSQL) }
+        } else if version > schemaVersion {
+            throw StoreError("\(database.path) has schema version \(version); this build knows up to \(schemaVersion)")
+        }
+    }
+
+    /// Runs `body` with a read connection lent to this thread for the call.
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let box = try readers.withLock { $0.popLast() } ?? ConnectionBox(Database(path: path, configuration: configuration))
+        defer { readers.withLock { $0.append(box) } }
+        return try body(box.database)
+    }
+
+    /// Queues `body` for the writer thread; `completion` runs there after the transaction holding it committed
+    /// (or with the error that rolled it back).
+    package func write<T>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        writer.submit(PendingWrite(body: body, completion: completion))
+    }
+
+    /// Queues `body` for the writer and blocks until it committed. For blocking-pool threads and tools only.
+    package func writeAndWait<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        write(body) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
+    }
+
+    /// Finishes queued writes and stops the writer thread.
+    package func close() {
+        writer.stop()
+    }
+}
+
+/// A store that cannot be opened as asked.
+package struct StoreError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// Carries a connection between threads.
+///
+/// `@unchecked Sendable` because a `Database` must never be used by two threads at once: a box is either in
+/// the reader pool (used by nobody) or lent to exactly one `Store.read` call, or owned by the writer thread
+/// alone. SQLite's multi-thread mode allows a connection to move between threads under that rule.
+final class ConnectionBox: @unchecked Sendable {
+    let database: Database
+    init(_ database: Database) { self.database = database }
+}

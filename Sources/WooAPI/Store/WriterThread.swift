@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+import SQLite
+import Synchronization
+
+/// A write waiting for the writer thread, with its result once run.
+protocol AnyPendingWrite: Sendable {
+    /// Runs the job on the writer's connection, inside the batch transaction.
+    func run(_ database: Database)
+    /// Reports the outcome; `commitError` is set when the batch failed to commit.
+    func complete(commitError: (any Error)?)
+}
+
+/// `@unchecked Sendable`: `result` is written by `run` and read by `complete`, both on the writer thread only.
+final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
+    private let body: @Sendable (Database) throws -> T
+    private let completion: @Sendable (Result<T, any Error>) -> Void
+    private var result: Result<T, any Error>?
+
+    init(body: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        self.body = body
+        self.completion = completion
+    }
+
+    func run(_ database: Database) {
+        // Inside the batch transaction this is a savepoint: a failing job is undone alone, the batch goes on.
+        do {
+            result = .success(try database.transaction { try body($0) })
+        } catch {
+            result = .failure(error)
+        }
+    }
+
+    func complete(commitError: (any Error)?) {
+        if let commitError, case .success = result {
+            completion(.failure(commitError))
+        } else {
+            completion(result ?? .failure(StoreError("write was never run")))
+        }
+    }
+}
+
+/// The single thread that owns the write connection and commits queued writes in groups.
+final class WriterThread: Sendable {
+    private let queue = Mutex<(jobs: [any AnyPendingWrite], stopping: Bool)>(([], false))
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Most jobs per transaction: bounds how long one commit holds the others' acknowledgements.
+    static let maxBatch = 256
+
+    init(database: ConnectionBox) {
+        let thread = Thread { [self] in
+            self.run(database.database)
+            self.finished.signal()
+        }
+        thread.name = "sqlite-writer"
+        thread.start()
+    }
+
+    func submit(_ job: any AnyPendingWrite) {
+        queue.withLock { $0.jobs.append(job) }
+        wake.signal()
+    }
+
+    /// Runs what is queued, then ends the thread.
+    func stop() {
+        let already = queue.withLock { state in
+            defer { state.stopping = true }
+            return state.stopping
+        }
+        guard !already else { return }
+        wake.signal()
+        finished.wait()
+    }
+
+    private func run(_ database: Database) {
+        while true {
+            wake.wait()
+            while true {
+                let (batch, stopping) = queue.withLock { state in
+                    let count = min(state.jobs.count, WriterThread.maxBatch)
+                    let batch = Array(state.jobs.prefix(count))
+                    state.jobs.removeFirst(count)
+                    return (batch, state.stopping)
+                }
+                if batch.isEmpty {
+                    if stopping { return }
+                    break
+                }
+                commit(batch, on: database)
+            }
+        }
+    }
+
+    private func commit(_ batch: [any AnyPendingWrite], on database: Database) {
+        var commitError: (any Error)?
+        do {
+            try database.cachedStatement("BEGIN IMMEDIATE TRANSACTION").execute()
+            for job in batch { job.run(database) }
+            try database.cachedStatement("COMMIT TRANSACTION").execute()
+        } catch {
+            commitError = error
+            if database.isInTransaction { try? database.cachedStatement("ROLLBACK TRANSACTION").execute() }
+        }
+        for job in batch { job.complete(commitError: commitError) }
+    }
+}

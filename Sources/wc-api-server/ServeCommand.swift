@@ -1,0 +1,84 @@
+import Dispatch
+import Foundation
+import Glibc
+import HTTP
+import SQLite
+import WooAPI
+
+/// `wc-api-server serve`: the API on the HTTP engine, until SIGINT or SIGTERM.
+enum ServeCommand {
+    static let help = """
+        usage: wc-api-server serve [options]
+
+          --host HOST          address to listen on (env WC_API_HOST, default 127.0.0.1)
+          --port PORT          port, 0 for any free one (env WC_API_PORT, default 8080)
+          --database PATH      SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite)
+          --public-url URL     base URL clients reach the server at (env WC_API_PUBLIC_URL, default http://HOST:PORT)
+          --threads N          event-loop threads (env WC_API_THREADS, default: one per core)
+          --max-connections N  open connections before new ones get 503 (env WC_API_MAX_CONNECTIONS, default 10000)
+          --synchronous MODE   full (default: an acknowledged write survives power loss) or normal (env WC_API_SYNCHRONOUS)
+          --no-access-log      do not print one line per request (env WC_API_ACCESS_LOG=0)
+          --help               this text
+
+        Prints `listening on http://HOST:PORT` on standard error once ready. Exits 0 after a graceful shutdown.
+        """
+
+    static func run(_ arguments: [String]) throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(help)
+            return
+        }
+        let options = try Arguments(
+            arguments,
+            options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous"],
+            booleans: ["no-access-log"])
+        guard options.positional.isEmpty else { throw UsageError("unexpected argument \(options.positional[0])") }
+
+        var engine = ServerConfiguration()
+        engine.host = options.value("host", environment: "WC_API_HOST") ?? "127.0.0.1"
+        engine.port = UInt16(try options.integer("port", environment: "WC_API_PORT", default: 8080, in: 0...65535))
+        engine.eventLoops = try options.integer("threads", environment: "WC_API_THREADS", default: engine.eventLoops, in: 1...256)
+        engine.maxConnections = try options.integer(
+            "max-connections", environment: "WC_API_MAX_CONNECTIONS", default: engine.maxConnections, in: 1...1_000_000)
+        engine.accessLog = !(options.flag("no-access-log") || ProcessInfo.processInfo.environment["WC_API_ACCESS_LOG"] == "0")
+        engine.serverName = "wc-api-server"
+        WooAPI.configureEngine(&engine)
+
+        let synchronous: Database.Configuration.Synchronous
+        switch options.value("synchronous", environment: "WC_API_SYNCHRONOUS") ?? "full" {
+        case "full": synchronous = .full
+        case "normal": synchronous = .normal
+        case let other: throw UsageError("--synchronous must be full or normal, got \(other)")
+        }
+        let databasePath = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
+        let store = try Store(path: databasePath, synchronous: synchronous)
+
+        let hostForURL = engine.host.contains(":") ? "[\(engine.host)]" : engine.host
+        let publicURL = options.value("public-url", environment: "WC_API_PUBLIC_URL")
+        // The API is built once the port is bound, so `--port 0` still yields a public URL that names it.
+        let server = HTTPServer(configuration: engine) { port in
+            WooAPI(store: store, configuration: APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")).handler
+        }
+        let port = try server.start()
+        let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
+        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(databasePath), public URL \(apiConfiguration.publicURL))")
+
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler {
+                printError("wc-api-server: shutting down")
+                server.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        DispatchQueue.global().async {
+            server.waitUntilStopped()
+            store.close()
+            exit(0)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}

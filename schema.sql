@@ -1,0 +1,70 @@
+-- The store's schema. Applied by the server to a new database; PRAGMA user_version records the version
+-- (the last statement below), so later versions can migrate an existing file.
+-- Times are UTC Unix seconds. Money is integer cents.
+
+-- WordPress users: customers and every other role share one id sequence, as on a real store.
+CREATE TABLE users (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: an id is never reused
+    username            TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+    email               TEXT    NOT NULL COLLATE NOCASE,
+    password_hash       TEXT    NOT NULL,
+    role                TEXT    NOT NULL DEFAULT 'customer',
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    first_name          TEXT    NOT NULL DEFAULT '',
+    last_name           TEXT    NOT NULL DEFAULT '',
+    billing_first_name  TEXT    NOT NULL DEFAULT '',
+    billing_last_name   TEXT    NOT NULL DEFAULT '',
+    billing_company     TEXT    NOT NULL DEFAULT '',
+    billing_address_1   TEXT    NOT NULL DEFAULT '',
+    billing_address_2   TEXT    NOT NULL DEFAULT '',
+    billing_city        TEXT    NOT NULL DEFAULT '',
+    billing_state       TEXT    NOT NULL DEFAULT '',
+    billing_postcode    TEXT    NOT NULL DEFAULT '',
+    billing_country     TEXT    NOT NULL DEFAULT '',
+    billing_email       TEXT    NOT NULL DEFAULT '',
+    billing_phone       TEXT    NOT NULL DEFAULT '',
+    shipping_first_name TEXT    NOT NULL DEFAULT '',
+    shipping_last_name  TEXT    NOT NULL DEFAULT '',
+    shipping_company    TEXT    NOT NULL DEFAULT '',
+    shipping_address_1  TEXT    NOT NULL DEFAULT '',
+    shipping_address_2  TEXT    NOT NULL DEFAULT '',
+    shipping_city       TEXT    NOT NULL DEFAULT '',
+    shipping_state      TEXT    NOT NULL DEFAULT '',
+    shipping_postcode   TEXT    NOT NULL DEFAULT '',
+    shipping_country    TEXT    NOT NULL DEFAULT ''
+);
+-- One account per email address (case-insensitively); an empty email is allowed for many.
+CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
+CREATE INDEX users_role_created ON users (role, created_at, id);
+
+-- API keys as the real store keeps them (spec §2.6): the consumer key only as HMAC-SHA256("wc-api", key).
+CREATE TABLE api_keys (
+    key_id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id         INTEGER NOT NULL,
+    description     TEXT    NOT NULL DEFAULT '',
+    permissions     TEXT    NOT NULL CHECK (permissions IN ('read', 'write', 'read_write')),
+    consumer_key    TEXT    NOT NULL UNIQUE,
+    consumer_secret TEXT    NOT NULL,
+    truncated_key   TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_access     INTEGER
+);
+
+-- Orders: what a customer's derived figures are computed from (spec §3.3).
+CREATE TABLE orders (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id INTEGER NOT NULL DEFAULT 0,
+    status      TEXT    NOT NULL DEFAULT 'pending',
+    total_cents INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX orders_customer ON orders (customer_id, id);
+
+-- The store's own administrator: id 1, so the first customer gets id 2 as in the docs.
+INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at)
+VALUES (1, 'admin', 'admin@example.com', '!', 'administrator', CAST(strftime('%s', 'now') AS INTEGER),
+        CAST(strftime('%s', 'now') AS INTEGER));
+
+PRAGMA user_version = 1;
