@@ -36,5 +36,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
         .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "TestSupport"], swiftSettings: strict),
+        // Runs the built wc-api-server binary: exit codes, output, crash durability.
+        .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "TestSupport", "wc-api-server"], swiftSettings: strict),
     ]
 )

@@ -77,7 +77,7 @@ package final class Authenticator: Sendable {
         if secret.isEmpty { secret = (try? parameters.string("consumer_secret")) ?? "" }
         if secret.isEmpty { throw .authentication("Consumer secret is missing.", status: 404) }
 
-        let entry = try lookup(Sanitize.collapseWhitespace(Sanitize.stripTags(key)))
+        let entry = try lookup(Self.normalizedKey(key))
         guard Crypto.constantTimeEqual(entry.secret, Array(secret.utf8)) else {
             throw .authentication("Consumer secret is invalid.")
         }
@@ -103,10 +103,18 @@ package final class Authenticator: Sendable {
         cache.withLock { $0.removeAll() }
     }
 
+    /// The key as the real store looks it up: tags stripped, whitespace trimmed and collapsed. Keys as issued
+    /// (`ck_` + hex) are already in that form, so they skip the work.
+    static func normalizedKey(_ key: String) -> String {
+        if key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") }) { return key }
+        return Sanitize.collapseWhitespace(Sanitize.stripTags(key))
+    }
+
     private func lookup(_ consumerKey: String) throws(APIError) -> Entry {
-        let hash = Self.hashKey(consumerKey)
         let now = Instant.now
-        if let entry = cache.withLock({ $0[hash] }), now < entry.expires { return entry }
+        // Keyed by the presented key itself, so a cache hit costs no HMAC. Entries exist only for real keys.
+        if let entry = cache.withLock({ $0[consumerKey] }), now < entry.expires { return entry }
+        let hash = Self.hashKey(consumerKey)
         let found: Entry?
         do {
             found = try store.read { db -> Entry? in
@@ -127,7 +135,7 @@ package final class Authenticator: Sendable {
         guard let found else { throw .authentication("Consumer key is invalid.") }
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }  // bounded: only real keys are ever cached
-            cache[hash] = found
+            cache[consumerKey] = found
         }
         return found
     }
@@ -150,10 +158,19 @@ package final class Authenticator: Sendable {
 
     /// The user and password of an `Authorization: Basic …` header.
     static func basicCredentials(_ header: String?) -> (String, String)? {
-        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
-        guard let decoded = Crypto.base64Decode(header.dropFirst(6).trimmingWhitespace),
-              let text = String(validating: decoded, as: UTF8.self) else { return nil }
-        guard let colon = text.firstIndex(of: ":") else { return (text, "") }
-        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+        guard let header else { return nil }
+        let bytes = Array(header.utf8)
+        guard bytes.count > 6, bytes[..<6].map({ $0 | 0x20 }).elementsEqual("basic ".utf8) else { return nil }
+        var end = bytes.count
+        while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        var start = 6
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        guard let decoded = Crypto.base64Decode(bytes[start..<end]) else { return nil }
+        guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
+            return String(validating: decoded, as: UTF8.self).map { ($0, "") }
+        }
+        guard let user = String(validating: decoded[..<colon], as: UTF8.self),
+              let password = String(validating: decoded[(colon + 1)...], as: UTF8.self) else { return nil }
+        return (user, password)
     }
 }

@@ -87,10 +87,16 @@ package enum Crypto {
 
     /// Decodes standard Base64 (padding optional); nil on any invalid character.
     package static func base64Decode(_ text: some StringProtocol) -> [UInt8]? {
+        base64Decode(Array(text.utf8)[...])
+    }
+
+    /// Decodes standard Base64 bytes (padding optional); nil on any invalid character.
+    package static func base64Decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
+        out.reserveCapacity(text.count * 3 / 4)
         var accumulator: UInt32 = 0
         var bits = 0
-        for byte in text.utf8 {
+        for byte in text {
             let value: UInt32
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - 65)

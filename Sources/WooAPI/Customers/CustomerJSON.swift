@@ -72,7 +72,10 @@ package enum CustomerJSON {
 
     /// `https://secure.gravatar.com/avatar/<md5 of trimmed lower-cased email>?s=96&d=mm&r=g` (spec §3.4).
     package static func avatarURL(email: String) -> String {
-        let normalized = email.trimmingWhitespace.lowercased()
+        let trimmed = email.trimmingWhitespace
+        let normalized = trimmed.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: trimmed.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            : trimmed.lowercased()
         let hash = normalized.isEmpty ? "" : Crypto.hex(Crypto.md5(Array(normalized.utf8)))
         return "https://secure.gravatar.com/avatar/\(hash)?s=96&d=mm&r=g"
     }
@@ -97,11 +100,13 @@ package enum Money {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing ASCII whitespace.
+    /// The text without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF, NUL), as PHP's `trim`.
     package var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\n" || first == "\r" || first == "\u{0B}" || first == "\u{0C}" || first == "\0" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\n" || last == "\r" || last == "\u{0B}" || last == "\u{0C}" || last == "\0" { scalars.removeLast() }
-        return String(scalars)
+        let text = String(self)
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0 }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        return String(decoding: utf8[first...last], as: UTF8.self)
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import SQLite
+import TestSupport
+import WooAPI
+import XCTest
+
+final class CLITests: XCTestCase {
+    private var directory: URL!
+    private var database: String { directory.appendingPathComponent("store.sqlite").path }
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func testHelpExitsZeroForEveryCommand() throws {
+        for arguments in [["--help"], ["serve", "--help"], ["keys", "--help"], ["seed", "--help"]] {
+            let result = try runServerBinary(arguments)
+            XCTAssertEqual(result.status, 0, "\(arguments)")
+            XCTAssertTrue(result.stdout.contains("usage: wc-api-server"), "\(arguments): \(result.stdout)")
+        }
+    }
+
+    func testUnknownFlagIsAClearErrorWithStatus2() throws {
+        let result = try runServerBinary(["serve", "--prot", "80"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("unknown option --prot"), result.stderr)
+        XCTAssertEqual(try runServerBinary(["frobnicate"]).status, 2)
+        XCTAssertEqual(try runServerBinary(["keys", "create", "--permissions", "admin", "--database", database]).status, 2)
+    }
+
+    func testKeysCreatePrintsKeyAndSecretAndStoresOnlyTheHash() throws {
+        let result = try runServerBinary(["keys", "create", "--database", database, "--permissions", "read"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2)
+        let key = try XCTUnwrap(lines.first?.dropFirst("consumer_key=".count))
+        XCTAssertTrue(lines[0].hasPrefix("consumer_key=ck_"))
+        XCTAssertTrue(lines[1].hasPrefix("consumer_secret=cs_"))
+        XCTAssertEqual(key.count, 43)
+        let db = try Database(path: database)
+        let row = try XCTUnwrap(db.query("SELECT consumer_key, permissions, truncated_key FROM api_keys").first)
+        XCTAssertEqual(row[0].stringValue, Authenticator.hashKey(String(key)))
+        XCTAssertEqual(row[1].stringValue, "read")
+        XCTAssertEqual(row[2].stringValue, String(key.suffix(7)))
+    }
+
+    func testKeysCreateJSONListAndRevoke() throws {
+        let created = try runServerBinary(["keys", "create", "--database", database, "--json", "--description", "ci"])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])
+        let key = try XCTUnwrap(object["consumer_key"])
+        XCTAssertTrue(object["consumer_secret"]?.hasPrefix("cs_") ?? false)
+        let list = try runServerBinary(["keys", "list", "--database", database])
+        XCTAssertTrue(list.stdout.contains("…\(key.suffix(7))"), list.stdout)
+        XCTAssertTrue(list.stdout.contains("ci"))
+        XCTAssertFalse(list.stdout.contains(key))
+        XCTAssertEqual(try runServerBinary(["keys", "revoke", "--database", database, key]).status, 0)
+        XCTAssertEqual(try runServerBinary(["keys", "revoke", "--database", database, key]).status, 2)
+    }
+
+    func testSeedAddsCustomersThatTheAPIServes() throws {
+        let seeded = try runServerBinary(["seed", "--database", database, "--customers", "25"])
+        XCTAssertEqual(seeded.status, 0, seeded.stderr)
+        let db = try Database(path: database)
+        XCTAssertEqual(try db.query("SELECT count(*) FROM users WHERE role = 'customer'").first?[0].intValue, 25)
+        XCTAssertEqual(try db.query("SELECT count(DISTINCT email) FROM users").first?[0].intValue, 26)
+        XCTAssertEqual(try db.userVersion(), Store.schemaVersion)
+    }
+
+    func testEnvironmentVariablesConfigureServe() throws {
+        let result = try runServerBinary(["serve", "--port", "99999"], environment: ["WC_API_DATABASE": database])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("--port must be an integer in 0...65535"), result.stderr)
+    }
+
+    func testServeStopsGracefullyOnSIGTERM() throws {
+        let server = try ServerProcess(database: database)
+        let response = try RawClient(port: server.port)
+        try response.send("GET /wc-api/v2 HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try response.readResponse().status, 200)
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.wait(), 0)
+    }
+}
