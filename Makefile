@@ -1,11 +1,12 @@
 # The two commands: `make run` (serve) and `make test` (everything). Both work on a fresh Debian machine as root.
 SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 CONFIG ?= release
 PORT ?= 8080
 DATABASE ?= wc-api.sqlite
 
-.PHONY: deps build run test bench bench-http clean
+.PHONY: deps build run test bench bench-http bench-api clean
 
 # Installs the system packages the build needs, only when a header or tool is missing.
 deps:
@@ -23,18 +24,22 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-# Serves the engine's fixed benchmark body until the API server lands (see README).
+# Builds in release mode, creates the store and a demo key if missing, prints a curl line, serves on $(PORT).
 run: build
-	.build/$(CONFIG)/http-bench-server --port $(PORT)
+	@.build/$(CONFIG)/wc-api-server keys demo --database $(DATABASE) --port $(PORT)
+	.build/$(CONFIG)/wc-api-server serve --port $(PORT) --database $(DATABASE)
 
 test: deps
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; \
 	$(SWIFT) build --build-tests && $(SWIFT) test --skip-build
 
-bench: bench-http
+bench: bench-http bench-api
 
 bench-http: deps
 	bash bench/http-bench.sh
+
+bench-api: deps
+	bash bench/api-bench.sh
 
 clean:
 	rm -rf .build

@@ -100,7 +100,8 @@ enum KeysCommand {
             print("Created a demo API key (read_write), saved in \(keyFile).")
         }
         guard let (key, secret) = credentials else { return }
-        print("Try it:")
+        print("Try it (README.md has an example for every endpoint):")
+        print("  export WC_CK=\(key) WC_CS=\(secret)")
         print("  curl -s -u \(key):\(secret) http://127.0.0.1:\(port)/wc-api/v2/customers")
     }
 
