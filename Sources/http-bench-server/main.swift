@@ -1,6 +1,6 @@
 // A WooCommerce-free server for the engine benchmark: serves one fixed ~1 KiB JSON body on every GET.
 //
-//   http-bench-server [--host 127.0.0.1] [--port 8081] [--threads N] [--no-access-log] [--body FILE]
+//   http-bench-server [--host 127.0.0.1] [--port 8081] [--threads N] [--no-access-log] [--body FILE] [--max-connections N]
 import Foundation
 import Glibc
 import HTTP
@@ -23,8 +23,9 @@ while let argument = arguments.popFirst() {
     case "--threads": configuration.eventLoops = max(1, Int(value(argument)) ?? 1)
     case "--no-access-log": configuration.accessLog = false
     case "--body": bodyPath = value(argument)
+    case "--max-connections": configuration.maxConnections = max(1, Int(value(argument)) ?? 10_000)
     case "--help", "-h":
-        print("usage: http-bench-server [--host H] [--port P] [--threads N] [--no-access-log] [--body FILE]")
+        print("usage: http-bench-server [--host H] [--port P] [--threads N] [--no-access-log] [--body FILE] [--max-connections N]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
