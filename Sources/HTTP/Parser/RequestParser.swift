@@ -75,8 +75,10 @@ package struct RequestParser {
                     return .needMoreData
                 }
                 let (start, end, length) = try line.get()
-                headerBytes += length
-                if headerBytes > limits.maxHeaderBytes { throw .headersTooLarge }
+                if start != end {  // the limit counts field lines; the blank line ending the section is free
+                    headerBytes += length
+                    if headerBytes > limits.maxHeaderBytes { throw .headersTooLarge }
+                }
                 buffer.moveReaderIndex(by: length)
                 if start == end {
                     if isTrailer { return .request(finish()) }
