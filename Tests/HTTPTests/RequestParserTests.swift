@@ -641,3 +641,34 @@ final class RequestParserTests: XCTestCase {
         XCTAssertEqual(outcome.idleAtEnd, true)
     }
 }
+
+final class RequestParserEdgeTests: XCTestCase {
+    private func parseAll(_ text: String, limits: ParserLimits = ParserLimits()) throws -> HTTPRequest? {
+        var parser = RequestParser(limits: limits)
+        var buffer = ByteBuffer(Array(text.utf8))
+        while true {
+            switch try parser.parse(&buffer) {
+            case .request(let request): return request
+            case .needMoreData: return nil
+            case .expectContinue: continue
+            }
+        }
+    }
+
+    func testZeroPaddedContentLengthMeansItsValue() throws {
+        let request = try parseAll("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 00000000000000000000005\r\n\r\nhello")
+        XCTAssertEqual(request?.body, Array("hello".utf8))
+    }
+
+    func testUnlimitedBodyLimitDoesNotOverflowChunkSizes() throws {
+        var limits = ParserLimits()
+        limits.maxBodyBytes = Int.max
+        let request = try parseAll("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", limits: limits)
+        XCTAssertEqual(request?.body, Array("abc".utf8))
+    }
+
+    func testHTTP10WithTransferEncodingClosesAfterwards() throws {
+        let request = try parseAll("POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        XCTAssertEqual(request?.wantsKeepAlive, false)
+    }
+}

@@ -27,6 +27,8 @@ package struct HTTPRequest: Sendable {
     /// Whether the client asked to keep the connection open after this request (RFC 9112 §9.3).
     package var wantsKeepAlive: Bool {
         if headers.hasToken("close", in: "Connection") { return false }
+        // RFC 9112 §6.1: a 1.0 message with Transfer-Encoding has faulty framing: close after it.
+        if version.major == 1 && version.minor == 0 && headers.contains("Transfer-Encoding") { return false }
         if version.major == 1 && version.minor == 0 { return headers.hasToken("keep-alive", in: "Connection") }
         return true
     }

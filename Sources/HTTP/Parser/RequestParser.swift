@@ -287,7 +287,8 @@ package struct RequestParser {
             for part in field.split(separator: ",", omittingEmptySubsequences: false) {
                 let text = part.trimmingSpaces
                 guard !text.isEmpty, text.utf8.allSatisfy(isDigit) else { throw .badRequest("Malformed Content-Length.") }
-                let value = text.utf8.count > 18 ? Int.max : Int(text)!
+                let significant = text.drop { $0 == "0" }
+                let value = significant.utf8.count > 18 ? Int.max : (Int(significant) ?? 0)
                 if let previous = length, previous != value { throw .badRequest("Conflicting Content-Length values.") }
                 length = value
             }
@@ -300,7 +301,8 @@ package struct RequestParser {
         var size = 0
         var index = line.startIndex
         while index < line.endIndex, let digit = hexValue(line[index]) {
-            if size > (limits.maxBodyBytes << 4) { throw .bodyTooLarge }
+            // Checked before shifting, so no limit (not even Int.max) can overflow.
+            if size > limits.maxBodyBytes || size > (Int.max >> 4) { throw .bodyTooLarge }
             size = size << 4 | digit
             index += 1
         }
