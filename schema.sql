@@ -32,7 +32,9 @@ CREATE TABLE users (
     shipping_city       TEXT    NOT NULL DEFAULT '',
     shipping_state      TEXT    NOT NULL DEFAULT '',
     shipping_postcode   TEXT    NOT NULL DEFAULT '',
-    shipping_country    TEXT    NOT NULL DEFAULT ''
+    shipping_country    TEXT    NOT NULL DEFAULT '',
+    -- MD5 of the trimmed, lower-cased email (Gravatar, spec §3.4), kept with the email so reads need no hashing.
+    avatar_hash         TEXT    NOT NULL DEFAULT ''
 );
 -- One account per email address (case-insensitively); an empty email is allowed for many.
 CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
@@ -63,8 +65,8 @@ CREATE TABLE orders (
 CREATE INDEX orders_customer ON orders (customer_id, id);
 
 -- The store's own administrator: id 1, so the first customer gets id 2 as in the docs.
-INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at)
+INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at, avatar_hash)
 VALUES (1, 'admin', 'admin@example.com', '!', 'administrator', CAST(strftime('%s', 'now') AS INTEGER),
-        CAST(strftime('%s', 'now') AS INTEGER));
+        CAST(strftime('%s', 'now') AS INTEGER), 'e64c7d89f26bd1972efa854d13d7dd61');
 
 PRAGMA user_version = 1;

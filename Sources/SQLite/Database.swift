@@ -21,6 +21,7 @@ package final class Database {
 
     /// Opens (read-write, creating it if needed; or read-only) the database at `path` and applies `configuration`.
     package init(path: String, configuration: Configuration = Configuration()) throws {
+        _ = Database.globalSetup
         var flags = SQLITE_OPEN_NOMUTEX
         flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         var pointer: OpaquePointer?
@@ -108,6 +109,12 @@ package final class Database {
 
 @available(*, unavailable)
 extension Database: Sendable {}
+
+extension Database {
+    /// Process-wide settings applied once, before the first connection (a lazy global: thread-safe, run once).
+    /// Memory statistics are off: they serialise every SQLite allocation on one global mutex.
+    static let globalSetup: Void = { _ = csqlite_disable_memstatus() }()
+}
 
 /// Owner of the raw `sqlite3*`; closes it with `sqlite3_close_v2` when the last reference goes.
 final class ConnectionHandle {

@@ -1,6 +1,8 @@
 /// Per-connection cache of prepared statements keyed by their exact SQL text.
 struct StatementCache {
     private var statements: [String: Statement] = [:]
+    /// Statements of ``SQL`` constants, found by identity: no hashing of the SQL text on hot paths.
+    var byIdentity: [ObjectIdentifier: Statement] = [:]
 
     /// The cached statement for `sql`, if any.
     subscript(sql: String) -> Statement? {
@@ -14,6 +16,7 @@ struct StatementCache {
     /// Drops every cached statement (each is finalized once no caller still holds it).
     mutating func removeAll() {
         statements.removeAll()
+        byIdentity.removeAll()
     }
 }
 
@@ -34,6 +37,19 @@ extension Database {
         return statement
     }
 
+    /// The connection's prepared statement for a long-lived ``SQL`` constant, looked up by identity.
+    package func cachedStatement(_ sql: SQL) throws -> Statement {
+        let key = ObjectIdentifier(sql)
+        if let statement = statementCache.byIdentity[key] {
+            statement.reset()
+            statement.clearBindings()
+            return statement
+        }
+        let statement = try Statement(connection: connection, sql: sql.text, persistent: true)
+        statementCache.byIdentity[key] = statement
+        return statement
+    }
+
     /// The number of statements currently cached on this connection.
     package var cachedStatementCount: Int { statementCache.count }
 
@@ -41,4 +57,11 @@ extension Database {
     package func clearStatementCache() {
         statementCache.removeAll()
     }
+}
+
+/// A statement's SQL held as a constant (`static let`): each connection prepares it once and finds it again
+/// by the constant's identity, so hot paths never hash the SQL text. Values are always bound, never spliced.
+package final class SQL: Sendable {
+    package let text: String
+    package init(_ text: String) { self.text = text }
 }

@@ -35,19 +35,18 @@ package struct HTTPRequest: Sendable {
 
     /// Splits a request target into path and query; absolute-form loses its scheme and authority.
     package static func split(target: String) -> (path: String, query: String?) {
-        var rest = Substring(target)
-        if !rest.hasPrefix("/"), let schemeEnd = rest.firstRange(of: "://") {
-            rest = rest[schemeEnd.upperBound...]
-            if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-                rest = rest[slash...]
-            } else {
-                rest = ""
+        var utf8 = Substring(target).utf8
+        if utf8.first != UInt8(ascii: "/"), let schemeEnd = utf8.firstRange(of: "://".utf8) {
+            utf8 = utf8[schemeEnd.upperBound...]
+            guard let slash = utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else {
+                return ("/", nil)
             }
-            if rest.isEmpty || rest.first == "?" { rest = "/" + rest }
+            utf8 = utf8[slash...]
+            if utf8.first == UInt8(ascii: "?") {
+                return ("/", String(Substring(utf8.dropFirst())))
+            }
         }
-        if let mark = rest.firstIndex(of: "?") {
-            return (String(rest[..<mark]), String(rest[rest.index(after: mark)...]))
-        }
-        return (String(rest), nil)
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (String(Substring(utf8)), nil) }
+        return (String(Substring(utf8[..<mark])), String(Substring(utf8[utf8.index(after: mark)...])))
     }
 }

@@ -356,23 +356,29 @@ package struct RequestParser {
 
 /// Host = uri-host [ ":" port ]; uri-host is an IP-literal in brackets or a reg-name (RFC 3986 §3.2.2).
 private func isValidHost(_ host: String) -> Bool {
-    var hostPart = Substring(host)
-    if hostPart.hasPrefix("[") {
-        guard let close = hostPart.firstIndex(of: "]") else { return false }
-        let literal = hostPart[hostPart.index(after: hostPart.startIndex)..<close]
-        guard !literal.isEmpty, literal.utf8.allSatisfy({ isDigit($0) || hexValue($0) != nil || $0 == 0x3A || $0 == 0x2E }) else { return false }
-        hostPart = hostPart[hostPart.index(after: close)...]
-        if hostPart.isEmpty { return true }
-        guard hostPart.first == ":" else { return false }
-        return hostPart.dropFirst().utf8.allSatisfy(isDigit)
+    var bytes = Substring(host).utf8[...]
+    if bytes.first == UInt8(ascii: "[") {
+        guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+        let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
+        guard !literal.isEmpty, literal.allSatisfy({ hexValue($0) != nil || $0 == 0x3A || $0 == 0x2E }) else { return false }
+        bytes = bytes[bytes.index(after: close)...]
+        if bytes.isEmpty { return true }
+        guard bytes.first == UInt8(ascii: ":") else { return false }
+        return bytes.dropFirst().allSatisfy(isDigit)
     }
-    if let colon = hostPart.lastIndex(of: ":") {
-        guard hostPart[hostPart.index(after: colon)...].utf8.allSatisfy(isDigit) else { return false }
-        hostPart = hostPart[..<colon]
+    if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) {
+        guard bytes[bytes.index(after: colon)...].allSatisfy(isDigit) else { return false }
+        bytes = bytes[..<colon]
     }
-    // reg-name = *( unreserved / pct-encoded / sub-delims )
-    return hostPart.utf8.allSatisfy { byte in
-        isAlpha(byte) || isDigit(byte) || "-._~%!$&'()*+,;=".utf8.contains(byte)
+    return bytes.allSatisfy(isRegNameByte)
+}
+
+/// reg-name = *( unreserved / pct-encoded / sub-delims )
+@inline(__always) private func isRegNameByte(_ byte: UInt8) -> Bool {
+    if isAlpha(byte) || isDigit(byte) { return true }
+    switch byte {
+    case 0x2D, 0x2E, 0x5F, 0x7E, 0x25, 0x21, 0x24, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x3B, 0x3D: return true
+    default: return false
     }
 }
 

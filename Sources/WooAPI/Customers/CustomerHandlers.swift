@@ -28,20 +28,21 @@ struct CustomerHandlers: Sendable {
     func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         let query = try CustomerQuery(parameters: context.parameters)
+        // Without `list_users` the rows are skipped but the headers still count them (spec §2.7).
         let canList = context.caller?.can(.listUsers) ?? false
-        let (total, customers) = try read { db in
-            (try CustomerRepository.count(query, in: db), canList ? try CustomerRepository.list(query, in: db) : [])
+        var writer = JSONWriter(capacity: 1100 * min(query.limit ?? 10, 100))
+        writer.beginObject()
+        writer.key("customers")
+        writer.beginArray()
+        let total = try read { db in
+            if canList { try CustomerRepository.writeList(query, fields: fields, in: db, to: &writer) }
+            return try CustomerRepository.count(query, in: db)
         }
+        writer.endArray()
+        writer.endObject()
         let pagination = Pagination(total: total, limit: query.limit, offset: query.offset)
         let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
-        return .now(.json(headers: headers, capacity: 1024 * max(1, customers.count)) { writer in
-            writer.beginObject()
-            writer.key("customers")
-            writer.beginArray()
-            for customer in customers { CustomerJSON.write(customer, fields: fields, to: &writer) }
-            writer.endArray()
-            writer.endObject()
-        })
+        return .now(APIResponse(headers: headers, body: writer.bytes))
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -58,23 +59,36 @@ struct CustomerHandlers: Sendable {
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
-        let customer = try readableCustomer(context)
-        return .now(Self.customerResponse(customer, fields: fields))
+        let id = try Self.customerID(context.captures[0], status: 404)
+        var writer = JSONWriter(capacity: 1200)
+        writer.beginObject()
+        writer.key("customer")
+        guard try read({ db in try CustomerRepository.write(id: id, fields: fields, in: db, to: &writer) }) else {
+            throw CustomerErrors.invalidCustomer(status: 404)
+        }
+        guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
+        writer.endObject()
+        return .now(APIResponse(body: writer.bytes))
     }
 
     func readByEmail(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         let email = context.captures[0]
-        guard Sanitize.isEmail(email), let customer = try read({ db in try CustomerRepository.find(email: email, in: db) }) else {
+        var writer = JSONWriter(capacity: 1200)
+        writer.beginObject()
+        writer.key("customer")
+        guard Sanitize.isEmail(email),
+              try read({ db in try CustomerRepository.write(email: email, fields: fields, in: db, to: &writer) }) else {
             throw CustomerErrors.invalidEmailInPath
         }
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
-        return .now(Self.customerResponse(customer, fields: fields))
+        writer.endObject()
+        return .now(APIResponse(body: writer.bytes))
     }
 
     func orders(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         _ = try FieldFilter(context.parameters.string("fields"))
-        _ = try readableCustomer(context)
+        try readableCustomer(context)
         // Orders are not served by this build yet: a customer has none to list.
         return .now(.json(capacity: 16) { writer in
             writer.beginObject()
@@ -87,7 +101,7 @@ struct CustomerHandlers: Sendable {
 
     func downloads(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         _ = try FieldFilter(context.parameters.string("fields"))
-        _ = try readableCustomer(context)
+        try readableCustomer(context)
         return .now(.json(capacity: 16) { writer in
             writer.beginObject()
             writer.key("downloads")
@@ -98,13 +112,14 @@ struct CustomerHandlers: Sendable {
     }
 
     /// The customer named by the path id, checked as a read is (spec §5.1): 0 → 404, unknown → 404, no right → 401.
-    private func readableCustomer(_ context: RequestContext) throws(APIError) -> Customer {
+    @discardableResult
+    private func readableCustomer(_ context: RequestContext) throws(APIError) -> Int64 {
         let id = try Self.customerID(context.captures[0], status: 404)
-        guard let customer = try read({ db in try CustomerRepository.find(id: id, in: db) }) else {
+        guard try read({ db in try CustomerRepository.role(of: id, in: db) }) != nil else {
             throw CustomerErrors.invalidCustomer(status: 404)
         }
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
-        return customer
+        return id
     }
 
     // MARK: Writes (on the writer thread; slow password hashing on the blocking pool)
@@ -121,7 +136,7 @@ struct CustomerHandlers: Sendable {
                 try store.writeAndWaitAPI { db in
                     let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
                     guard canRead else { throw CustomerErrors.cannotRead }
-                    return try CustomerRepository.find(id: id, in: db)!
+                    return try CustomerRepository.json(id: id, in: db)!
                 }
             }
         }
@@ -130,10 +145,10 @@ struct CustomerHandlers: Sendable {
         }
         return .later { done in
             let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
-            store.write({ db -> Customer in
+            store.write({ db -> EncodedCustomer in
                 let id = try CustomerWrites.create(plan, passwordHash: hash, now: now(), in: db)
                 guard canRead else { throw CustomerErrors.cannotRead }
-                return try CustomerRepository.find(id: id, in: db)!
+                return try CustomerRepository.json(id: id, in: db)!
             }, completion: { result in done(Self.response(result, status: 201)) })
         }
     }
@@ -210,7 +225,7 @@ struct CustomerHandlers: Sendable {
                 for item in outcome.items {
                     switch item {
                     case .success(let customer):
-                        CustomerJSON.write(customer, to: &writer)
+                        writer.raw(customer.json)
                     case .failure(let failure):
                         writer.beginObject()
                         writer.key("id")
@@ -251,16 +266,16 @@ struct CustomerHandlers: Sendable {
         return id
     }
 
-    static func customerResponse(_ customer: Customer, fields: FieldFilter? = nil, status: Int = 200) -> APIResponse {
-        .json(status: status, capacity: 1200) { writer in
+    static func customerResponse(_ customer: EncodedCustomer, status: Int = 200) -> APIResponse {
+        .json(status: status, capacity: customer.json.count + 16) { writer in
             writer.beginObject()
             writer.key("customer")
-            CustomerJSON.write(customer, fields: fields, to: &writer)
+            writer.raw(customer.json)
             writer.endObject()
         }
     }
 
-    static func response(_ result: Result<Customer, any Error>, status: Int) -> APIResponse {
+    static func response(_ result: Result<EncodedCustomer, any Error>, status: Int) -> APIResponse {
         switch result {
         case .success(let customer): customerResponse(customer, status: status)
         case .failure(let error): errorResponse(error)
@@ -273,7 +288,7 @@ struct CustomerHandlers: Sendable {
         return APIResponse(APIError.classify(error))
     }
 
-    static func respond(status: Int, _ body: () throws -> Customer) -> APIResponse {
+    static func respond(status: Int, _ body: () throws -> EncodedCustomer) -> APIResponse {
         do {
             return customerResponse(try body(), status: status)
         } catch {

@@ -1,4 +1,7 @@
-/// Writes customers in the exact v2 shape and key order (spec §3.1).
+import SQLite
+
+/// Writes customers in the exact v2 shape and key order (spec §3.1), straight from a result row of
+/// ``CustomerRepository/selectColumns`` into the response bytes: no intermediate strings or objects.
 package enum CustomerJSON {
     /// Top-level keys in output order, and whether each value is an object.
     private static let keys: [(name: String, isObject: Bool)] = [
@@ -8,54 +11,68 @@ package enum CustomerJSON {
         ("shipping_address", true),
     ]
 
-    /// Writes one customer object, filtered by `fields` when given.
-    package static func write(_ customer: Customer, fields: FieldFilter? = nil, to writer: inout JSONWriter) {
+    /// Column indexes in ``CustomerRepository/selectColumns``.
+    enum Column {
+        static let id = 0, createdAt = 1, email = 2, firstName = 3, lastName = 4, username = 5, role = 6
+        static let lastOrderID = 7, lastOrderDate = 8, ordersCount = 9, totalSpent = 10
+        static let billing = 11, shipping = 22, avatarHash = 31
+    }
+
+    /// Writes the customer on the statement's current row, filtered by `fields` when given.
+    package static func write(row: Statement, fields: FieldFilter? = nil, to writer: inout JSONWriter) {
         guard let fields else {
             writer.beginObject()
-            for key in keys { writeMember(key.name, of: customer, fields: nil, to: &writer) }
+            for index in keys.indices { writeMember(index, row: row, rule: nil, to: &writer) }
             writer.endObject()
             return
         }
-        let kept = keys.filter { fields.inclusion(of: $0.name, isObject: $0.isObject) != .excluded }
+        let kept = keys.indices.filter { fields.inclusion(of: keys[$0].name, isObject: keys[$0].isObject) != .excluded }
         if kept.isEmpty {
+            // PHP encodes the emptied array as `[]` (spec §3.5).
             writer.beginArray()
             writer.endArray()
             return
         }
         writer.beginObject()
-        for key in kept { writeMember(key.name, of: customer, fields: fields, to: &writer) }
+        for index in kept {
+            let key = keys[index]
+            let rule = fields.inclusion(of: key.name, isObject: key.isObject) == .children ? fields : nil
+            writeMember(index, row: row, rule: rule, to: &writer)
+        }
         writer.endObject()
     }
 
-    private static func writeMember(_ name: String, of customer: Customer, fields: FieldFilter?, to writer: inout JSONWriter) {
-        writer.key(name)
-        switch name {
-        case "id": writer.int(Int(customer.id))
-        case "created_at": writer.string(APIDate.format(customer.createdAt))
-        case "email": writer.string(customer.email)
-        case "first_name": writer.string(customer.firstName)
-        case "last_name": writer.string(customer.lastName)
-        case "username": writer.string(customer.username)
-        case "role": writer.string(customer.role)
-        case "last_order_id":
-            if let id = customer.lastOrderID { writer.int(Int(id)) } else { writer.null() }
-        case "last_order_date":
-            if let date = customer.lastOrderDate { writer.string(APIDate.format(date)) } else { writer.null() }
-        case "orders_count": writer.int(customer.ordersCount)
-        case "total_spent": writer.string(Money.format(cents: customer.totalSpentCents))
-        case "avatar_url": writer.string(avatarURL(email: customer.email))
-        case "billing_address":
-            let rule = fields.flatMap { $0.inclusion(of: name, isObject: true) == .children ? $0 : nil }
-            writeAddress(Address.billingKeys, customer.billing, childrenOf: rule, to: &writer)
-        case "shipping_address":
-            let rule = fields.flatMap { $0.inclusion(of: name, isObject: true) == .children ? $0 : nil }
-            writeAddress(Address.shippingKeys, customer.shipping, childrenOf: rule, to: &writer)
-        default: writer.null()
+    private static func writeMember(_ index: Int, row: Statement, rule: FieldFilter?, to writer: inout JSONWriter) {
+        writer.key(keys[index].name)
+        switch index {
+        case 0: writer.int(Int(row.int64(at: Column.id)))
+        case 1: APIDate.write(row.int64(at: Column.createdAt), to: &writer)
+        case 2: text(row, Column.email, to: &writer)
+        case 3: text(row, Column.firstName, to: &writer)
+        case 4: text(row, Column.lastName, to: &writer)
+        case 5: text(row, Column.username, to: &writer)
+        case 6: text(row, Column.role, to: &writer)
+        case 7:
+            if row.isNull(at: Column.lastOrderID) { writer.null() } else { writer.int(Int(row.int64(at: Column.lastOrderID))) }
+        case 8:
+            if row.isNull(at: Column.lastOrderDate) { writer.null() } else { APIDate.write(row.int64(at: Column.lastOrderDate), to: &writer) }
+        case 9: writer.int(Int(row.int64(at: Column.ordersCount)))
+        case 10: writer.string(Money.format(cents: row.int64(at: Column.totalSpent)))
+        case 11:
+            row.withText(at: Column.avatarHash) { hash in
+                writer.string(utf8: avatarPrefix + UnsafeRawBufferPointer(hash) + avatarSuffix)
+            }
+        case 12: writeAddress(row, first: Column.billing, keys: Address.billingKeys, rule: rule, to: &writer)
+        default: writeAddress(row, first: Column.shipping, keys: Address.shippingKeys, rule: rule, to: &writer)
         }
     }
 
-    /// Writes an address object; under a `parent.child` rule (`childrenOf`) only the kept children, or `[]`.
-    package static func writeAddress(_ keys: [String], _ values: [String], childrenOf rule: FieldFilter?, to writer: inout JSONWriter) {
+    private static func text(_ row: Statement, _ column: Int, to writer: inout JSONWriter) {
+        row.withText(at: column) { writer.string(utf8: $0) }
+    }
+
+    /// Writes an address object; under a `parent.child` rule only the kept children, or `[]` when none is.
+    private static func writeAddress(_ row: Statement, first: Int, keys: [String], rule: FieldFilter?, to writer: inout JSONWriter) {
         let indices = rule.map { rule in keys.indices.filter { rule.keepsChild(keys[$0]) } } ?? Array(keys.indices)
         if rule != nil && indices.isEmpty {
             writer.beginArray()
@@ -65,19 +82,27 @@ package enum CustomerJSON {
         writer.beginObject()
         for index in indices {
             writer.key(keys[index])
-            writer.string(values[index])
+            text(row, first + index, to: &writer)
         }
         writer.endObject()
     }
 
-    /// `https://secure.gravatar.com/avatar/<md5 of trimmed lower-cased email>?s=96&d=mm&r=g` (spec §3.4).
-    package static func avatarURL(email: String) -> String {
+    private static let avatarPrefix = Array("https://secure.gravatar.com/avatar/".utf8)
+    private static let avatarSuffix = Array("?s=96&d=mm&r=g".utf8)
+
+    /// The Gravatar hash of an email: MD5 of the trimmed, lower-cased address (spec §3.4); empty for no email.
+    package static func avatarHash(email: String) -> String {
         let trimmed = email.trimmingWhitespace
+        guard !trimmed.isEmpty else { return "" }
         let normalized = trimmed.utf8.allSatisfy({ $0 < 0x80 })
             ? String(decoding: trimmed.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
             : trimmed.lowercased()
-        let hash = normalized.isEmpty ? "" : Crypto.hex(Crypto.md5(Array(normalized.utf8)))
-        return "https://secure.gravatar.com/avatar/\(hash)?s=96&d=mm&r=g"
+        return Crypto.hex(Crypto.md5(Array(normalized.utf8)))
+    }
+
+    /// `https://secure.gravatar.com/avatar/<hash>?s=96&d=mm&r=g`.
+    package static func avatarURL(email: String) -> String {
+        "https://secure.gravatar.com/avatar/\(avatarHash(email: email))?s=96&d=mm&r=g"
     }
 }
 

@@ -15,35 +15,31 @@ package enum CustomerRepository {
           u.billing_first_name, u.billing_last_name, u.billing_company, u.billing_address_1, u.billing_address_2,
           u.billing_city, u.billing_state, u.billing_postcode, u.billing_country, u.billing_email, u.billing_phone,
           u.shipping_first_name, u.shipping_last_name, u.shipping_company, u.shipping_address_1, u.shipping_address_2,
-          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country
+          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country, u.avatar_hash
         FROM users u
         """
 
-    static let byID = selectColumns + " WHERE u.id = ?"
-    static let byEmail = selectColumns + " WHERE u.email = ? AND u.email <> ''"
+    static let byID = SQL(selectColumns + " WHERE u.id = ?")
+    static let byEmail = SQL(selectColumns + " WHERE u.email = ? AND u.email <> ''")
 
-    /// Reads the customer on the statement's current row.
-    static func decode(_ row: Statement) -> Customer {
-        Customer(
-            id: row.int64(at: 0), createdAt: row.int64(at: 1), email: row.text(at: 2), firstName: row.text(at: 3),
-            lastName: row.text(at: 4), username: row.text(at: 5), role: row.text(at: 6),
-            lastOrderID: row.nullableInt64(at: 7), lastOrderDate: row.nullableInt64(at: 8), ordersCount: row.int(at: 9),
-            totalSpentCents: row.int64(at: 10),
-            billing: (11..<22).map { row.text(at: $0) }, shipping: (22..<31).map { row.text(at: $0) })
-    }
-
-    /// The user with `id`, of any role.
-    package static func find(id: Int64, in db: Database) throws -> Customer? {
+    /// Writes the user with `id` (any role) as a customer object; false when there is none.
+    package static func write(id: Int64, fields: FieldFilter? = nil, in db: Database, to writer: inout JSONWriter) throws -> Bool {
         let statement = try db.cachedStatement(byID)
         try statement.bind(id, at: 1)
-        return try statement.first(nil, decode)
+        return try statement.first(nil) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) } != nil
     }
 
-    /// The user with `email` (case-insensitively), of any role.
-    package static func find(email: String, in db: Database) throws -> Customer? {
+    /// Writes the user with `email` (case-insensitively, any role) as a customer object; false when there is none.
+    package static func write(email: String, fields: FieldFilter? = nil, in db: Database, to writer: inout JSONWriter) throws -> Bool {
         let statement = try db.cachedStatement(byEmail)
         try statement.bind(email, at: 1)
-        return try statement.first(nil, decode)
+        return try statement.first(nil) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) } != nil
+    }
+
+    /// The customer object of user `id` as JSON bytes, or nil.
+    package static func json(id: Int64, in db: Database) throws -> EncodedCustomer? {
+        var writer = JSONWriter(capacity: 1024)
+        return try write(id: id, in: db, to: &writer) ? EncodedCustomer(id: id, json: writer.bytes) : nil
     }
 
     /// The id of the user with `email`, if any (case-insensitively).
@@ -69,8 +65,8 @@ package enum CustomerRepository {
 
     // MARK: List and count
 
-    /// Customers matching `query`, one page.
-    package static func list(_ query: CustomerQuery, in db: Database) throws -> [Customer] {
+    /// Writes one page of customers matching `query` as array elements.
+    package static func writeList(_ query: CustomerQuery, fields: FieldFilter?, in db: Database, to writer: inout JSONWriter) throws {
         let (whereSQL, arguments) = query.whereClause()
         var sql = selectColumns + " WHERE " + whereSQL + " ORDER BY " + query.orderClause()
         var all = arguments
@@ -79,7 +75,7 @@ package enum CustomerRepository {
             all.append(.integer(Int64(limit)))
             all.append(.integer(Int64(query.offset)))
         }
-        return try db.cachedStatement(sql).map(all, decode)
+        try db.cachedStatement(sql).forEach(all) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) }
     }
 
     /// How many customers match `query`, ignoring limit and offset.
@@ -97,8 +93,8 @@ package enum CustomerRepository {
               billing_first_name, billing_last_name, billing_company, billing_address_1, billing_address_2, billing_city,
               billing_state, billing_postcode, billing_country, billing_email, billing_phone,
               shipping_first_name, shipping_last_name, shipping_company, shipping_address_1, shipping_address_2,
-              shipping_city, shipping_state, shipping_postcode, shipping_country)
-            VALUES (?, ?, ?, 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              shipping_city, shipping_state, shipping_postcode, shipping_country, avatar_hash)
+            VALUES (?, ?, ?, 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind(new.username, at: 1)
         try statement.bind(new.email, at: 2)
@@ -109,18 +105,30 @@ package enum CustomerRepository {
         try statement.bind(new.lastName, at: 7)
         for (offset, value) in new.billing.enumerated() { try statement.bind(value, at: 8 + offset) }
         for (offset, value) in new.shipping.enumerated() { try statement.bind(value, at: 19 + offset) }
+        try statement.bind(CustomerJSON.avatarHash(email: new.email), at: 28)
         try statement.execute()
         return db.lastInsertRowID
     }
 
-    /// Writes the given columns of user `id`. Column names come from ``CustomerChanges``, never from input.
-    package static func update(id: Int64, _ changes: [(column: String, value: String)], now: Int64, in db: Database) throws {
+    /// The columns an update may change, in ``updateSQL``'s order.
+    package static let updatableColumns = ["email", "avatar_hash", "password_hash", "first_name", "last_name"]
+        + Address.billingKeys.map { "billing_" + $0 } + Address.shippingKeys.map { "shipping_" + $0 }
+
+    /// One statement for every update: a NULL argument keeps the column as it is.
+    static let updateSQL = SQL(
+        "UPDATE users SET "
+            + updatableColumns.map { "\($0) = coalesce(?, \($0))" }.joined(separator: ", ")
+            + ", updated_at = ? WHERE id = ?")
+
+    /// Writes the given columns of user `id`; `changes` maps names of ``updatableColumns`` to new values.
+    package static func update(id: Int64, _ changes: [String: String], now: Int64, in db: Database) throws {
         guard !changes.isEmpty else { return }
-        let assignments = changes.map { "\($0.column) = ?" }.joined(separator: ", ")
-        let statement = try db.cachedStatement("UPDATE users SET \(assignments), updated_at = ? WHERE id = ?")
-        for (offset, change) in changes.enumerated() { try statement.bind(change.value, at: offset + 1) }
-        try statement.bind(now, at: changes.count + 1)
-        try statement.bind(id, at: changes.count + 2)
+        let statement = try db.cachedStatement(updateSQL)
+        for (offset, column) in updatableColumns.enumerated() {
+            if let value = changes[column] { try statement.bind(value, at: offset + 1) } else { try statement.bindNull(at: offset + 1) }
+        }
+        try statement.bind(now, at: updatableColumns.count + 1)
+        try statement.bind(id, at: updatableColumns.count + 2)
         try statement.execute()
     }
 
@@ -136,6 +144,12 @@ package enum CustomerRepository {
         try orders.execute()
         return true
     }
+}
+
+/// A customer object already encoded as JSON, with its id.
+package struct EncodedCustomer: Sendable {
+    package var id: Int64
+    package var json: [UInt8]
 }
 
 /// Everything needed to insert a customer, validated.

@@ -124,26 +124,27 @@ enum CustomerWrites {
     }
 
     /// Runs a planned update on the writer's connection and returns the customer as saved.
-    static func update(id: Int64, _ plan: UpdatePlan, passwordHash: String?, caller: Caller?, now: Int64, in db: Database) throws -> Customer {
+    static func update(id: Int64, _ plan: UpdatePlan, passwordHash: String?, caller: Caller?, now: Int64, in db: Database) throws -> EncodedCustomer {
         guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
         guard let caller, mayEdit(caller: caller, targetID: id, targetRole: role) else { throw CustomerErrors.cannotEdit }
         if !plan.isNoOp {
             let input = plan.input
-            var changes: [(column: String, value: String)] = []
+            var changes: [String: String] = [:]
             if let email = input.email {
                 if let owner = try CustomerRepository.userID(email: email, in: db), owner != id {
                     throw CustomerErrors.emailExists  // DECISIONS #9b: refused, nothing changed
                 }
-                changes.append(("email", email))
+                changes["email"] = email
+                changes["avatar_hash"] = CustomerJSON.avatarHash(email: email)
             }
-            if let passwordHash { changes.append(("password_hash", passwordHash)) }
-            if let firstName = input.firstName { changes.append(("first_name", firstName)) }
-            if let lastName = input.lastName { changes.append(("last_name", lastName)) }
-            for key in Address.billingKeys { if let value = input.billing[key] { changes.append(("billing_" + key, value)) } }
-            for key in Address.shippingKeys { if let value = input.shipping[key] { changes.append(("shipping_" + key, value)) } }
+            changes["password_hash"] = passwordHash
+            changes["first_name"] = input.firstName
+            changes["last_name"] = input.lastName
+            for (key, value) in input.billing { changes["billing_" + key] = value }
+            for (key, value) in input.shipping { changes["shipping_" + key] = value }
             try CustomerRepository.update(id: id, changes, now: now, in: db)
         }
-        guard let customer = try CustomerRepository.find(id: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
+        guard let customer = try CustomerRepository.json(id: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
         return customer
     }
 
@@ -175,7 +176,7 @@ enum CustomerWrites {
     /// Runs each item as a create or an edit; per-item errors are reported inline, never change the status.
     static func bulk(
         _ items: [JSONValue], caller: Caller?, store: Store, iterations: Int, now: @escaping @Sendable () -> Int64
-    ) -> (created: Bool, items: [Result<Customer, BulkFailure>]) {
+    ) -> (created: Bool, items: [Result<EncodedCustomer, BulkFailure>]) {
         enum Planned: Sendable {
             case create(CreatePlan, hash: String)
             case update(Int64, UpdatePlan, hash: String?)
@@ -198,11 +199,11 @@ enum CustomerWrites {
                 return .failed(BulkFailure(id: Int64(id), error: error))
             }
         }
-        let outcome: (Bool, [Result<Customer, BulkFailure>])
+        let outcome: (Bool, [Result<EncodedCustomer, BulkFailure>])
         do {
-            outcome = try store.writeAndWait { db -> (Bool, [Result<Customer, BulkFailure>]) in
+            outcome = try store.writeAndWait { db -> (Bool, [Result<EncodedCustomer, BulkFailure>]) in
                 var created = false
-                let results = planned.map { plan -> Result<Customer, BulkFailure> in
+                let results = planned.map { plan -> Result<EncodedCustomer, BulkFailure> in
                     switch plan {
                     case .failed(let failure):
                         return .failure(failure)
@@ -210,7 +211,7 @@ enum CustomerWrites {
                         do {
                             let customer = try db.transaction { db in
                                 let id = try CustomerWrites.create(create, passwordHash: hash, now: now(), in: db)
-                                return try CustomerRepository.find(id: id, in: db)!
+                                return try CustomerRepository.json(id: id, in: db)!
                             }
                             created = true
                             return .success(customer)

@@ -2,6 +2,11 @@
 package enum APIDate {
     /// Formats Unix seconds as `2026-11-29T03:39:09Z`.
     package static func format(_ seconds: Int64) -> String {
+        String(decoding: formatBytes(seconds), as: UTF8.self)
+    }
+
+    /// The formatted bytes, without quotes.
+    static func formatBytes(_ seconds: Int64) -> [UInt8] {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
@@ -19,7 +24,12 @@ package enum APIDate {
         out.append(UInt8(ascii: ":"))
         append(secondOfDay % 60, width: 2, to: &out)
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    /// Writes `"2026-11-29T03:39:09Z"` (quoted) straight into a JSON writer.
+    package static func write(_ seconds: Int64, to writer: inout JSONWriter) {
+        writer.string(utf8: formatBytes(seconds))
     }
 
     /// Unix seconds for a UTC civil date-time.
@@ -80,14 +90,19 @@ package enum APIDate {
     }
 
     private static func append(_ value: Int64, width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
+        var divisor: Int64 = 1
+        var digits = 1
+        while divisor * 10 <= value {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(width, digits) { out.append(0x30) }
         var rest = value
-        repeat {
-            digits.append(UInt8(0x30 + rest % 10))
-            rest /= 10
-        } while rest > 0
-        for _ in digits.count..<max(width, digits.count) { out.append(0x30) }
-        out.append(contentsOf: digits.reversed())
+        while divisor > 0 {
+            out.append(UInt8(0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     // Howard Hinnant's civil calendar algorithms.

@@ -1,6 +1,8 @@
 /// Why a JSON text was rejected, and the byte offset (from the start of the input) where it was noticed.
 package struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong, e.g. `Maximum nesting depth of 64 exceeded`.
     package var message: String
+    /// The byte offset where it was noticed.
     package var offset: Int
 
     /// An error with `message` at byte `offset`.
@@ -17,6 +19,8 @@ package struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertib
 ///
 /// Nesting deeper than `maxDepth` arrays/objects is rejected before recursing, so the recursion depth is bounded by
 /// `maxDepth` (keep it small: hostile input cannot overflow the stack, a 10,000-level `[[[…` fails at level `maxDepth + 1`).
+/// Numbers become Doubles via the stdlib's correctly rounded conversion; out-of-range ones (`1e400`) become ±infinity
+/// as PHP's do. Lone or unpaired `\u` surrogates are rejected, as are raw bytes that are not well-formed UTF-8.
 package enum JSONParser {
     /// Parses exactly one JSON value, optionally surrounded by whitespace (space, tab, CR, LF).
     package static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
@@ -231,18 +235,22 @@ private struct Parser {
         var escaped = false
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while true {
-            // Fast path: skip plain ASCII 8 bytes at a time, then byte by byte.
+            // Fast path: skip plain ASCII 8 bytes at a time, then one character at a time.
             while count - index >= 8, Parser.isPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
                 index += 8
             }
-            while index < count {
-                let byte = bytes[index]
-                guard byte >= 0x20, byte < 0x80, byte != quote, byte != backslash else { break }
-                index += 1
-            }
             guard index < count else { throw error("Unterminated string", at: open) }
             let byte = bytes[index]
-            if byte == quote {
+            if byte >= 0x20 && byte < 0x80 && byte != quote && byte != backslash {
+                index += 1
+            } else if byte >= 0x80 {
+                // Two-byte sequences (Latin, Cyrillic, …) inline; the rest checked against the full table.
+                if byte >= 0xC2 && byte <= 0xDF && count - index >= 2 && bytes[index + 1] & 0xC0 == 0x80 {
+                    index += 2
+                } else {
+                    try validateMultibyte()
+                }
+            } else if byte == quote {
                 let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
                 index += 1
                 if !escaped { return String(decoding: run, as: UTF8.self) }
@@ -256,10 +264,8 @@ private struct Parser {
                 scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 try parseEscape()
                 runStart = index
-            } else if byte < 0x20 {
-                throw error("Unescaped control character in a string")
             } else {
-                try validateMultibyte()
+                throw error("Unescaped control character in a string")
             }
         }
     }

@@ -52,7 +52,7 @@ package struct RouteTable: Sendable {
 
     /// The handler and captures for `route` and `method`, or nil (the real store's `no_route`, never a 405).
     package func match(_ route: String, method: HTTPMethod) -> (RouteHandler, [String])? {
-        let parts = route.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let parts = Self.segments(route)
         let lookup = method == .head ? HTTPMethod.get : method
         for candidate in routes {
             guard let captures = Self.captures(of: candidate.segments, in: parts, route: route) else { continue }
@@ -63,13 +63,37 @@ package struct RouteTable: Sendable {
         return nil
     }
 
+    /// The route's segments after the leading `/`, split on bytes (not grapheme clusters).
+    private static func segments(_ route: String) -> ArraySlice<Substring> {
+        var parts: [Substring] = []
+        let utf8 = route.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                parts.append(Substring(utf8[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        parts.append(Substring(utf8[start..<index]))
+        return parts.dropFirst()
+    }
+
+    /// Compares a path segment with a lower-case literal without allocating (spec §1.1: routes match case-insensitively).
+    private static func equalIgnoringASCIICase(_ segment: Substring, _ literal: String) -> Bool {
+        let a = segment.utf8, b = literal.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) == y }
+    }
+
     private static func captures(of segments: [PathSegment], in parts: ArraySlice<Substring>, route: String) -> [String]? {
         var captures: [String] = []
         var index = parts.startIndex
         for segment in segments {
             switch segment {
             case .literal(let text):
-                guard index < parts.endIndex, parts[index].count == text.count, parts[index].lowercased() == text else { return nil }
+                guard index < parts.endIndex, Self.equalIgnoringASCIICase(parts[index], text) else { return nil }
                 index += 1
             case .number:
                 guard index < parts.endIndex, !parts[index].isEmpty, parts[index].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {

@@ -1,22 +1,3 @@
-/// A customer as the API shows it (spec §3.1), with the order-derived figures computed live (§3.3).
-package struct Customer: Sendable, Equatable {
-    package var id: Int64
-    package var createdAt: Int64
-    package var email: String
-    package var firstName: String
-    package var lastName: String
-    package var username: String
-    package var role: String
-    package var lastOrderID: Int64?
-    package var lastOrderDate: Int64?
-    package var ordersCount: Int
-    package var totalSpentCents: Int64
-    /// Values for ``Address/billingKeys``, in that order.
-    package var billing: [String]
-    /// Values for ``Address/shippingKeys``, in that order.
-    package var shipping: [String]
-}
-
 /// The address keys, in output order (spec §3.1 rows 13–14).
 package enum Address {
     package static let billingKeys = [
