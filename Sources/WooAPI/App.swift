@@ -73,7 +73,11 @@ package final class WooAPI: Sendable {
             let route = try resolveRoute(request, parameters)
             let method = Self.effectiveMethod(request, parameters)
             var context = RequestContext(request: request, method: method, route: route, parameters: parameters)
-            let isSupported = [.get, .head, .post, .put, .patch, .delete].contains(method)
+            let isSupported: Bool
+            switch method {
+            case .get, .head, .post, .put, .patch, .delete: isSupported = true
+            default: isSupported = false
+            }
             if route == "/" {
                 guard isSupported else { throw APIError.unsupportedMethod }
                 guard method == .get || method == .head else { throw APIError.noRoute }

@@ -78,7 +78,7 @@ package final class Authenticator: Sendable {
         if secret.isEmpty { throw .authentication("Consumer secret is missing.", status: 404) }
 
         let entry = try lookup(Self.normalizedKey(key))
-        guard Crypto.constantTimeEqual(entry.secret, Array(secret.utf8)) else {
+        guard Crypto.constantTimeEqual(entry.secret, secret) else {
             throw .authentication("Consumer secret is invalid.")
         }
         switch method {
@@ -160,7 +160,7 @@ package final class Authenticator: Sendable {
     static func basicCredentials(_ header: String?) -> (String, String)? {
         guard let header else { return nil }
         let bytes = Array(header.utf8)
-        guard bytes.count > 6, bytes[..<6].map({ $0 | 0x20 }).elementsEqual("basic ".utf8) else { return nil }
+        guard bytes.count > 6, zip(bytes, "basic ".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
         var end = bytes.count
         while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         var start = 6

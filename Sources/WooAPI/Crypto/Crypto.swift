@@ -52,6 +52,16 @@ package enum Crypto {
         return x.withUnsafeBytes { p in y.withUnsafeBytes { q in CRYPTO_memcmp(p.baseAddress, q.baseAddress, x.count) == 0 } }
     }
 
+    /// Compares stored bytes with a presented string in time that depends only on their lengths.
+    package static func constantTimeEqual(_ stored: [UInt8], _ presented: String) -> Bool {
+        var presented = presented
+        return presented.withUTF8 { bytes in
+            guard bytes.count == stored.count else { return false }
+            if bytes.isEmpty { return true }
+            return stored.withUnsafeBytes { CRYPTO_memcmp($0.baseAddress, bytes.baseAddress, bytes.count) == 0 }
+        }
+    }
+
     /// Lowercase hexadecimal.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
