@@ -7,6 +7,12 @@ package enum APIKeys {
         package var id: Int64
         package var consumerKey: String
         package var consumerSecret: String
+
+        package init(id: Int64, consumerKey: String, consumerSecret: String) {
+            self.id = id
+            self.consumerKey = consumerKey
+            self.consumerSecret = consumerSecret
+        }
     }
 
     /// A stored key, without its secret.
