@@ -1,2 +1,8 @@
-// The module is header-only; SwiftPM needs one source file for a C target.
+// GNU extensions, compiled with _GNU_SOURCE here rather than in the module header (see CLinux.h).
+#define _GNU_SOURCE
+#include <sys/socket.h>
 #include "CLinux.h"
+
+int clinux_accept4(int fd, int flags) {
+    return accept4(fd, 0, 0, flags);
+}

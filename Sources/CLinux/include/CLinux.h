@@ -1,9 +1,8 @@
 #ifndef C_LINUX_H
 #define C_LINUX_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+// No feature macros here: defining _GNU_SOURCE in a module header changes glibc's struct definitions
+// (fd_set) and clashes with Swift's Glibc module. GNU-only calls are wrapped in shims.c instead.
 
 // Linux-only APIs that Swift's Glibc overlay does not import.
 #include <sys/epoll.h>
@@ -21,7 +20,7 @@ static inline unsigned int clinux_epollhup(void) { return EPOLLHUP; }
 static inline unsigned int clinux_epollrdhup(void) { return EPOLLRDHUP; }
 static inline unsigned int clinux_epollexclusive(void) { return EPOLLEXCLUSIVE; }
 
-// accept4 is a GNU extension Glibc's overlay hides.
-static inline int clinux_accept4(int fd, int flags) { return accept4(fd, 0, 0, flags); }
+// accept4 is a GNU extension Glibc's overlay hides; defined in shims.c.
+int clinux_accept4(int fd, int flags);
 
 #endif

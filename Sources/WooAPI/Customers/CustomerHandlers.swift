@@ -58,29 +58,31 @@ struct CustomerHandlers: Sendable {
     }
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        let fields = FieldFilter(try context.parameters.string("fields"))
         let id = try Self.customerID(context.captures[0], status: 404)
-        var writer = JSONWriter(capacity: 1200)
-        writer.beginObject()
-        writer.key("customer")
-        guard try read({ db in try CustomerRepository.write(id: id, fields: fields, in: db, to: &writer) }) else {
-            throw CustomerErrors.invalidCustomer(status: 404)
+        return try single(context, notFound: CustomerErrors.invalidCustomer(status: 404)) { db, fields, writer in
+            try CustomerRepository.write(id: id, fields: fields, in: db, to: &writer)
         }
-        guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
-        writer.endObject()
-        return .now(APIResponse(body: writer.bytes))
     }
 
     func readByEmail(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        let fields = FieldFilter(try context.parameters.string("fields"))
         let email = context.captures[0]
+        guard Sanitize.isEmail(email) else { throw CustomerErrors.invalidEmailInPath }
+        return try single(context, notFound: CustomerErrors.invalidEmailInPath) { db, fields, writer in
+            try CustomerRepository.write(email: email, fields: fields, in: db, to: &writer)
+        }
+    }
+
+    /// `{"customer":…}` for one user found by `lookup`; `notFound` when there is none, then the read permission
+    /// (spec §5: existence is checked before the capability).
+    private func single(
+        _ context: RequestContext, notFound: APIError,
+        _ lookup: (Database, FieldFilter?, inout JSONWriter) throws -> Bool
+    ) throws(APIError) -> HandlerOutcome {
+        let fields = FieldFilter(try context.parameters.string("fields"))
         var writer = JSONWriter(capacity: 1200)
         writer.beginObject()
         writer.key("customer")
-        guard Sanitize.isEmail(email),
-              try read({ db in try CustomerRepository.write(email: email, fields: fields, in: db, to: &writer) }) else {
-            throw CustomerErrors.invalidEmailInPath
-        }
+        guard try read({ db in try lookup(db, fields, &writer) }) else { throw notFound }
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
         writer.endObject()
         return .now(APIResponse(body: writer.bytes))
