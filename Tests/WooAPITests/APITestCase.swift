@@ -134,6 +134,41 @@ class APITestCase: XCTestCase {
     /// The MD5 avatar URL for an email (spec §3.4).
     func avatar(_ md5: String) -> String { "https://secure.gravatar.com/avatar/\(md5)?s=96&d=mm&r=g" }
 
+    /// MD5 hex of a string (for avatar URLs), via `md5sum`-free pure Swift.
+    static func md5(_ text: String) -> String {
+        var message = Array(text.utf8)
+        let length = UInt64(message.count) * 8
+        message.append(0x80)
+        while message.count % 64 != 56 { message.append(0) }
+        for i in 0..<8 { message.append(UInt8((length >> (8 * UInt64(i))) & 0xFF)) }
+        let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                           5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21,
+                           6, 10, 15, 21, 6, 10, 15, 21]
+        let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }
+        var a0: UInt32 = 0x67452301, b0: UInt32 = 0xefcdab89, c0: UInt32 = 0x98badcfe, d0: UInt32 = 0x10325476
+        for chunk in stride(from: 0, to: message.count, by: 64) {
+            let m: [UInt32] = (0..<16).map { i in
+                (0..<4).reduce(UInt32(0)) { $0 | UInt32(message[chunk + 4 * i + $1]) << (8 * UInt32($1)) }
+            }
+            var a = a0, b = b0, c = c0, d = d0
+            for i in 0..<64 {
+                var f: UInt32, g: Int
+                switch i {
+                case 0..<16: f = (b & c) | (~b & d); g = i
+                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                default: f = c ^ (b | ~d); g = (7 * i) % 16
+                }
+                f = f &+ a &+ k[i] &+ m[g]
+                a = d; d = c; c = b
+                b = b &+ ((f << s[i]) | (f >> (32 - s[i])))
+            }
+            a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
+        }
+        return [a0, b0, c0, d0].flatMap { word in (0..<4).map { UInt8((word >> (8 * UInt32($0))) & 0xFF) } }
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
     // MARK: Assertions
 
     /// Asserts a standard v2 error envelope `{"errors":[{"code":…,"message":…}]}` with this status and code.

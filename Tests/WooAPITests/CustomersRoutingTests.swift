@@ -101,6 +101,8 @@ final class CustomersRoutingTests: APITestCase {
         XCTAssertEqual(head.header("Content-Type"), "application/json; charset=UTF-8")
         XCTAssertEqual(head.header("Content-Length"), get.header("Content-Length"))
         XCTAssertEqual(head.header("Content-Length"), String(get.body.count))
+        let names = { (r: TestResponse) in r.headers.map { $0.name.lowercased() }.filter { $0 != "date" }.sorted() }
+        XCTAssertEqual(names(head), names(get))
         XCTAssertEqual(try client.readUntilClosed(), [], "HEAD must not send a body")
     }
 
