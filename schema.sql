@@ -40,6 +40,25 @@ CREATE TABLE users (
 CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
 CREATE INDEX users_role_created ON users (role, created_at, id);
 
+-- Users per role, kept exact by triggers in the same transaction as every user write, so the list's
+-- X-WC-Total for a role is a lookup instead of a count over every row.
+CREATE TABLE role_counts (
+    role  TEXT    PRIMARY KEY,
+    users INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
+    INSERT INTO role_counts (role, users) VALUES (NEW.role, 1)
+    ON CONFLICT (role) DO UPDATE SET users = users + 1;
+END;
+CREATE TRIGGER users_count_delete AFTER DELETE ON users BEGIN
+    UPDATE role_counts SET users = users - 1 WHERE role = OLD.role;
+END;
+CREATE TRIGGER users_count_role AFTER UPDATE OF role ON users WHEN OLD.role IS NOT NEW.role BEGIN
+    UPDATE role_counts SET users = users - 1 WHERE role = OLD.role;
+    INSERT INTO role_counts (role, users) VALUES (NEW.role, 1)
+    ON CONFLICT (role) DO UPDATE SET users = users + 1;
+END;
+
 -- API keys as the real store keeps them (spec §2.6): the consumer key only as HMAC-SHA256("wc-api", key).
 CREATE TABLE api_keys (
     key_id          INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -66,23 +66,35 @@ package enum CustomerRepository {
     // MARK: List and count
 
     /// Writes one page of customers matching `query` as array elements.
+    ///
+    /// The page's ids are chosen first from the users table alone (for the default order, from the covering
+    /// index `users_role_created`), then only those rows get their columns and order figures: rows skipped by
+    /// the offset cost an index step, not five subqueries.
     package static func writeList(_ query: CustomerQuery, fields: FieldFilter?, in db: Database, to writer: inout JSONWriter) throws {
         let (whereSQL, arguments) = query.whereClause()
-        var sql = selectColumns + " WHERE " + whereSQL + " ORDER BY " + query.orderClause()
+        var page = "SELECT u.id FROM users u WHERE " + whereSQL + " ORDER BY " + query.orderClause()
         var all = arguments
         if let limit = query.limit {
-            sql += " LIMIT ? OFFSET ?"
+            page += " LIMIT ? OFFSET ?"
             all.append(.integer(Int64(limit)))
             all.append(.integer(Int64(query.offset)))
         }
+        let sql = selectColumns + " JOIN (" + page + ") AS page ON page.id = u.id ORDER BY " + query.orderClause()
         try db.cachedStatement(sql).forEach(all) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) }
     }
 
-    /// How many customers match `query`, ignoring limit and offset.
+    /// How many customers match `query`, ignoring limit and offset. A role-only query reads the role counter.
     package static func count(_ query: CustomerQuery, in db: Database) throws -> Int {
+        if query.search == nil && query.createdMin == nil && query.createdMax == nil && Set(query.roles).count == 1 {
+            let statement = try db.cachedStatement(roleCount)
+            try statement.bind(query.roles[0], at: 1)
+            return try statement.first(nil) { $0.int(at: 0) } ?? 0
+        }
         let (whereSQL, arguments) = query.whereClause()
         return try db.cachedStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
     }
+
+    static let roleCount = SQL("SELECT users FROM role_counts WHERE role = ?")
 
     // MARK: Writes (writer thread only)
 
