@@ -59,6 +59,26 @@ CREATE TRIGGER users_count_role AFTER UPDATE OF role ON users WHEN OLD.role IS N
     ON CONFLICT (role) DO UPDATE SET users = users + 1;
 END;
 
+-- Bumped whenever a user is removed from, or placed inside (not appended to), its role's default list
+-- order (created_at, id). Appends never bump it, so the list's page anchors (see PageAnchors.swift) stay
+-- valid while customers are created, in this process or any other.
+CREATE TABLE list_generation (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+);
+INSERT INTO list_generation (id, value) VALUES (1, 0);
+CREATE TRIGGER users_order_delete AFTER DELETE ON users BEGIN
+    UPDATE list_generation SET value = value + 1 WHERE id = 1;
+END;
+CREATE TRIGGER users_order_insert AFTER INSERT ON users
+WHEN EXISTS (SELECT 1 FROM users WHERE role = NEW.role AND (created_at, id) > (NEW.created_at, NEW.id)) BEGIN
+    UPDATE list_generation SET value = value + 1 WHERE id = 1;
+END;
+CREATE TRIGGER users_order_update AFTER UPDATE OF role, created_at ON users
+WHEN OLD.role IS NOT NEW.role OR OLD.created_at IS NOT NEW.created_at BEGIN
+    UPDATE list_generation SET value = value + 1 WHERE id = 1;
+END;
+
 -- API keys as the real store keeps them (spec §2.6): the consumer key only as HMAC-SHA256("wc-api", key).
 CREATE TABLE api_keys (
     key_id          INTEGER PRIMARY KEY AUTOINCREMENT,

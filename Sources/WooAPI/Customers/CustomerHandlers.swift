@@ -8,6 +8,7 @@ struct CustomerHandlers: Sendable {
     let publicURL: String
     let passwordIterations: Int
     let now: @Sendable () -> Int64
+    let anchors = PageAnchors()
 
     /// Registers every customers route, in the real store's order (spec §1.4).
     func register(in router: inout RouterBuilder) {
@@ -34,9 +35,12 @@ struct CustomerHandlers: Sendable {
         writer.beginObject()
         writer.key("customers")
         writer.beginArray()
+        // One read transaction: the total, the page anchors and the page all see the same snapshot.
         let total = try read { db in
-            if canList { try CustomerRepository.writeList(query, fields: fields, in: db, to: &writer) }
-            return try CustomerRepository.count(query, in: db)
+            try db.transaction(.deferred) { db in
+                if canList { try CustomerRepository.writeList(query, fields: fields, anchors: anchors, in: db, to: &writer) }
+                return try CustomerRepository.count(query, in: db)
+            }
         }
         writer.endArray()
         writer.endObject()

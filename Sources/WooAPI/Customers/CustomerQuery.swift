@@ -67,6 +67,12 @@ package struct CustomerQuery: Sendable, Equatable {
         }
     }
 
+    /// Role-only, ascending by registration, paged: the shape ``PageAnchors`` serve.
+    var usesDefaultOrder: Bool {
+        search == nil && createdMin == nil && createdMax == nil && roles.count == 1 && ascending
+            && orderBy == ["u.created_at"] && limit != nil
+    }
+
     /// The WHERE clause (fixed fragments) and its bound values.
     func whereClause() -> (String, [SQLiteValue]) {
         var clauses: [String] = []

@@ -70,17 +70,24 @@ package enum CustomerRepository {
     /// The page's ids are chosen first from the users table alone (for the default order, from the covering
     /// index `users_role_created`), then only those rows get their columns and order figures: rows skipped by
     /// the offset cost an index step, not five subqueries.
-    package static func writeList(_ query: CustomerQuery, fields: FieldFilter?, in db: Database, to writer: inout JSONWriter) throws {
-        let (whereSQL, arguments) = query.whereClause()
+    package static func writeList(
+        _ query: CustomerQuery, fields: FieldFilter?, anchors: PageAnchors? = nil, in db: Database, to writer: inout JSONWriter
+    ) throws {
+        var (whereSQL, arguments) = query.whereClause()
+        var offset = query.offset
+        if let anchors, query.usesDefaultOrder, let anchor = try anchors.anchor(role: query.roles[0], offset: offset, in: db) {
+            whereSQL += " AND (u.created_at, u.id) >= (?, ?)"
+            arguments += [.integer(anchor.createdAt), .integer(anchor.id)]
+            offset -= anchor.position
+        }
         var page = "SELECT u.id FROM users u WHERE " + whereSQL + " ORDER BY " + query.orderClause()
-        var all = arguments
         if let limit = query.limit {
             page += " LIMIT ? OFFSET ?"
-            all.append(.integer(Int64(limit)))
-            all.append(.integer(Int64(query.offset)))
+            arguments.append(.integer(Int64(limit)))
+            arguments.append(.integer(Int64(offset)))
         }
         let sql = selectColumns + " JOIN (" + page + ") AS page ON page.id = u.id ORDER BY " + query.orderClause()
-        try db.cachedStatement(sql).forEach(all) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) }
+        try db.cachedStatement(sql).forEach(arguments) { row in CustomerJSON.write(row: row, fields: fields, to: &writer) }
     }
 
     /// How many customers match `query`, ignoring limit and offset. A role-only query reads the role counter.
