@@ -34,7 +34,13 @@ CREATE TABLE users (
     shipping_postcode   TEXT    NOT NULL DEFAULT '',
     shipping_country    TEXT    NOT NULL DEFAULT '',
     -- MD5 of the trimmed, lower-cased email (Gravatar, spec §3.4), kept with the email so reads need no hashing.
-    avatar_hash         TEXT    NOT NULL DEFAULT ''
+    avatar_hash         TEXT    NOT NULL DEFAULT '',
+    -- Order-derived figures (spec §3.3), recomputed by the orders triggers below inside every transaction that
+    -- writes an order, so they are always exact and a read needs no aggregate.
+    orders_count        INTEGER NOT NULL DEFAULT 0,
+    total_spent_cents   INTEGER NOT NULL DEFAULT 0,
+    last_order_id       INTEGER,
+    last_order_date     INTEGER
 );
 -- One account per email address (case-insensitively); an empty email is allowed for many.
 CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
@@ -102,6 +108,47 @@ CREATE TABLE orders (
     updated_at  INTEGER NOT NULL
 );
 CREATE INDEX orders_customer ON orders (customer_id, id);
+
+-- A customer's order figures (spec §3.3): orders in a registered status (not trash or drafts) count; paid
+-- statuses (processing, completed) make total_spent; the last order is the highest id. Recomputed for every
+-- customer an order write touches, in the same transaction, by the single writer: never stale, never lost.
+CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
+                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
+                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
+                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
+    WHERE id = NEW.customer_id;
+END;
+CREATE TRIGGER orders_stats_delete AFTER DELETE ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
+                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
+                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
+                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
+    WHERE id = OLD.customer_id;
+END;
+CREATE TRIGGER orders_stats_update AFTER UPDATE ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
+                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
+                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
+                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
+    WHERE id IN (OLD.customer_id, NEW.customer_id);
+END;
+
 
 -- The store's own administrator: id 1, so the first customer gets id 2 as in the docs.
 INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at, avatar_hash)

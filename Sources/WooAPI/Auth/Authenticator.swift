@@ -130,7 +130,7 @@ package final class Authenticator: Sendable {
                 }
             }
         } catch {
-            throw APIError.internalError
+            throw APIError.classify(error)
         }
         guard let found else { throw .authentication("Consumer key is invalid.") }
         cache.withLock { cache in

@@ -6,11 +6,3 @@ package enum Address {
     ]
     package static let shippingKeys = Array(billingKeys.prefix(9))
 }
-
-/// The order statuses a real store counts as a customer's orders (spec §3.3: registered statuses).
-package enum OrderStatuses {
-    /// Statuses that never count: trashed orders and drafts.
-    package static let unregisteredSQL = "('trash', 'draft', 'auto-draft')"
-    /// Paid statuses, whose totals make `total_spent`.
-    package static let paidSQL = "('processing', 'completed')"
-}

@@ -260,7 +260,7 @@ struct CustomerHandlers: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError.internalError
+            throw APIError.classify(error)
         }
     }
 

@@ -3,15 +3,10 @@ import SQLite
 /// SQL for customers. Every value is bound; the only SQL composed at run time is the list query's WHERE and
 /// ORDER BY, built from fixed fragments chosen by validated filters.
 package enum CustomerRepository {
-    /// The columns of a customer, with its order-derived figures computed live (spec §3.3).
+    /// The columns of a customer. Its order figures (spec §3.3) are columns kept exact by the orders triggers.
     static let selectColumns = """
         SELECT u.id, u.created_at, u.email, u.first_name, u.last_name, u.username, u.role,
-          (SELECT o.id FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)
-             ORDER BY o.id DESC LIMIT 1),
-          (SELECT o.created_at FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)
-             ORDER BY o.id DESC LIMIT 1),
-          (SELECT count(*) FROM orders o WHERE o.customer_id = u.id AND o.status NOT IN \(OrderStatuses.unregisteredSQL)),
-          (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = u.id AND o.status IN \(OrderStatuses.paidSQL)),
+          u.last_order_id, u.last_order_date, u.orders_count, u.total_spent_cents,
           u.billing_first_name, u.billing_last_name, u.billing_company, u.billing_address_1, u.billing_address_2,
           u.billing_city, u.billing_state, u.billing_postcode, u.billing_country, u.billing_email, u.billing_phone,
           u.shipping_first_name, u.shipping_last_name, u.shipping_company, u.shipping_address_1, u.shipping_address_2,
