@@ -76,8 +76,10 @@ INSERT INTO list_generation (id, value) VALUES (1, 0);
 CREATE TRIGGER users_order_delete AFTER DELETE ON users BEGIN
     UPDATE list_generation SET value = value + 1 WHERE id = 1;
 END;
+-- The last key of the role's order is one index probe (the new row itself when it was appended).
 CREATE TRIGGER users_order_insert AFTER INSERT ON users
-WHEN EXISTS (SELECT 1 FROM users WHERE role = NEW.role AND (created_at, id) > (NEW.created_at, NEW.id)) BEGIN
+WHEN (SELECT created_at, id FROM users WHERE role = NEW.role ORDER BY created_at DESC, id DESC LIMIT 1)
+     > (NEW.created_at, NEW.id) BEGIN
     UPDATE list_generation SET value = value + 1 WHERE id = 1;
 END;
 CREATE TRIGGER users_order_update AFTER UPDATE OF role, created_at ON users
