@@ -40,8 +40,14 @@ CREATE TABLE users (
     orders_count        INTEGER NOT NULL DEFAULT 0,
     total_spent_cents   INTEGER NOT NULL DEFAULT 0,
     last_order_id       INTEGER,
-    last_order_date     INTEGER
+    last_order_date     INTEGER,
+    -- Bumped by users_version on every change to the row (by any process), so a cached copy of the
+    -- customer's JSON is valid exactly while its version matches.
+    version             INTEGER NOT NULL DEFAULT 0
 );
+CREATE TRIGGER users_version AFTER UPDATE ON users WHEN NEW.version = OLD.version BEGIN
+    UPDATE users SET version = OLD.version + 1 WHERE id = NEW.id;
+END;
 -- One account per email address (case-insensitively); an empty email is allowed for many.
 CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
 CREATE INDEX users_role_created ON users (role, created_at, id);

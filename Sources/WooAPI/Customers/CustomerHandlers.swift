@@ -9,6 +9,7 @@ struct CustomerHandlers: Sendable {
     let passwordIterations: Int
     let now: @Sendable () -> Int64
     let anchors = PageAnchors()
+    let cache = CustomerCache()
 
     /// Registers every customers route, in the real store's order (spec §1.4).
     func register(in router: inout RouterBuilder) {
@@ -38,7 +39,9 @@ struct CustomerHandlers: Sendable {
         // One read transaction: the total, the page anchors and the page all see the same snapshot.
         let total = try read { db in
             try db.transaction(.deferred) { db in
-                if canList { try CustomerRepository.writeList(query, fields: fields, anchors: anchors, in: db, to: &writer) }
+                if canList {
+                    try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
+                }
                 return try CustomerRepository.count(query, in: db)
             }
         }
@@ -63,8 +66,11 @@ struct CustomerHandlers: Sendable {
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.customerID(context.captures[0], status: 404)
+        let cache = self.cache
         return try single(context, notFound: CustomerErrors.invalidCustomer(status: 404)) { db, fields, writer in
-            try CustomerRepository.write(id: id, fields: fields, in: db, to: &writer)
+            fields == nil
+                ? try cache.write(id: id, in: db, to: &writer)
+                : try CustomerRepository.write(id: id, fields: fields, in: db, to: &writer)
         }
     }
 

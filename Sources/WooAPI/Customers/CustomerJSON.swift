@@ -15,7 +15,7 @@ package enum CustomerJSON {
     enum Column {
         static let id = 0, createdAt = 1, email = 2, firstName = 3, lastName = 4, username = 5, role = 6
         static let lastOrderID = 7, lastOrderDate = 8, ordersCount = 9, totalSpent = 10
-        static let billing = 11, shipping = 22, avatarHash = 31
+        static let billing = 11, shipping = 22, avatarHash = 31, version = 32
     }
 
     /// Writes the customer on the statement's current row, filtered by `fields` when given.

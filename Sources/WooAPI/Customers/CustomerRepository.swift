@@ -10,7 +10,8 @@ package enum CustomerRepository {
           u.billing_first_name, u.billing_last_name, u.billing_company, u.billing_address_1, u.billing_address_2,
           u.billing_city, u.billing_state, u.billing_postcode, u.billing_country, u.billing_email, u.billing_phone,
           u.shipping_first_name, u.shipping_last_name, u.shipping_company, u.shipping_address_1, u.shipping_address_2,
-          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country, u.avatar_hash
+          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country, u.avatar_hash,
+          u.version
         FROM users u
         """
 
@@ -66,7 +67,8 @@ package enum CustomerRepository {
     /// `users_role_created`, starting at a ``PageAnchors`` anchor); then each row is read by primary key with
     /// the cached single-customer statement. No temporary tables, and skipped rows cost one index step each.
     package static func writeList(
-        _ query: CustomerQuery, fields: FieldFilter?, anchors: PageAnchors? = nil, in db: Database, to writer: inout JSONWriter
+        _ query: CustomerQuery, fields: FieldFilter?, anchors: PageAnchors? = nil, cache: CustomerCache? = nil,
+        in db: Database, to writer: inout JSONWriter
     ) throws {
         var (whereSQL, arguments) = query.whereClause()
         var offset = query.offset
@@ -82,7 +84,13 @@ package enum CustomerRepository {
             arguments.append(.integer(Int64(offset)))
         }
         let ids = try db.cachedStatement(page).map(arguments) { $0.int64(at: 0) }
-        for id in ids { _ = try write(id: id, fields: fields, in: db, to: &writer) }
+        for id in ids {
+            if fields == nil, let cache {
+                _ = try cache.write(id: id, in: db, to: &writer)
+            } else {
+                _ = try write(id: id, fields: fields, in: db, to: &writer)
+            }
+        }
     }
 
     /// How many customers match `query`, ignoring limit and offset. A role-only query reads the role counter.
