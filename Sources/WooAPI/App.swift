@@ -42,6 +42,7 @@ package final class WooAPI: Sendable {
             store: store, authenticator: authenticator, publicURL: configuration.publicURL,
             passwordIterations: configuration.passwordIterations, now: configuration.now
         ).register(in: &router)
+        ProductHandlers(store: store, publicURL: configuration.publicURL, now: configuration.now).register(in: &router)
         routes = router.build()
         index = IndexHandler(configuration: configuration, routes: routes)
     }

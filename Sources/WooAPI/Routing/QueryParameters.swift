@@ -42,8 +42,9 @@ package struct QueryParameters: Sendable {
 
     private mutating func add(name: String, value: String) {
         // PHP: `base[key]…` makes an array; `.` and space in the base name become `_`.
-        guard let open = name.firstIndex(of: "["), open != name.startIndex,
-              let close = name[open...].firstIndex(of: "]") else {
+        let utf8 = name.utf8
+        guard let open = utf8.firstIndex(of: UInt8(ascii: "[")), open != utf8.startIndex,
+              let close = utf8[open...].firstIndex(of: UInt8(ascii: "]")) else {
             set(phpName(name), .string(value))
             return
         }
@@ -75,7 +76,8 @@ package struct QueryParameters: Sendable {
     }
 
     private func phpName(_ name: String) -> String {
-        String(name.map { $0 == "." || $0 == " " ? "_" : $0 })
+        guard name.utf8.contains(where: { $0 == 0x2E || $0 == 0x20 }) else { return name }
+        return String(decoding: name.utf8.map { $0 == 0x2E || $0 == 0x20 ? 0x5F : $0 }, as: UTF8.self)
     }
 
     /// The value of `name`, if sent.

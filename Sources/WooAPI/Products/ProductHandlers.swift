@@ -1,0 +1,193 @@
+import HTTP
+import SQLite
+
+/// The products endpoints for simple products (doc §2), each in the real store's order of checks.
+///
+/// Reads run on the calling I/O thread (WAL reads never wait and never fsync); writes run as one job on the
+/// writer thread, in their own savepoint, and answer once committed.
+struct ProductHandlers: Sendable {
+    let store: Store
+    let publicURL: String
+    let now: @Sendable () -> Int64
+
+    /// Registers the products routes in the real store's order (doc §2.1).
+    func register(in router: inout RouterBuilder) {
+        router.add("/products", [.get], list)
+        router.add("/products", [.post], acceptsData: true, create)
+        router.add("/products/count", [.get], count)
+        router.add("/products/<id>", [.get], read)
+        router.add("/products/<id>", [.post, .put, .patch], acceptsData: true, update)
+        router.add("/products/<id>", [.delete], delete)
+    }
+
+    /// Administrators and shop managers hold every product capability of a default store
+    /// (`read_private_products`, `publish_products`, `edit_products`, `delete_products`); other roles none.
+    static func canManage(_ caller: Caller?) -> Bool {
+        caller?.role == "administrator" || caller?.role == "shop_manager"
+    }
+
+    // MARK: Reads
+
+    func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let view = try self.view(context, fields: true)
+        let query = try ProductQuery(parameters: context.parameters)
+        // Rows the caller may not read are skipped, but the headers still count them (as for customers).
+        let canRead = Self.canManage(context.caller)
+        var writer = JSONWriter(capacity: 2500 * min(query.limit ?? 10, 100))
+        writer.beginObject()
+        writer.key("products")
+        writer.beginArray()
+        // One read transaction: the total and the page see the same snapshot.
+        let total = try read { db in
+            try db.transaction(.deferred) { db in
+                if canRead {
+                    for id in try ProductRepository.pageIDs(query, in: db) {
+                        guard let record = try ProductRepository.load(id, in: db) else { continue }
+                        ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: id, in: db), view: view, to: &writer)
+                    }
+                }
+                return try ProductRepository.count(query, in: db)
+            }
+        }
+        writer.endArray()
+        writer.endObject()
+        let pagination = Pagination(total: total, limit: query.limit, offset: query.offset)
+        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
+        return .now(APIResponse(headers: headers, body: writer.bytes))
+    }
+
+    func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        guard Self.canManage(context.caller) else { throw ProductErrors.cannotReadCount }
+        let query = try ProductQuery(parameters: context.parameters)
+        let total = try read { db in try ProductRepository.count(query, in: db) }
+        return .now(.json(capacity: 32) { writer in
+            writer.beginObject()
+            writer.key("count")
+            writer.int(total)
+            writer.endObject()
+        })
+    }
+
+    func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let id = try Self.productID(context.captures[0])
+        let view = try self.view(context, fields: true)
+        let canRead = Self.canManage(context.caller)
+        let body = try read { db in
+            // Existence first, then the capability (doc §2.2).
+            let record = try ProductWrites.existing(id, in: db)
+            guard canRead else { throw ProductErrors.cannot("read") }
+            return try Self.wrapped(record, view: view, in: db)
+        }
+        return .now(APIResponse(body: body))
+    }
+
+    // MARK: Writes
+
+    func create(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["product"], !wrapper.isNull else { throw ProductErrors.missingData(create: true) }
+        guard Self.canManage(context.caller) else { throw ProductErrors.cannotCreate }
+        let input = try ProductInput(wrapper, create: true)
+        let view = try self.view(context, fields: false)
+        let store = self.store, now = self.now
+        return .later { done in
+            store.write({ db -> [UInt8] in
+                let id = try ProductWrites.create(input, now: now(), in: db)
+                return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
+            }, completion: { result in done(Self.response(result, status: 201)) })
+        }
+    }
+
+    func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["product"], !wrapper.isNull else { throw ProductErrors.missingData(create: false) }
+        let id = try Self.productID(context.captures[0])
+        // The body's own errors are reported after the product's existence and the caller's right (doc §2.5).
+        let parsed = Result { () throws(APIError) -> ProductInput in try ProductInput(wrapper, create: false) }
+        let view = try self.view(context, fields: false)
+        let canEdit = Self.canManage(context.caller)
+        let store = self.store, now = self.now
+        return .later { done in
+            store.write({ db -> [UInt8] in
+                try ProductWrites.update(id: id, parsed, canEdit: canEdit, now: now(), in: db)
+                return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
+            }, completion: { result in done(Self.response(result, status: 200)) })
+        }
+    }
+
+    func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let id = try Self.productID(context.captures[0])
+        let force = Self.isForced(try context.parameters.string("force"))
+        let canDelete = Self.canManage(context.caller)
+        let store = self.store, now = self.now
+        return .later { done in
+            store.write({ db in
+                try ProductWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
+            }, completion: { result in
+                switch result {
+                case .success:
+                    done(.json(status: force ? 200 : 202, capacity: 64) { writer in
+                        writer.beginObject()
+                        writer.key("message")
+                        writer.string(force ? "Permanently deleted product" : "Deleted product")
+                        writer.endObject()
+                    })
+                case .failure(let error):
+                    done(CustomerHandlers.errorResponse(error))
+                }
+            })
+        }
+    }
+
+    // MARK: Helpers
+
+    /// `force` as the real store tests it, PHP truthiness (`""` and `"0"` trash, anything else deletes), except
+    /// that `false`, `no` and `off` trash too: the real store deletes permanently on `force=false` (doc §6 Q4).
+    static func isForced(_ value: String?) -> Bool {
+        guard let value, !value.isEmpty, value != "0" else { return false }
+        return !["false", "no", "off"].contains(value.lowercased())
+    }
+
+    /// The path id as `absint` reads it: leading zeros allowed, 0 → `invalid_product_id` (404, in every context).
+    static func productID(_ text: String) throws(APIError) -> Int64 {
+        let digits = text.drop { $0 == "0" }
+        guard !digits.isEmpty else { throw ProductErrors.invalidID }
+        return Int64(digits) ?? .max
+    }
+
+    /// The caller's view: `fields` (read and list only, as the real store filters), `filter[meta]` and the clock.
+    private func view(_ context: RequestContext, fields: Bool) throws(APIError) -> ProductView {
+        let filter = (try? context.parameters.array("filter")) ?? []
+        return ProductView(
+            publicURL: publicURL, now: now(), canEdit: Self.canManage(context.caller),
+            fields: fields ? FieldFilter(try context.parameters.string("fields")) : nil,
+            meta: filter.last { $0.key == "meta" }?.value == "true")
+    }
+
+    /// `{"product":{…}}`.
+    static func wrapped(_ record: ProductRecord, view: ProductView, in db: Database) throws -> [UInt8] {
+        var writer = JSONWriter(capacity: 2400)
+        writer.beginObject()
+        writer.key("product")
+        ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: record.id, in: db), view: view, to: &writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func response(_ result: Result<[UInt8], any Error>, status: Int) -> APIResponse {
+        switch result {
+        case .success(let body): APIResponse(status: status, body: body)
+        case .failure(let error): CustomerHandlers.errorResponse(error)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(APIError) -> T {
+        do {
+            return try store.read(body)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.classify(error)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+/// The products' error codes and messages, verbatim from the real store (doc §2).
+enum ProductErrors {
+    static func missingData(create: Bool) -> APIError {
+        APIError("woocommerce_api_missing_product_data",
+                 "No product data specified to \(create ? "create" : "edit") product", status: 400)
+    }
+    static let cannotCreate = APIError(
+        "woocommerce_api_user_cannot_create_product", "You do not have permission to create products", status: 401)
+    static let cannotReadCount = APIError(
+        "woocommerce_api_user_cannot_read_products_count", "You do not have permission to read the products count", status: 401)
+    static func cannot(_ verb: String) -> APIError {
+        APIError("woocommerce_api_user_cannot_\(verb)_product", "You do not have permission to \(verb) this product", status: 401)
+    }
+    static let missingTitle = APIError("woocommerce_api_missing_product_title", "Missing parameter title", status: 400)
+    static let invalidType = APIError(
+        "woocommerce_api_invalid_product_type",
+        "Invalid product type - the product type must be any of these: simple, grouped, external, variable", status: 400)
+    /// A real product type this server does not serve (fix: the real store would create it).
+    static func unsupportedType(_ type: String) -> APIError {
+        APIError("woocommerce_api_invalid_product_type",
+                 "Unsupported product type - this store only serves simple products, not \(type)", status: 400)
+    }
+    static let invalidID = APIError("woocommerce_api_invalid_product_id", "Invalid product ID", status: 404)
+    static func notFound(_ id: Int64) -> APIError {
+        APIError("woocommerce_api_no_product_found", "No product found with the ID equal to \(id)", status: 404)
+    }
+    static let invalidProduct = APIError("woocommerce_api_invalid_product", "Invalid product", status: 404)
+    static let skuExists = APIError(
+        "woocommerce_api_product_sku_already_exists", "The SKU already exists on another product.", status: 400)
+    static func missingFile(_ file: String) -> APIError {
+        APIError("product_invalid_download",
+                 "The downloadable file <code>\(file)</code> cannot be used as it does not exist on the server.", status: 400)
+    }
+    /// Fix of doc §6 Q14: a status WordPress does not register is refused instead of hiding the product.
+    static let invalidStatus = APIError.invalidParameter(
+        "Invalid product status - the status must be any of these: publish, draft, pending, private, trash")
+}
+
+/// One entry of a `downloads` list, sanitized as `WC_Product_Download` stores it (doc §1.3).
+struct DownloadInput: Sendable, Equatable {
+    /// The client's file id (`wc_clean`ed), or nil to keep or make one.
+    var id: String?
+    var name: String
+    var file: String
+    var kind: ProductText.FileKind
+}
+
+/// The writable fields of a `product` body (doc §2.3–§2.5), type-checked and sanitized; nil means "not given".
+///
+/// Checked without the database, in the real store's order; what needs the database (SKU uniqueness) and what
+/// the real store checks after it (download files) is left to ``ProductWrites``.
+struct ProductInput: Sendable {
+    var title: String?
+    /// `name`: the slug (edit only).
+    var slug: String?
+    var status: String?
+    var description: String?
+    var shortDescription: String?
+    var sku: String?
+    var regularPrice: String?
+    var salePrice: String?
+    var virtual: Bool?
+    var downloadable: Bool?
+    var downloads: [DownloadInput]?
+    var downloadLimit: Int64?
+    var downloadExpiry: Int64?
+
+    /// The statuses WordPress registers for posts (`future` is stored as `publish`: the date is now).
+    static let statuses: Set<String> = ["publish", "draft", "pending", "private", "trash"]
+    static let realTypes: Set<String> = ["simple", "grouped", "external", "variable"]
+
+    init() {}
+
+    /// Reads `wrapper` (the value of `product`). On create a non-object has no title; on edit it changes nothing.
+    init(_ wrapper: JSONValue, create: Bool) throws(APIError) {
+        guard let object = wrapper.objectValue else {
+            if create { throw ProductErrors.missingTitle }
+            return
+        }
+        func given(_ key: String) -> JSONValue? {
+            guard let value = object[key], !value.isNull else { return nil }
+            return value
+        }
+        func clean(_ key: String) throws(APIError) -> String? {
+            try CustomerInput.text(given(key), key).map(Sanitize.textField)
+        }
+        title = try clean("title")
+        if create && title == nil { throw ProductErrors.missingTitle }
+        if create { try Self.checkType(given("type"), create: true) }
+        if !create { slug = try clean("name") }
+        if let status = try clean("status") {
+            let effective = status.isEmpty || status == "future" ? "publish" : status
+            guard Self.statuses.contains(effective) else { throw ProductErrors.invalidStatus }
+            self.status = effective
+        }
+        shortDescription = try clean("short_description")
+        description = try clean("description")
+        if !create { try Self.checkType(given("type"), create: false) }
+
+        if let value = given("virtual") { virtual = try Self.stringToBool(value, "virtual") }
+        sku = try clean("sku")
+        regularPrice = try Self.price(given("regular_price"), "regular_price")
+        salePrice = try Self.price(given("sale_price"), "sale_price")
+        // Only JSON `true` makes a product downloadable (doc §2.4).
+        if let value = given("downloadable") { downloadable = value == .bool(true) }
+        switch given("downloads") {
+        case .array(let items)?: downloads = try Self.downloads(items)
+        case .object(let members)?: downloads = try Self.downloads(members.members.map(\.value))
+        default: break
+        }
+        downloadLimit = try Self.limit(given("download_limit"), "download_limit")
+        downloadExpiry = try Self.limit(given("download_expiry"), "download_expiry")
+    }
+
+    /// The type, `wc_clean`ed, must be a real product type; on create only `simple` is served.
+    private static func checkType(_ value: JSONValue?, create: Bool) throws(APIError) {
+        guard let value else { return }
+        guard let text = try? CustomerInput.text(value, "type").map(Sanitize.textField), realTypes.contains(text) else {
+            throw ProductErrors.invalidType
+        }
+        if create && text != "simple" { throw ProductErrors.unsupportedType(text) }
+    }
+
+    /// `wc_string_to_bool`: `true`, `1`, `"1"`, `"yes"`, `"true"` (any case) are true.
+    private static func stringToBool(_ value: JSONValue, _ name: String) throws(APIError) -> Bool {
+        switch value {
+        case .bool(let flag): return flag
+        case .number: return value.intValue == 1
+        case .string(let text): return ["yes", "true", "1"].contains(text.lowercased())
+        default: throw APIError.invalidData("\(name) must be a boolean.")
+        }
+    }
+
+    private static func price(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
+        guard let value else { return nil }
+        guard let stored = ProductPrices.stored(from: value) else { throw APIError.invalidData("\(name) must be a string.") }
+        return stored
+    }
+
+    private static func limit(_ value: JSONValue?, _ name: String) throws(APIError) -> Int64? {
+        guard let value else { return nil }
+        guard let limit = PHPInt.limit(value) else { throw APIError.invalidData("\(name) must be an integer.") }
+        return limit
+    }
+
+    /// `save_downloadable_files`: `url` overrides `file`; entries without a file are skipped; `name` defaults
+    /// to the file name of the URL; absolute URLs go through `esc_url_raw`, anything else through `wc_clean`.
+    private static func downloads(_ items: [JSONValue]) throws(APIError) -> [DownloadInput] {
+        var result: [DownloadInput] = []
+        for item in items {
+            guard let entry = item.objectValue else { continue }
+            let fileValue = entry["url"].flatMap { $0.isNull ? nil : $0 } ?? entry["file"]
+            guard let raw = try CustomerInput.text(fileValue, "downloads.file"), isTruthy(raw, fileValue) else { continue }
+            var id: String?
+            if let idValue = entry["id"], let text = try CustomerInput.text(idValue, "downloads.id"), isTruthy(text, idValue) {
+                let cleaned = Sanitize.textField(text)
+                id = cleaned.isEmpty ? nil : cleaned
+            }
+            var name = ""
+            if let nameValue = entry["name"], let text = try CustomerInput.text(nameValue, "downloads.name"), isTruthy(text, nameValue) {
+                name = text
+            } else {
+                name = ProductText.filename(fromURL: raw)
+            }
+            let file = ProductText.kind(of: raw) == .absolute ? ProductText.escapeURL(raw) : Sanitize.textField(raw)
+            result.append(DownloadInput(id: id, name: Sanitize.textField(name), file: file, kind: ProductText.kind(of: file)))
+        }
+        return result
+    }
+
+    /// PHP truthiness of a scalar already turned into text: `""`, `"0"` (and the number 0, `false`) are false.
+    private static func isTruthy(_ text: String, _ value: JSONValue?) -> Bool {
+        if case .number(let number)? = value { return number != 0 }
+        return !text.isEmpty && text != "0"
+    }
+}

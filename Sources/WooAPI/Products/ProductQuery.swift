@@ -1,0 +1,133 @@
+import SQLite
+
+/// The list and count filters of doc §2.7 (a WordPress post query), validated: DECISIONS #23/#24 make a bad
+/// `page`, `filter[limit]` or `filter[offset]` a 400 instead of a crash or a silent page size of 1.
+package struct ProductQuery: Sendable, Equatable {
+    /// `post_status` values to match; nil means every status but trash (`any`).
+    package var statuses: [String]? = ["publish"]
+    /// False when `type` names no type this store has (only `simple`): nothing matches.
+    package var typeMatches = true
+    package var categoryMatches = true
+    package var sku: String?
+    package var search: [String] = []
+    package var ids: [Int64]?
+    package var createdMin: Int64?
+    package var createdMax: Int64?
+    package var updatedMin: Int64?
+    package var updatedMax: Int64?
+    /// Page size; nil means all rows (`filter[limit]=-1`).
+    package var limit: Int? = 10
+    package var offset = 0
+    package var page = 1
+    package var ascending = false
+    package var orderBy: [String] = ["p.created_at"]
+
+    package init() {}
+
+    /// Reads `type`, `filter[…]` and `page`.
+    package init(parameters: QueryParameters) throws(APIError) {
+        let filter = try parameters.array("filter")
+        func value(_ key: String) -> String? {
+            guard let text = filter.last(where: { $0.key == key })?.value, !text.isEmpty else { return nil }
+            return text
+        }
+        if let types = try parameters.string("type").flatMap({ $0.isEmpty ? nil : $0 }) ?? value("type") {
+            typeMatches = types.split(separator: ",").contains { $0.trimmingWhitespace == "simple" }
+        }
+        if let category = value("category") { categoryMatches = category == "uncategorized" }
+        sku = value("sku")
+        if let q = value("q") { search = q.split(separator: " ").map(String.init) }
+        if let list = value("in") {
+            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }
+        }
+        if let status = value("post_status") {
+            let list = status.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+            statuses = list.contains("any") ? nil : list
+        }
+        // As on the real store, an unparseable bound is read as 1970-01-01 00:00:00 (spec §6.3).
+        if let text = value("created_at_min") { createdMin = APIDate.parse(text) ?? 0 }
+        if let text = value("created_at_max") { createdMax = APIDate.parse(text) ?? 0 }
+        if let text = value("updated_at_min") { updatedMin = APIDate.parse(text) ?? 0 }
+        if let text = value("updated_at_max") { updatedMax = APIDate.parse(text) ?? 0 }
+
+        if let text = value("limit") {
+            guard let number = Int(text), number >= -1 else {
+                throw APIError.invalidParameter("filter[limit] must be -1 (all), 0 (default) or a positive integer.")
+            }
+            limit = number == -1 ? nil : (number == 0 ? 10 : number)
+        }
+        if let text = try parameters.string("page"), !text.isEmpty {
+            guard let number = Int(text), number >= 1, number <= Int(Int32.max) else {
+                throw APIError.invalidParameter("page must be a positive integer.")
+            }
+            page = number
+        }
+        if let limit { offset = limit * (page - 1) }
+        if let text = value("offset"), text != "0" {
+            guard let number = Int(text), number >= 0 else {
+                throw APIError.invalidParameter("filter[offset] must be a non-negative integer.")
+            }
+            offset = number
+        }
+        let order = value("order")?.uppercased()
+        if let orderby = value("orderby") {
+            let columns = orderby.split(separator: " ").compactMap { Self.column(for: String($0)) }
+            if !columns.isEmpty { orderBy = columns }
+        }
+        ascending = order == "ASC"
+    }
+
+    /// WP_Query orderby keys this store can sort by; unknown keys are ignored (WordPress falls back to the date).
+    private static func column(for key: String) -> String? {
+        switch key {
+        case "date", "post_date": "p.created_at"
+        case "modified", "post_modified": "p.updated_at"
+        case "ID", "id": "p.id"
+        case "title", "post_title": "p.title"
+        case "name", "post_name": "p.slug"
+        default: nil
+        }
+    }
+
+    /// The WHERE clause (fixed fragments) and its bound values.
+    func whereClause() -> (String, [SQLiteValue]) {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        if !typeMatches || !categoryMatches { clauses.append("0") }
+        if let statuses {
+            clauses.append("p.status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            values += statuses.map { .text($0) }
+            if statuses.isEmpty { clauses[clauses.count - 1] = "0" }
+        } else {
+            clauses.append("p.status <> 'trash'")
+        }
+        if let sku {
+            clauses.append("p.sku = ?")
+            values.append(.text(sku))
+        }
+        for term in search {
+            let pattern = "%" + term.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            clauses.append("(p.title LIKE ? ESCAPE '\\' OR p.short_description LIKE ? ESCAPE '\\' OR p.description LIKE ? ESCAPE '\\')")
+            values += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        if let ids {
+            clauses.append(ids.isEmpty ? "0" : "p.id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")")
+            values += ids.map { .integer($0) }
+        }
+        for (column, bound, op) in [("p.created_at", createdMin, ">="), ("p.created_at", createdMax, "<="),
+                                    ("p.updated_at", updatedMin, ">="), ("p.updated_at", updatedMax, "<=")] {
+            if let bound {
+                clauses.append("\(column) \(op) ?")
+                values.append(.integer(bound))
+            }
+        }
+        return (clauses.joined(separator: " AND "), values)
+    }
+
+    /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).
+    func orderClause() -> String {
+        let direction = ascending ? "ASC" : "DESC"
+        return orderBy.map { "\($0) \(direction)" }.joined(separator: ", ") + ", p.id \(direction)"
+    }
+}

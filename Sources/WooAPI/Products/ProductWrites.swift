@@ -1,0 +1,170 @@
+import SQLite
+
+/// Create, update and delete on the writer's connection, in the real store's order of checks, with DECISIONS #10:
+/// everything is checked before anything is written, so a 4xx leaves no trace (not even a used-up post id).
+enum ProductWrites {
+    /// Statuses under which WordPress keeps no slug (`wp_insert_post`, `wp_unique_post_slug`).
+    static let unsluggedStatuses: Set<String> = ["draft", "pending", "auto-draft"]
+    /// Flat slugs WordPress refuses (feeds and `embed`), so they get a `-2` suffix.
+    static let badSlugs: Set<String> = ["feed", "rdf", "rss", "rss2", "atom", "embed"]
+
+    /// Creates a product from a checked body (doc §2.3) and returns its id.
+    static func create(_ input: ProductInput, now: Int64, in db: Database) throws -> Int64 {
+        var record = ProductRecord()
+        record.title = input.title ?? ""
+        // An empty title is accepted; the post title then becomes "Product" (doc §2.3 step 3).
+        if record.title.isEmpty { record.title = "Product" }
+        record.status = input.status ?? "publish"
+        record.createdAt = now
+        record.updatedAt = now
+        try apply(input, to: &record, previousDownloads: [], in: db)
+        // The id is taken only now: every check has passed.
+        record.id = try ProductRepository.insert(record, in: db)
+        try assignSlug(&record, requested: nil, previousStatus: nil, in: db)
+        try ProductRepository.update(record, in: db)
+        try ProductRepository.replaceDownloads(of: record.id, with: record.downloads, in: db)
+        return record.id
+    }
+
+    /// Updates product `id` (doc §2.5): the product is looked up and the caller checked first (404/401), then the
+    /// body's own errors are reported. Only keys present change; `updated_at` moves on every save.
+    static func update(id: Int64, _ parsed: Result<ProductInput, APIError>, canEdit: Bool, now: Int64, in db: Database) throws {
+        var record = try existing(id, in: db)
+        guard canEdit else { throw ProductErrors.cannot("edit") }
+        let input = try parsed.get()
+        let previousStatus = record.status
+        let previousDownloads = record.downloads
+        if let title = input.title { record.title = title }
+        if let status = input.status { record.status = status }
+        try apply(input, to: &record, previousDownloads: previousDownloads, in: db)
+        record.updatedAt = now
+        try assignSlug(&record, requested: input.slug, previousStatus: previousStatus, in: db)
+        try ProductRepository.update(record, in: db)
+        if record.downloads != previousDownloads {
+            try ProductRepository.replaceDownloads(of: id, with: record.downloads, in: db)
+        }
+    }
+
+    /// Deletes product `id` (doc §2.6): permanently when `force`, else moves it to the trash.
+    static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
+        var record = try existing(id, in: db)
+        guard canDelete else { throw ProductErrors.cannot("delete") }
+        if force {
+            try ProductRepository.delete(id, in: db)
+        } else if record.status != "trash" {
+            let previousStatus = record.status
+            record.status = "trash"
+            record.updatedAt = now
+            try assignSlug(&record, requested: nil, previousStatus: previousStatus, in: db)
+            try ProductRepository.update(record, in: db)
+        }
+    }
+
+    /// `validate_request` for a product (doc §2.2): no post → 404, another kind of post → 404.
+    static func existing(_ id: Int64, in db: Database) throws -> ProductRecord {
+        guard let type = try ProductRepository.postType(of: id, in: db) else { throw ProductErrors.notFound(id) }
+        guard type == "product" || type == "product_variation",
+              let record = try ProductRepository.load(id, in: db) else { throw ProductErrors.invalidProduct }
+        return record
+    }
+
+    /// `save_product_meta` for the modelled fields, in the real order: descriptions, SKU, prices, files.
+    private static func apply(_ input: ProductInput, to record: inout ProductRecord, previousDownloads: [ProductDownload],
+                              in db: Database) throws {
+        if let text = input.description { record.description = text }
+        if let text = input.shortDescription { record.shortDescription = text }
+        if let virtual = input.virtual { record.virtual = virtual }
+
+        // SKU: `""` clears it; a change to one another non-trashed product holds is refused. A SKU of "0" is kept
+        // (the real store clears it, losing it).
+        if let sku = input.sku {
+            if !sku.isEmpty, sku != record.sku, try ProductRepository.skuOwner(sku, excluding: record.id, in: db) != nil {
+                throw ProductErrors.skuExists
+            }
+            record.sku = sku
+        }
+
+        let downloadable = input.downloadable ?? record.downloadable
+        if downloadable, let files = input.downloads, let missing = files.first(where: { $0.kind == .relative }) {
+            // A path on the server must exist, and this store serves no files of its own.
+            throw ProductErrors.missingFile(missing.file)
+        }
+
+        // Prices: a sale price not below the regular price is cleared; the price is the sale price while on sale.
+        if let regular = input.regularPrice { record.regularPrice = regular }
+        if let sale = input.salePrice { record.salePrice = sale }
+        if ProductPrices.compare(record.salePrice, record.regularPrice) >= 0 { record.salePrice = "" }
+        record.price = ProductPrices.isOnSale(regular: record.regularPrice, sale: record.salePrice)
+            ? record.salePrice : record.regularPrice
+
+        record.downloadable = downloadable
+        if downloadable {
+            if let files = input.downloads { record.downloads = assignIDs(files, previous: previousDownloads) }
+            if let limit = input.downloadLimit { record.downloadLimit = limit }
+            if let expiry = input.downloadExpiry { record.downloadExpiry = expiry }
+        }
+    }
+
+    /// The file list that replaces the old one. A file keeps the id the client sends; without one it keeps the id
+    /// it had while its URL is unchanged (each old id at most once), else it gets a new UUID v4. As in PHP's keyed
+    /// array, a repeated id keeps its first position and takes the later entry's values.
+    static func assignIDs(_ files: [DownloadInput], previous: [ProductDownload]) -> [ProductDownload] {
+        let claimed = Set(files.compactMap(\.id))
+        var reusable = previous.filter { !claimed.contains($0.id) }
+        var result: [ProductDownload] = []
+        for file in files {
+            var id = file.id
+            if id == nil, let index = reusable.firstIndex(where: { $0.file == file.file }) {
+                id = reusable.remove(at: index).id
+            }
+            let download = ProductDownload(id: id ?? ProductText.uuid4(), name: file.name, file: file.file)
+            if let index = result.firstIndex(where: { $0.id == download.id }) {
+                result[index] = download
+            } else {
+                result.append(download)
+            }
+        }
+        return result
+    }
+
+    /// The slug WordPress gives the post on this save (`wp_insert_post`, `wp_unique_post_slug`, and the
+    /// `__trashed` suffix of trashed posts, which a restore takes back off).
+    static func assignSlug(_ record: inout ProductRecord, requested: String?, previousStatus: String?, in db: Database) throws {
+        let status = record.status
+        var slug = requested.map(ProductText.sanitizeTitle) ?? record.slug
+        if slug.isEmpty && !unsluggedStatuses.contains(status) {
+            slug = ProductText.sanitizeTitle(record.title)
+            if slug.isEmpty { slug = String(record.id) }
+        }
+        if previousStatus == "trash" && status != "trash" && !record.desiredSlug.isEmpty {
+            slug = record.desiredSlug
+            record.desiredSlug = ""
+        }
+        if status != "trash" && !slug.isEmpty {
+            // A trashed product holding the wanted slug gives it up.
+            for other in try ProductRepository.trashed(withSlug: slug, excluding: record.id, in: db) {
+                try ProductRepository.rename(other, slug: ProductText.truncateSlug(slug, 191) + "__trashed", desired: slug, in: db)
+            }
+        }
+        if status == "trash", let previousStatus, previousStatus != "trash" {
+            if record.slug.hasSuffix("__trashed") {
+                slug = record.slug
+            } else {
+                record.desiredSlug = record.slug
+                slug = ProductText.truncateSlug(record.slug, 191) + "__trashed"
+            }
+        }
+        record.slug = try unique(slug, id: record.id, status: status, in: db)
+    }
+
+    private static func unique(_ slug: String, id: Int64, status: String, in db: Database) throws -> String {
+        guard !unsluggedStatuses.contains(status), !slug.isEmpty else { return slug }
+        guard try ProductRepository.slugTaken(slug, excluding: id, in: db) || badSlugs.contains(slug) else { return slug }
+        var suffix = 2
+        while true {
+            let candidate = ProductText.truncateSlug(slug, 200 - (String(suffix).count + 1)) + "-\(suffix)"
+            if try !ProductRepository.slugTaken(candidate, excluding: id, in: db) { return candidate }
+            suffix += 1
+        }
+    }
+}
