@@ -20,11 +20,18 @@ package final class CustomerCache: Sendable {
 
     static let versionSQL = SQL("SELECT version FROM users WHERE id = ?")
 
-    /// Writes customer `id` as an object; false when there is no such user.
-    package func write(id: Int64, in db: Database, to writer: inout JSONWriter) throws -> Bool {
-        let probe = try db.cachedStatement(Self.versionSQL)
-        try probe.bind(id, at: 1)
-        guard let version = try probe.first(nil, { $0.int64(at: 0) }) else { return false }
+    /// Writes customer `id` as an object; false when there is no such user. `knownVersion` is the row's version
+    /// when the caller has just read it in the same transaction (a list page), sparing the probe.
+    package func write(id: Int64, knownVersion: Int64? = nil, in db: Database, to writer: inout JSONWriter) throws -> Bool {
+        let version: Int64
+        if let knownVersion {
+            version = knownVersion
+        } else {
+            let probe = try db.cachedStatement(Self.versionSQL)
+            try probe.bind(id, at: 1)
+            guard let found = try probe.first(nil, { $0.int64(at: 0) }) else { return false }
+            version = found
+        }
         if let cached = entries.withLock({ $0[id] }), cached.version == version {
             writer.raw(cached.json)
             return true

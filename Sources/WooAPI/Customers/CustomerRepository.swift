@@ -77,18 +77,24 @@ package enum CustomerRepository {
             arguments += [.integer(anchor.createdAt), .integer(anchor.id)]
             offset -= anchor.position
         }
-        var page = "SELECT u.id FROM users u WHERE " + whereSQL + " ORDER BY " + query.orderClause()
+        // With the cache, the page query also reads each row's version (a table lookup per row, ~0.4 µs) so cached
+        // customers need no probe of their own.
+        let useCache = fields == nil && cache != nil
+        var page = "SELECT u.id" + (useCache ? ", u.version" : "") + " FROM users u WHERE " + whereSQL
+            + " ORDER BY " + query.orderClause()
         if let limit = query.limit {
             page += " LIMIT ? OFFSET ?"
             arguments.append(.integer(Int64(limit)))
             arguments.append(.integer(Int64(offset)))
         }
-        let ids = try db.cachedStatement(page).map(arguments) { $0.int64(at: 0) }
-        for id in ids {
-            if fields == nil, let cache {
-                _ = try cache.write(id: id, in: db, to: &writer)
+        let rows = try db.cachedStatement(page).map(arguments) { row in
+            (id: row.int64(at: 0), version: useCache ? row.int64(at: 1) : 0)
+        }
+        for row in rows {
+            if useCache, let cache {
+                _ = try cache.write(id: row.id, knownVersion: row.version, in: db, to: &writer)
             } else {
-                _ = try write(id: id, fields: fields, in: db, to: &writer)
+                _ = try write(id: row.id, fields: fields, in: db, to: &writer)
             }
         }
     }

@@ -38,7 +38,7 @@ package struct ProductQuery: Sendable, Equatable {
         sku = value("sku")
         if let q = value("q") { search = q.split(separator: " ").map(String.init) }
         if let list = value("in") {
-            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }
+            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }.filter { abs($0) < 1 << 53 }
         }
         if let status = value("post_status") {
             let list = status.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
@@ -94,10 +94,10 @@ package struct ProductQuery: Sendable, Equatable {
         var clauses: [String] = []
         var values: [SQLiteValue] = []
         if !typeMatches || !categoryMatches { clauses.append("0") }
+        // Lists are bound as one JSON array, so the SQL text (and its cached statement) does not vary with them.
         if let statuses {
-            clauses.append("p.status IN (" + statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-            values += statuses.map { .text($0) }
-            if statuses.isEmpty { clauses[clauses.count - 1] = "0" }
+            clauses.append("p.status IN (SELECT value FROM json_each(?))")
+            values.append(.text(Self.jsonArray(statuses.map { .string($0) })))
         } else {
             clauses.append("p.status <> 'trash'")
         }
@@ -112,8 +112,8 @@ package struct ProductQuery: Sendable, Equatable {
             values += [.text(pattern), .text(pattern), .text(pattern)]
         }
         if let ids {
-            clauses.append(ids.isEmpty ? "0" : "p.id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")")
-            values += ids.map { .integer($0) }
+            clauses.append("p.id IN (SELECT value FROM json_each(?))")
+            values.append(.text(Self.jsonArray(ids.map { .number(Double($0)) })))
         }
         for (column, bound, op) in [("p.created_at", createdMin, ">="), ("p.created_at", createdMax, "<="),
                                     ("p.updated_at", updatedMin, ">="), ("p.updated_at", updatedMax, "<=")] {
@@ -124,6 +124,16 @@ package struct ProductQuery: Sendable, Equatable {
         }
         return (clauses.joined(separator: " AND "), values)
     }
+
+    private static func jsonArray(_ items: [JSONValue]) -> String {
+        var writer = JSONWriter(capacity: 16 * items.count + 2)
+        writer.value(.array(items))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Whether the SQL text depends on the request beyond fixed choices (one LIKE per search word): such a
+    /// statement is prepared for the call, not cached.
+    var hasVariableSQL: Bool { !search.isEmpty }
 
     /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).
     func orderClause() -> String {
