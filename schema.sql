@@ -163,4 +163,51 @@ INSERT INTO users (id, username, email, password_hash, role, created_at, updated
 VALUES (1, 'admin', 'admin@example.com', '!', 'administrator', CAST(strftime('%s', 'now') AS INTEGER),
         CAST(strftime('%s', 'now') AS INTEGER), 'e64c7d89f26bd1972efa854d13d7dd61');
 
+-- Products ----------------------------------------------------------------------------------------------
+-- WordPress posts: on a real store products, orders, refunds and attachments share one id sequence (doc §6 Q16).
+-- Every post-backed object takes its id here: insert a row with its type, then use the row's id. AUTOINCREMENT:
+-- an id is never reused; a create that fails rolls its row back with it, so no id is used up.
+CREATE TABLE posts (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT    NOT NULL
+);
+
+-- Simple products (doc §1, §2). Prices are text exactly as wc_format_decimal stores them ("19.99", "" for none);
+-- price is derived from regular_price and sale_price on every save. slug is the post name ("" for drafts),
+-- desired_slug the name a trashed product gets back when restored.
+CREATE TABLE products (
+    id                INTEGER PRIMARY KEY REFERENCES posts (id),
+    title             TEXT    NOT NULL,
+    slug              TEXT    NOT NULL DEFAULT '',
+    desired_slug      TEXT    NOT NULL DEFAULT '',
+    status            TEXT    NOT NULL DEFAULT 'publish',
+    sku               TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,  -- unique among non-trashed products when set
+    regular_price     TEXT    NOT NULL DEFAULT '',
+    sale_price        TEXT    NOT NULL DEFAULT '',
+    price             TEXT    NOT NULL DEFAULT '',
+    description       TEXT    NOT NULL DEFAULT '',
+    short_description TEXT    NOT NULL DEFAULT '',
+    virtual           INTEGER NOT NULL DEFAULT 0,
+    downloadable      INTEGER NOT NULL DEFAULT 0,
+    download_limit    INTEGER NOT NULL DEFAULT -1,
+    download_expiry   INTEGER NOT NULL DEFAULT -1,
+    total_sales       INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+);
+CREATE INDEX products_status_created ON products (status, created_at, id);
+CREATE INDEX products_sku ON products (sku) WHERE sku <> '';
+CREATE INDEX products_slug ON products (slug) WHERE slug <> '';
+
+-- A product's downloadable files in order. download_id is stable (a UUID v4 kept while the file URL stays the
+-- same): download permissions of orders refer to it. Rows go with a permanently deleted product; orders stay.
+CREATE TABLE product_downloads (
+    product_id  INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    download_id TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    file        TEXT    NOT NULL,
+    PRIMARY KEY (product_id, position)
+) WITHOUT ROWID;
+
 PRAGMA user_version = 1;

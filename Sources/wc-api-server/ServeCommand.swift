@@ -59,10 +59,8 @@ enum ServeCommand {
         let server = HTTPServer(configuration: engine) { port in
             WooAPI(store: store, configuration: APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")).handler
         }
-        let port = try server.start()
-        let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
-        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(databasePath), public URL \(apiConfiguration.publicURL))")
-
+        // Signal handling is in place before the listening line is printed, so a SIGTERM sent as soon as the
+        // server says it is ready always means a graceful shutdown (exit 0), never the default kill.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let sources = [SIGINT, SIGTERM].map { number in
@@ -74,6 +72,10 @@ enum ServeCommand {
             source.resume()
             return source
         }
+        let port = try server.start()
+        let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
+        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(databasePath), public URL \(apiConfiguration.publicURL))")
+
         DispatchQueue.global().async {
             server.waitUntilStopped()
             store.close()

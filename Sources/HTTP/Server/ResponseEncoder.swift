@@ -52,7 +52,11 @@ enum ResponseEncoder {
 
     /// Header values never carry CR or LF onto the wire (response splitting).
     private static func appendSanitized(_ value: String, to out: inout [UInt8]) {
-        for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+        } else {
+            out.append(contentsOf: value.utf8)
+        }
     }
 
     /// Appends a non-negative integer in decimal without allocating.

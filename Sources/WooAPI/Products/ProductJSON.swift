@@ -52,19 +52,20 @@ package enum ProductJSON {
             writer.endArray()
             return
         }
+        let onSale = ProductPrices.isOnSale(regular: product.regularPrice, sale: product.salePrice)
         writer.beginObject()
         for key in kept {
             writer.key(key.name)
             let rule = fields?.inclusion(of: key.name, isObject: key.isObject) == .children ? fields : nil
-            writeValue(key.name, product, related: related, view: view, rule: rule, to: &writer)
+            writeValue(key.name, product, onSale: onSale, related: related, view: view, rule: rule, to: &writer)
         }
         writer.endObject()
     }
 
     private static func writeValue(
-        _ key: String, _ p: ProductRecord, related: [Int64], view: ProductView, rule: FieldFilter?, to w: inout JSONWriter
+        _ key: String, _ p: ProductRecord, onSale: Bool, related: [Int64], view: ProductView, rule: FieldFilter?,
+        to w: inout JSONWriter
     ) {
-        let onSale = ProductPrices.isOnSale(regular: p.regularPrice, sale: p.salePrice)
         switch key {
         case "title": w.string(p.title)
         case "id": w.int(Int(p.id))

@@ -33,24 +33,35 @@ package struct Pagination: Equatable, Sendable {
         return links
     }
 
-    /// Adds the headers. `baseURL` is the public URL, `path` the request path as sent.
+    /// The headers. `baseURL` is the public URL, `path` the request path as sent.
     package func headers(baseURL: String, path: String, query: QueryParameters) -> [(String, String)] {
         var result: [(String, String)] = []
-        let kept = query.rawPairs.filter { pair in
-            let name = (PercentDecoding.decode(pair.name, plusIsSpace: true) ?? pair.name).lowercased()
-            return name != "page" && name != "consumer_key" && name != "consumer_secret" && !name.hasPrefix("oauth_")
-        }
-        let prefix = kept.map { pair -> String in
-            let name = PercentDecoding.encode(PercentDecoding.decode(pair.name, plusIsSpace: true) ?? "")
-            guard let value = pair.value else { return name }
-            return name + "=" + PercentDecoding.encode(PercentDecoding.decode(value, plusIsSpace: true) ?? "")
-        }
-        for link in links() {
-            let query = (prefix + ["page=\(link.page)"]).joined(separator: "&")
-            result.append(("Link", "<\(baseURL)\(path)?\(query)>; rel=\"\(link.rel)\""))
+        let links = links()
+        if !links.isEmpty {
+            // `<base><path>?<kept parameters, re-encoded>&page=` once; each link appends its page number.
+            var prefix = "<" + baseURL + path + "?"
+            for pair in query.rawPairs {
+                let name = PercentDecoding.decode(pair.name, plusIsSpace: true) ?? ""
+                if Self.isDropped(name) { continue }
+                prefix += PercentDecoding.encode(name)
+                if let value = pair.value {
+                    prefix += "=" + PercentDecoding.encode(PercentDecoding.decode(value, plusIsSpace: true) ?? "")
+                }
+                prefix += "&"
+            }
+            prefix += "page="
+            for link in links {
+                result.append(("Link", prefix + String(link.page) + ">; rel=\"" + link.rel + "\""))
+            }
         }
         result.append(("X-WC-Total", String(total)))
         result.append(("X-WC-TotalPages", String(totalPages)))
         return result
+    }
+
+    /// `page` is replaced; credentials and OAuth parameters never appear in links (DECISIONS #12).
+    private static func isDropped(_ name: String) -> Bool {
+        let lower = name.utf8.allSatisfy({ $0 < 0x80 }) ? name.lowercased() : name
+        return lower == "page" || lower == "consumer_key" || lower == "consumer_secret" || lower.hasPrefix("oauth_")
     }
 }
