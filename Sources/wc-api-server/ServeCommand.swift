@@ -23,11 +23,24 @@ enum ServeCommand {
         Prints `listening on http://HOST:PORT` on standard error once ready. Exits 0 after a graceful shutdown.
         """
 
+    /// SIGINT and SIGTERM: both mean "stop gracefully".
+    static var shutdownSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        return set
+    }
+
     static func run(_ arguments: [String]) throws {
         if arguments.contains("--help") || arguments.contains("-h") {
             print(help)
             return
         }
+        // Block the shutdown signals in this thread before any other exists; every thread inherits the mask, so a
+        // SIGTERM sent even before the listening line is printed waits for the sigwait thread: always graceful.
+        var signals = shutdownSignals
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
         let options = try Arguments(
             arguments,
             options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous"],
@@ -59,28 +72,21 @@ enum ServeCommand {
         let server = HTTPServer(configuration: engine) { port in
             WooAPI(store: store, configuration: APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")).handler
         }
-        // Signal handling is in place before the listening line is printed, so a SIGTERM sent as soon as the
-        // server says it is ready always means a graceful shutdown (exit 0), never the default kill.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler {
-                printError("wc-api-server: shutting down")
-                server.shutdown()
-            }
-            source.resume()
-            return source
-        }
         let port = try server.start()
         let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
         printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(databasePath), public URL \(apiConfiguration.publicURL))")
 
-        DispatchQueue.global().async {
-            server.waitUntilStopped()
-            store.close()
-            exit(0)
+        // SIGINT/SIGTERM were blocked before any thread started (see `run`), so they stay pending until this
+        // thread takes them with sigwait: no thread can receive them another way.
+        Thread.detachNewThread {
+            var signals = ServeCommand.shutdownSignals
+            var received: Int32 = 0
+            sigwait(&signals, &received)
+            printError("wc-api-server: shutting down")
+            server.shutdown()
         }
-        withExtendedLifetime(sources) { dispatchMain() }
+        server.waitUntilStopped()
+        store.close()
+        exit(0)
     }
 }
