@@ -50,7 +50,8 @@ CREATE TRIGGER users_version AFTER UPDATE ON users WHEN NEW.version = OLD.versio
 END;
 -- One account per email address (case-insensitively); an empty email is allowed for many.
 CREATE UNIQUE INDEX users_email ON users (email) WHERE email <> '';
-CREATE INDEX users_role_created ON users (role, created_at, id);
+-- The list's order, covering the version too, so a page's ids and versions come from the index alone.
+CREATE INDEX users_role_created ON users (role, created_at, id, version);
 
 -- Users per role, kept exact by triggers in the same transaction as every user write, so the list's
 -- X-WC-Total for a role is a lookup instead of a count over every row.
