@@ -40,7 +40,8 @@ HOST=127.0.0.1
 
 exec {LOG_FD}>&2  # progress messages still reach the terminal from inside redirected blocks (traps)
 log() { printf '[http-bench] %s\n' "$*" >&"$LOG_FD"; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---------------------------------------------------------------------------------------------- processes
 WORK=$(mktemp -d /tmp/http-bench.XXXXXX)
@@ -66,29 +67,11 @@ stop_pid() {  # stop_pid PID: SIGTERM, wait up to 10 s (graceful shutdown), then
 # INT/TERM trap at once (bash defers traps while a foreground child runs, and skips them if that child
 # handles SIGINT itself, as wrk does).
 CHILD=""
-run_fg() {
-    "$@" &
-    CHILD=$!
-    local status=0
-    wait "$CHILD" || status=$?
-    CHILD=""
-    return "$status"
-}
 
-cleanup() {
-    local status=$?
-    trap - EXIT INT TERM
-    local pid
-    [[ -n "$CHILD" ]] && stop_pid "$CHILD"
-    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-    rm -rf "$WORK"
-    exit "$status"
-}
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 wait_ready() {  # wait_ready NAME PORT PID LOGFILE [TIMEOUT_SECONDS]
     local name=$1 port=$2 pid=$3 logfile=$4 timeout=${5:-30}
@@ -133,30 +116,12 @@ start_nginx() {  # start_nginx PORT CPU(or "") ; sets STARTED_PID and NGINX_PREF
     wait_ready "nginx" "$port" "$STARTED_PID" "$NGINX_PREFIX/logs/error.log"
 }
 
-process_tree() { echo "$1" $(pgrep -P "$1" || true); }  # a pid and its children (nginx: master + worker)
 
-cpu_ticks() {  # sum of utime+stime (clock ticks) over the given pids, whole thread group each
-    local total=0 pid ticks
-    for pid in "$@"; do
-        ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")
-        total=$((total + ticks))
-    done
-    echo "$total"
-}
 
 # ---------------------------------------------------------------------------------------------- tools
 SUDO=""
 [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && SUDO=sudo
 APT_UPDATED=0
-apt_install() {
-    if ((APT_UPDATED == 0)); then
-        log "apt-get update"
-        $SUDO apt-get update >&2
-        APT_UPDATED=1
-    fi
-    log "apt-get install -y $*"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "$@" >&2
-}
 command -v wrk >/dev/null || apt_install wrk
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx-light
 command -v curl >/dev/null || apt_install curl
@@ -172,12 +137,6 @@ if ((NPROC < 2)); then
 fi
 
 # ---------------------------------------------------------------------------------------------- build
-build_dir_busy() {  # is a SwiftPM process using $1 right now?
-    local lock="$1/.lock" pid
-    [[ -f "$lock" ]] || return 1
-    pid=$(tr -dc '0-9' <"$lock" 2>/dev/null || true)
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
-}
 if [[ -z "${SERVER_BIN:-}" ]]; then
     SCRATCH_PATH=${SCRATCH_PATH:-}
     if [[ -z "$SCRATCH_PATH" ]]; then
@@ -207,9 +166,7 @@ NOFILE=$(ulimit -n)
 log "ulimit -n $NOFILE"
 
 # ---------------------------------------------------------------------------------------------- noise check
-busy_builds() { pgrep -fc 'swift-build|swift-frontend|swift-test' 2>/dev/null || true; }
 NOISE_SAMPLES=()
-note_noise() { NOISE_SAMPLES+=("$(busy_builds)"); }
 note_noise
 if [[ "${NOISE_SAMPLES[0]}" != 0 ]]; then
     log "WARNING: ${NOISE_SAMPLES[0]} swift build/compile process(es) running: results will be noisy"
