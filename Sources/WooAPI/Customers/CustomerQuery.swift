@@ -30,25 +30,8 @@ package struct CustomerQuery: Sendable, Equatable {
         if let min = value("created_at_min"), !min.isEmpty { createdMin = APIDate.parse(min) ?? 0 }
         if let max = value("created_at_max"), !max.isEmpty { createdMax = APIDate.parse(max) ?? 0 }
 
-        if let text = value("limit"), !text.isEmpty {
-            guard let number = Int(text), number >= -1 else {
-                throw APIError.invalidParameter("filter[limit] must be -1 (all), 0 (default) or a positive integer.")
-            }
-            limit = number == -1 ? nil : (number == 0 ? 10 : number)
-        }
-        if let text = try parameters.string("page"), !text.isEmpty {
-            guard let number = Int(text), number >= 1, number <= Int(Int32.max) else {
-                throw APIError.invalidParameter("page must be a positive integer.")
-            }
-            page = number
-        }
-        if let limit { offset = limit * (page - 1) }
-        if let text = value("offset"), !text.isEmpty, text != "0" {
-            guard let number = Int(text), number >= 0 else {
-                throw APIError.invalidParameter("filter[offset] must be a non-negative integer.")
-            }
-            offset = number
-        }
+        let window = try PageWindow(limit: value("limit"), page: parameters.string("page"), offset: value("offset"))
+        (limit, offset, page) = (window.limit, window.offset, window.page)
         if let order = value("order"), !order.isEmpty { ascending = order.lowercased() == "asc" }
         if let orderby = value("orderby"), !orderby.isEmpty {
             let columns = orderby.split(whereSeparator: { $0 == "," || $0 == " " }).map { Self.column(for: String($0)) }

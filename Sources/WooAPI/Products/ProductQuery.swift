@@ -50,25 +50,8 @@ package struct ProductQuery: Sendable, Equatable {
         if let text = value("updated_at_min") { updatedMin = APIDate.parse(text) ?? 0 }
         if let text = value("updated_at_max") { updatedMax = APIDate.parse(text) ?? 0 }
 
-        if let text = value("limit") {
-            guard let number = Int(text), number >= -1 else {
-                throw APIError.invalidParameter("filter[limit] must be -1 (all), 0 (default) or a positive integer.")
-            }
-            limit = number == -1 ? nil : (number == 0 ? 10 : number)
-        }
-        if let text = try parameters.string("page"), !text.isEmpty {
-            guard let number = Int(text), number >= 1, number <= Int(Int32.max) else {
-                throw APIError.invalidParameter("page must be a positive integer.")
-            }
-            page = number
-        }
-        if let limit { offset = limit * (page - 1) }
-        if let text = value("offset"), text != "0" {
-            guard let number = Int(text), number >= 0 else {
-                throw APIError.invalidParameter("filter[offset] must be a non-negative integer.")
-            }
-            offset = number
-        }
+        let window = try PageWindow(limit: value("limit"), page: parameters.string("page"), offset: value("offset"))
+        (limit, offset, page) = (window.limit, window.offset, window.page)
         let order = value("order")?.uppercased()
         if let orderby = value("orderby") {
             let columns = orderby.split(separator: " ").compactMap { Self.column(for: String($0)) }
