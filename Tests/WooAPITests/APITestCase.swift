@@ -106,16 +106,26 @@ class APITestCase: XCTestCase {
         return try XCTUnwrap(value as? [String: Any], "not a JSON object: \(response.text)", file: file, line: line)
     }
 
+    /// `body[key]` as an object: `{"customer":{…}}`, `{"product":{…}}`.
+    func member(_ response: TestResponse, _ key: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        try XCTUnwrap(try object(response, file: file, line: line)[key] as? [String: Any],
+                      "no \(key) object: \(response.text)", file: file, line: line)
+    }
+
+    /// `body[key]` as a list of objects: `{"customers":[…]}`, `{"products":[…]}`.
+    func members(_ response: TestResponse, _ key: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
+        try XCTUnwrap(try object(response, file: file, line: line)[key] as? [[String: Any]],
+                      "no \(key) list: \(response.text)", file: file, line: line)
+    }
+
     /// `body["customer"]`.
     func customer(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        try XCTUnwrap(try object(response, file: file, line: line)["customer"] as? [String: Any],
-                      "no customer object: \(response.text)", file: file, line: line)
+        try member(response, "customer", file: file, line: line)
     }
 
     /// `body["customers"]`.
     func customers(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
-        try XCTUnwrap(try object(response, file: file, line: line)["customers"] as? [[String: Any]],
-                      "no customers list: \(response.text)", file: file, line: line)
+        try members(response, "customers", file: file, line: line)
     }
 
     /// The ids of a list response, in order.

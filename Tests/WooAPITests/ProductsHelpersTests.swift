@@ -55,14 +55,12 @@ class ProductsTestCase: APITestCase {
 
     /// `body["product"]`.
     func product(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        try XCTUnwrap(try object(response, file: file, line: line)["product"] as? [String: Any],
-                      "no product object: \(response.text)", file: file, line: line)
+        try member(response, "product", file: file, line: line)
     }
 
     /// `body["products"]`.
     func products(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
-        try XCTUnwrap(try object(response, file: file, line: line)["products"] as? [[String: Any]],
-                      "no products list: \(response.text)", file: file, line: line)
+        try members(response, "products", file: file, line: line)
     }
 
     /// The ids of a products list, in order.

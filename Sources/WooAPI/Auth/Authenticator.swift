@@ -115,22 +115,17 @@ package final class Authenticator: Sendable {
         // Keyed by the presented key itself, so a cache hit costs no HMAC. Entries exist only for real keys.
         if let entry = cache.withLock({ $0[consumerKey] }), now < entry.expires { return entry }
         let hash = Self.hashKey(consumerKey)
-        let found: Entry?
-        do {
-            found = try store.read { db -> Entry? in
-                let statement = try db.cachedStatement("""
-                    SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
-                    FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
-                    """)
-                try statement.bind(hash, at: 1)
-                return try statement.first(nil) { row in
-                    Entry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
-                          permissions: KeyPermissions(rawValue: row.text(at: 2)) ?? .read,
-                          secret: Array(row.text(at: 3).utf8), expires: now + cacheLifetime)
-                }
+        let found = try store.apiRead { db -> Entry? in
+            let statement = try db.cachedStatement("""
+                SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
+                FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
+                """)
+            try statement.bind(hash, at: 1)
+            return try statement.first(nil) { row in
+                Entry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
+                      permissions: KeyPermissions(rawValue: row.text(at: 2)) ?? .read,
+                      secret: Array(row.text(at: 3).utf8), expires: now + cacheLifetime)
             }
-        } catch {
-            throw APIError.classify(error)
         }
         guard let found else { throw .authentication("Consumer key is invalid.") }
         cache.withLock { cache in

@@ -32,30 +32,21 @@ struct CustomerHandlers: Sendable {
         let query = try CustomerQuery(parameters: context.parameters)
         // Without `list_users` the rows are skipped but the headers still count them (spec §2.7).
         let canList = context.caller?.can(.listUsers) ?? false
-        var writer = JSONWriter(capacity: 1100 * min(query.limit ?? 10, 100))
-        writer.beginObject()
-        writer.key("customers")
-        writer.beginArray()
-        // One read transaction: the total, the page anchors and the page all see the same snapshot.
-        let total = try read { db in
-            try db.transaction(.deferred) { db in
-                if canList {
-                    try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
-                }
-                return try CustomerRepository.count(query, in: db)
+        let anchors = self.anchors, cache = self.cache
+        return .now(try store.pagedList(
+            "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
+        ) { db, writer in
+            if canList {
+                try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
             }
-        }
-        writer.endArray()
-        writer.endObject()
-        let pagination = Pagination(total: total, limit: query.limit, offset: query.offset)
-        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
-        return .now(APIResponse(headers: headers, body: writer.bytes))
+            return try CustomerRepository.count(query, in: db)
+        })
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let query = try CustomerQuery(parameters: context.parameters)
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
-        let total = try read { db in try CustomerRepository.count(query, in: db) }
+        let total = try store.apiRead { db in try CustomerRepository.count(query, in: db) }
         return .now(.json(capacity: 32) { writer in
             writer.beginObject()
             writer.key("count")
@@ -92,7 +83,7 @@ struct CustomerHandlers: Sendable {
         var writer = JSONWriter(capacity: 1200)
         writer.beginObject()
         writer.key("customer")
-        guard try read({ db in try lookup(db, fields, &writer) }) else { throw notFound }
+        guard try store.apiRead({ db in try lookup(db, fields, &writer) }) else { throw notFound }
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
         writer.endObject()
         return .now(APIResponse(body: writer.bytes))
@@ -127,7 +118,7 @@ struct CustomerHandlers: Sendable {
     @discardableResult
     private func readableCustomer(_ context: RequestContext) throws(APIError) -> Int64 {
         let id = try Self.customerID(context.captures[0], status: 404)
-        guard try read({ db in try CustomerRepository.role(of: id, in: db) }) != nil else {
+        guard try store.apiRead({ db in try CustomerRepository.role(of: id, in: db) }) != nil else {
             throw CustomerErrors.invalidCustomer(status: 404)
         }
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotRead }
@@ -211,7 +202,7 @@ struct CustomerHandlers: Sendable {
                         writer.endObject()
                     })
                 case .failure(let error):
-                    done(Self.errorResponse(error))
+                    done(APIResponse(failure: error))
                 }
             })
         }
@@ -260,16 +251,6 @@ struct CustomerHandlers: Sendable {
 
     // MARK: Helpers
 
-    private func read<T>(_ body: (Database) throws -> T) throws(APIError) -> T {
-        do {
-            return try store.read(body)
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw APIError.classify(error)
-        }
-    }
-
     /// The path id as the real store reads it: leading zeros allowed, 0 → `invalid_customer_id`.
     static func customerID(_ text: String, status: Int) throws(APIError) -> Int64 {
         let digits = text.drop { $0 == "0" }
@@ -290,21 +271,15 @@ struct CustomerHandlers: Sendable {
     static func response(_ result: Result<EncodedCustomer, any Error>, status: Int) -> APIResponse {
         switch result {
         case .success(let customer): customerResponse(customer, status: status)
-        case .failure(let error): errorResponse(error)
+        case .failure(let error): APIResponse(failure: error)
         }
-    }
-
-    /// An API error as its envelope; anything else as a logged 500.
-    static func errorResponse(_ error: any Error) -> APIResponse {
-        if let error = error as? APIError { return APIResponse(error) }
-        return APIResponse(APIError.classify(error))
     }
 
     static func respond(status: Int, _ body: () throws -> EncodedCustomer) -> APIResponse {
         do {
             return customerResponse(try body(), status: status)
         } catch {
-            return errorResponse(error)
+            return APIResponse(failure: error)
         }
     }
 }

@@ -33,33 +33,23 @@ struct ProductHandlers: Sendable {
         let query = try ProductQuery(parameters: context.parameters)
         // Rows the caller may not read are skipped, but the headers still count them (as for customers).
         let canRead = Self.canManage(context.caller)
-        var writer = JSONWriter(capacity: 2500 * min(query.limit ?? 10, 100))
-        writer.beginObject()
-        writer.key("products")
-        writer.beginArray()
-        // One read transaction: the total and the page see the same snapshot.
-        let total = try read { db in
-            try db.transaction(.deferred) { db in
-                if canRead {
-                    for id in try ProductRepository.pageIDs(query, in: db) {
-                        guard let record = try ProductRepository.load(id, in: db) else { continue }
-                        ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: id, in: db), view: view, to: &writer)
-                    }
+        return .now(try store.pagedList(
+            "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
+        ) { db, writer in
+            if canRead {
+                for id in try ProductRepository.pageIDs(query, in: db) {
+                    guard let record = try ProductRepository.load(id, in: db) else { continue }
+                    ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: id, in: db), view: view, to: &writer)
                 }
-                return try ProductRepository.count(query, in: db)
             }
-        }
-        writer.endArray()
-        writer.endObject()
-        let pagination = Pagination(total: total, limit: query.limit, offset: query.offset)
-        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
-        return .now(APIResponse(headers: headers, body: writer.bytes))
+            return try ProductRepository.count(query, in: db)
+        })
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         guard Self.canManage(context.caller) else { throw ProductErrors.cannotReadCount }
         let query = try ProductQuery(parameters: context.parameters)
-        let total = try read { db in try ProductRepository.count(query, in: db) }
+        let total = try store.apiRead { db in try ProductRepository.count(query, in: db) }
         return .now(.json(capacity: 32) { writer in
             writer.beginObject()
             writer.key("count")
@@ -72,7 +62,7 @@ struct ProductHandlers: Sendable {
         let id = try Self.productID(context.captures[0])
         let view = try self.view(context, fields: true)
         let canRead = Self.canManage(context.caller)
-        let body = try read { db in
+        let body = try store.apiRead { db in
             // Existence first, then the capability (doc §2.2).
             let record = try ProductWrites.existing(id, in: db)
             guard canRead else { throw ProductErrors.cannot("read") }
@@ -133,7 +123,7 @@ struct ProductHandlers: Sendable {
                         writer.endObject()
                     })
                 case .failure(let error):
-                    done(CustomerHandlers.errorResponse(error))
+                    done(APIResponse(failure: error))
                 }
             })
         }
@@ -177,17 +167,7 @@ struct ProductHandlers: Sendable {
     static func response(_ result: Result<[UInt8], any Error>, status: Int) -> APIResponse {
         switch result {
         case .success(let body): APIResponse(status: status, body: body)
-        case .failure(let error): CustomerHandlers.errorResponse(error)
-        }
-    }
-
-    private func read<T>(_ body: (Database) throws -> T) throws(APIError) -> T {
-        do {
-            return try store.read(body)
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw APIError.classify(error)
+        case .failure(let error): APIResponse(failure: error)
         }
     }
 }

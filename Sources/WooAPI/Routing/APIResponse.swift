@@ -17,6 +17,11 @@ package struct APIResponse: Sendable {
         self.init(status: error.status, body: error.envelope)
     }
 
+    /// An ``APIError`` as its envelope; any other error logged and answered as a 500 in the envelope.
+    package init(failure: any Error) {
+        self.init((failure as? APIError) ?? APIError.classify(failure))
+    }
+
     /// A JSON body written by `write`.
     package static func json(status: Int = 200, headers: [(String, String)] = [], capacity: Int = 1024,
                              _ write: (inout JSONWriter) -> Void) -> APIResponse {

@@ -1,0 +1,36 @@
+import HTTP
+import SQLite
+
+extension Store {
+    /// ``read(_:)`` for handlers: an ``APIError`` passes through; a storage error is logged and answered as a 500
+    /// in the envelope.
+    func apiRead<T>(_ body: (Database) throws -> T) throws(APIError) -> T {
+        do {
+            return try read(body)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.classify(error)
+        }
+    }
+
+    /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (spec §6.4).
+    ///
+    /// `rows` writes the page's elements and returns the total; it runs in one read transaction, so the total
+    /// and the page come from the same snapshot.
+    func pagedList(
+        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, context: RequestContext, publicURL: String,
+        _ rows: (Database, inout JSONWriter) throws -> Int
+    ) throws(APIError) -> APIResponse {
+        var writer = JSONWriter(capacity: rowCapacity * min(limit ?? 10, 100))
+        writer.beginObject()
+        writer.key(key)
+        writer.beginArray()
+        let total = try apiRead { db in try db.transaction(.deferred) { db in try rows(db, &writer) } }
+        writer.endArray()
+        writer.endObject()
+        let pagination = Pagination(total: total, limit: limit, offset: offset)
+        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
+        return APIResponse(headers: headers, body: writer.bytes)
+    }
+}
