@@ -298,6 +298,10 @@ final class ServerTests: XCTestCase {
             var small: Int32 = 4096
             setsockopt(client.descriptor, SOL_SOCKET, SO_RCVBUF, &small, 4)
             try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            // The accept may not have happened yet: first see the connection open, then see it closed.
+            let opened = Date().addingTimeInterval(2)
+            while server.openConnections == 0 && Date() < opened { usleep(5_000) }
+            XCTAssertEqual(server.openConnections, 1)
             let deadline = Date().addingTimeInterval(3)
             while server.openConnections > 0 && Date() < deadline { usleep(20_000) }
             XCTAssertEqual(server.openConnections, 0)
