@@ -107,58 +107,6 @@ CREATE TABLE api_keys (
     last_access     INTEGER
 );
 
--- Orders: what a customer's derived figures are computed from (spec §3.3).
-CREATE TABLE orders (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    customer_id INTEGER NOT NULL DEFAULT 0,
-    status      TEXT    NOT NULL DEFAULT 'pending',
-    total_cents INTEGER NOT NULL DEFAULT 0,
-    created_at  INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL
-);
-CREATE INDEX orders_customer ON orders (customer_id, id);
-
--- A customer's order figures (spec §3.3): orders in a registered status (not trash or drafts) count; paid
--- statuses (processing, completed) make total_spent; the last order is the highest id. Recomputed for every
--- customer an order write touches, in the same transaction, by the single writer: never stale, never lost.
-CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
-    UPDATE users SET
-        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
-                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
-                             AND o.status IN ('processing', 'completed')),
-        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
-                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
-                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
-    WHERE id = NEW.customer_id;
-END;
-CREATE TRIGGER orders_stats_delete AFTER DELETE ON orders BEGIN
-    UPDATE users SET
-        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
-                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
-                             AND o.status IN ('processing', 'completed')),
-        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
-                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
-                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
-    WHERE id = OLD.customer_id;
-END;
-CREATE TRIGGER orders_stats_update AFTER UPDATE ON orders BEGIN
-    UPDATE users SET
-        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id
-                        AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
-                             AND o.status IN ('processing', 'completed')),
-        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id
-                         AND o.status NOT IN ('trash', 'draft', 'auto-draft')),
-        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id
-                           AND o.status NOT IN ('trash', 'draft', 'auto-draft') ORDER BY o.id DESC LIMIT 1)
-    WHERE id IN (OLD.customer_id, NEW.customer_id);
-END;
-
-
 -- The store's own administrator: id 1, so the first customer gets id 2 as in the docs.
 INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at, avatar_hash)
 VALUES (1, 'admin', 'admin@example.com', '!', 'administrator', CAST(strftime('%s', 'now') AS INTEGER),
@@ -211,4 +159,130 @@ CREATE TABLE product_downloads (
     PRIMARY KEY (product_id, position)
 ) WITHOUT ROWID;
 
-PRAGMA user_version = 1;
+-- @since 2 ------------------------------------------------------------------------------------------------
+-- Everything from here to "@end" was added in schema version 2; a version-1 database gets exactly this part
+-- (Store.prepare). Orders (doc v2-products-orders.md §3-§5): an order takes its id from the shared post sequence.
+-- Money is REAL as the real store keeps floats; `total` is stored rounded to 2 decimals, and total_cents is the
+-- same amount in cents for the customer figures. paid_at / completed_at are NULL until set; the two flags record
+-- the once-per-order effects of a status transition (doc §5.3).
+CREATE TABLE orders (
+    id                   INTEGER PRIMARY KEY REFERENCES posts (id),
+    order_key            TEXT    NOT NULL DEFAULT '',
+    customer_id          INTEGER NOT NULL DEFAULT 0,
+    status               TEXT    NOT NULL DEFAULT 'pending',
+    currency             TEXT    NOT NULL DEFAULT 'USD',
+    total                REAL    NOT NULL DEFAULT 0,
+    total_cents          INTEGER NOT NULL DEFAULT 0,
+    shipping_total       REAL    NOT NULL DEFAULT 0,
+    discount_total       REAL    NOT NULL DEFAULT 0,
+    payment_method       TEXT    NOT NULL DEFAULT '',
+    payment_method_title TEXT    NOT NULL DEFAULT '',
+    transaction_id       TEXT    NOT NULL DEFAULT '',
+    paid_at              INTEGER,
+    completed_at         INTEGER,
+    note                 TEXT    NOT NULL DEFAULT '',
+    customer_ip          TEXT    NOT NULL DEFAULT '',
+    customer_user_agent  TEXT    NOT NULL DEFAULT '',
+    billing_first_name        TEXT    NOT NULL DEFAULT '',
+    billing_last_name         TEXT    NOT NULL DEFAULT '',
+    billing_company           TEXT    NOT NULL DEFAULT '',
+    billing_address_1         TEXT    NOT NULL DEFAULT '',
+    billing_address_2         TEXT    NOT NULL DEFAULT '',
+    billing_city              TEXT    NOT NULL DEFAULT '',
+    billing_state             TEXT    NOT NULL DEFAULT '',
+    billing_postcode          TEXT    NOT NULL DEFAULT '',
+    billing_country           TEXT    NOT NULL DEFAULT '',
+    billing_email             TEXT    NOT NULL DEFAULT '',
+    billing_phone             TEXT    NOT NULL DEFAULT '',
+    shipping_first_name       TEXT    NOT NULL DEFAULT '',
+    shipping_last_name        TEXT    NOT NULL DEFAULT '',
+    shipping_company          TEXT    NOT NULL DEFAULT '',
+    shipping_address_1        TEXT    NOT NULL DEFAULT '',
+    shipping_address_2        TEXT    NOT NULL DEFAULT '',
+    shipping_city             TEXT    NOT NULL DEFAULT '',
+    shipping_state            TEXT    NOT NULL DEFAULT '',
+    shipping_postcode         TEXT    NOT NULL DEFAULT '',
+    shipping_country          TEXT    NOT NULL DEFAULT '',
+    order_meta           TEXT    NOT NULL DEFAULT '{}',  -- JSON object of the client's non-underscore meta
+    downloads_granted    INTEGER NOT NULL DEFAULT 0,
+    sales_recorded       INTEGER NOT NULL DEFAULT 0,
+    created_at           INTEGER NOT NULL DEFAULT 0,
+    updated_at           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX orders_customer ON orders (customer_id, created_at, id);
+CREATE INDEX orders_status_created ON orders (status, created_at, id);
+
+-- Order items: their own id sequence (not post ids). name is the product name when the line was written, the
+-- shipping method title, the fee title or the coupon code; amounts are unrounded as given or computed.
+CREATE TABLE order_items (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id     INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    type         TEXT    NOT NULL CHECK (type IN ('line_item', 'shipping', 'fee', 'coupon')),
+    name         TEXT    NOT NULL DEFAULT '',
+    product_id   INTEGER NOT NULL DEFAULT 0,
+    quantity     INTEGER NOT NULL DEFAULT 0,
+    tax_class    TEXT    NOT NULL DEFAULT '',
+    method_id    TEXT    NOT NULL DEFAULT '',
+    subtotal     REAL    NOT NULL DEFAULT 0,
+    total        REAL    NOT NULL DEFAULT 0
+);
+CREATE INDEX order_items_order ON order_items (order_id, id);
+
+-- Download permissions (doc §5.4): one row per downloadable file x line, granted once per order. Rows keep the
+-- user id they were granted to; the listing checks the order, product and file are still there (spec §10.2).
+CREATE TABLE download_permissions (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    download_id         TEXT    NOT NULL,
+    product_id          INTEGER NOT NULL,
+    user_id             INTEGER NOT NULL,
+    user_email          TEXT    NOT NULL,
+    order_id            INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    order_key           TEXT    NOT NULL,
+    downloads_remaining TEXT    NOT NULL,  -- "" = unlimited
+    access_granted      INTEGER NOT NULL,
+    access_expires      INTEGER,           -- Unix time of a UTC midnight, NULL = never
+    download_count      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX download_permissions_user ON download_permissions (user_id, order_id, product_id, id);
+CREATE INDEX download_permissions_order ON download_permissions (order_id);
+
+-- A customer's order figures (spec §3.3): orders in a registered status (not trash) count; paid statuses
+-- (processing, completed) make total_spent; the last order is the highest id. Recomputed for every customer an
+-- order write touches, in the same transaction, by the single writer: never stale, never lost.
+CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'
+                           ORDER BY o.id DESC LIMIT 1)
+    WHERE id = NEW.customer_id;
+END;
+CREATE TRIGGER orders_stats_delete AFTER DELETE ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'
+                           ORDER BY o.id DESC LIMIT 1)
+    WHERE id = OLD.customer_id;
+END;
+CREATE TRIGGER orders_stats_update AFTER UPDATE OF customer_id, status, total_cents, created_at ON orders BEGIN
+    UPDATE users SET
+        orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
+                             AND o.status IN ('processing', 'completed')),
+        last_order_id = (SELECT max(o.id) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
+        last_order_date = (SELECT o.created_at FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'
+                           ORDER BY o.id DESC LIMIT 1)
+    WHERE id IN (OLD.customer_id, NEW.customer_id);
+END;
+-- Deleting a user makes their orders guest orders (spec §8.2).
+CREATE TRIGGER users_orders_guest AFTER DELETE ON users BEGIN
+    UPDATE orders SET customer_id = 0 WHERE customer_id = OLD.id;
+END;
+-- @end
+
+PRAGMA user_version = 2;

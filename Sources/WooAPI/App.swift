@@ -43,6 +43,7 @@ package final class WooAPI: Sendable {
             passwordIterations: configuration.passwordIterations, now: configuration.now
         ).register(in: &router)
         ProductHandlers(store: store, publicURL: configuration.publicURL, now: configuration.now).register(in: &router)
+        OrderHandlers(store: store, publicURL: configuration.publicURL, now: configuration.now).register(in: &router)
         routes = router.build()
         index = IndexHandler(configuration: configuration, routes: routes)
     }

@@ -87,7 +87,8 @@ final class ProductsDeleteTests: ProductsTestCase {
     func testPermanentDeleteLeavesOrdersAlone() throws {
         try createProduct(["title": "Widget"])
         try api.store.writeAndWait { db in
-            try db.execute("INSERT INTO orders (customer_id, status, total_cents, created_at, updated_at) VALUES (0, 'completed', 500, 0, 0)")
+            try db.execute("INSERT INTO posts (type) VALUES ('shop_order')")
+            try db.execute("INSERT INTO orders (id, customer_id, status, total_cents, created_at, updated_at) VALUES (2, 0, 'completed', 500, 0, 0)")
         }
         assertMessage(try send("DELETE", "/products/1?force=true"), status: 200, "Permanently deleted product")
         XCTAssertEqual(try rowCount("orders"), 1)

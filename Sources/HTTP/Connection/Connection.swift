@@ -40,6 +40,8 @@ final class Connection {
     var lastWriteProgress: Instant
     /// The interest set currently registered with epoll.
     var watching: Epoll.Events = .readable
+    /// The peer's IP address, looked up once, on the first request that is dispatched.
+    lazy var remoteAddress: String = Socket.peerAddress(descriptor)
 
     init(descriptor: Int32, id: UInt64, limits: ParserLimits, now: Instant) {
         self.descriptor = descriptor

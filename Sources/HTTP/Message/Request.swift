@@ -11,6 +11,8 @@ package struct HTTPRequest: Sendable {
     package var version: HTTPVersion
     package var headers: HTTPHeaders
     package var body: [UInt8]
+    /// The client's IP address as text (`127.0.0.1`, `::1`), set by the server; empty when unknown.
+    package var remoteAddress = ""
 
     package init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,

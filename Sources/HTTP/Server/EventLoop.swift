@@ -212,7 +212,8 @@ final class EventLoop {
         flush(connection)
     }
 
-    private func dispatch(_ request: HTTPRequest, on connection: Connection, started: Instant) {
+    private func dispatch(_ request: consuming HTTPRequest, on connection: Connection, started: Instant) {
+        request.remoteAddress = connection.remoteAddress
         let inFlight = Connection.InFlight(
             method: request.method, path: request.path,
             keepAlive: request.wantsKeepAlive && shutdownDeadline == nil,

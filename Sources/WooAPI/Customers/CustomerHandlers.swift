@@ -89,34 +89,9 @@ struct CustomerHandlers: Sendable {
         return .now(APIResponse(body: writer.bytes))
     }
 
-    func orders(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        _ = try FieldFilter(context.parameters.string("fields"))
-        try readableCustomer(context)
-        // Orders are not served by this build yet: a customer has none to list.
-        return .now(.json(capacity: 16) { writer in
-            writer.beginObject()
-            writer.key("orders")
-            writer.beginArray()
-            writer.endArray()
-            writer.endObject()
-        })
-    }
-
-    func downloads(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        _ = try FieldFilter(context.parameters.string("fields"))
-        try readableCustomer(context)
-        return .now(.json(capacity: 16) { writer in
-            writer.beginObject()
-            writer.key("downloads")
-            writer.beginArray()
-            writer.endArray()
-            writer.endObject()
-        })
-    }
-
     /// The customer named by the path id, checked as a read is (spec §5.1): 0 → 404, unknown → 404, no right → 401.
     @discardableResult
-    private func readableCustomer(_ context: RequestContext) throws(APIError) -> Int64 {
+    func readableCustomer(_ context: RequestContext) throws(APIError) -> Int64 {
         let id = try Self.customerID(context.captures[0], status: 404)
         guard try store.apiRead({ db in try CustomerRepository.role(of: id, in: db) }) != nil else {
             throw CustomerErrors.invalidCustomer(status: 404)

@@ -160,17 +160,13 @@ package enum CustomerRepository {
         try statement.execute()
     }
 
-    /// Deletes user `id`; their orders become guest orders (spec §8.2), their keys stay and fail as "API user is
-    /// invalid". Returns whether the user existed.
+    /// Deletes user `id`; their orders become guest orders (spec §8.2, the `users_orders_guest` trigger), their keys
+    /// stay and fail as "API user is invalid". Returns whether the user existed.
     package static func delete(id: Int64, in db: Database) throws -> Bool {
         let delete = try db.cachedStatement("DELETE FROM users WHERE id = ?")
         try delete.bind(id, at: 1)
         try delete.execute()
-        guard db.changes > 0 else { return false }
-        let orders = try db.cachedStatement("UPDATE orders SET customer_id = 0 WHERE customer_id = ?")
-        try orders.bind(id, at: 1)
-        try orders.execute()
-        return true
+        return db.changes > 0
     }
 }
 

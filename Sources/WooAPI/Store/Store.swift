@@ -16,7 +16,7 @@ package final class Store: Sendable {
     private let writer: WriterThread
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 1
+    package static let schemaVersion = 2
 
     /// The schema script (the top-level schema.sql, compiled in).
     package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
@@ -30,7 +30,10 @@ package final class Store: Sendable {
         writer = WriterThread(database: ConnectionBox(database))
     }
 
-    /// Applies the schema to a new database, or refuses a file from a newer version.
+    /// Applies the schema to a new database, upgrades an older one, or refuses a file from a newer version.
+    ///
+    /// Upgrades run the parts of schema.sql marked `-- @since N` … `-- @end` for every N above the file's version,
+    /// each in one transaction with its `user_version` bump, so the schema text exists once.
     package static func prepare(_ database: Database) throws {
         let version = try database.userVersion()
         if version == 0 {
@@ -41,7 +44,30 @@ package final class Store: Sendable {
             try database.transaction(.immediate) { db in try db.execute(sql: schemaSQL) }
         } else if version > schemaVersion {
             throw StoreError("\(database.path) has schema version \(version); this build knows up to \(schemaVersion)")
+        } else if version < schemaVersion {
+            try Migrator(migrations).migrate(database)
         }
+    }
+
+    /// Version 1 kept a placeholder `orders` table with no way to write it through the API; version 2 replaces it.
+    static let dropVersion1Orders = """
+        DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete;
+        DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;
+        """
+
+    /// The upgrade steps, from the `@since` sections of schema.sql.
+    static var migrations: [Migration] {
+        (2...schemaVersion).map { version in
+            Migration(version: version, sql: (version == 2 ? dropVersion1Orders : "") + section(since: version))
+        }
+    }
+
+    /// The text between `-- @since <version>` and the next `-- @end`.
+    static func section(since version: Int) -> String {
+        let text = schemaSQL
+        guard let start = text.range(of: "-- @since \(version) "),
+              let end = text.range(of: "-- @end", range: start.upperBound..<text.endIndex) else { return "" }
+        return String(text[start.lowerBound..<end.lowerBound])
     }
 
     /// Runs `body` with a read connection lent to this thread for the call.

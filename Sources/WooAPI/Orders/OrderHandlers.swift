@@ -1,0 +1,207 @@
+import HTTP
+import SQLite
+
+/// The orders endpoints (doc §4), each in the real store's order of checks.
+///
+/// Reads run on the calling I/O thread; writes run as one job on the writer thread, in their own savepoint, and
+/// answer once committed.
+struct OrderHandlers: Sendable {
+    let store: Store
+    let publicURL: String
+    let now: @Sendable () -> Int64
+
+    func register(in router: inout RouterBuilder) {
+        router.add("/orders", [.get], list)
+        router.add("/orders", [.post], acceptsData: true, create)
+        router.add("/orders/count", [.get], count)
+        router.add("/orders/statuses", [.get], statuses)
+        router.add("/orders/<id>", [.get], read)
+        router.add("/orders/<id>", [.post, .put, .patch], acceptsData: true, update)
+        router.add("/orders/<id>", [.delete], delete)
+    }
+
+    /// Administrators and shop managers hold every `shop_order` capability of a default store; other roles none.
+    static func canManage(_ caller: Caller?) -> Bool {
+        caller?.role == "administrator" || caller?.role == "shop_manager"
+    }
+
+    // MARK: Reads
+
+    func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let view = try self.view(context, fields: true)
+        let query = try OrderQuery(parameters: context.parameters)
+        let canRead = Self.canManage(context.caller)
+        return .now(try store.pagedList(
+            "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
+        ) { db, writer in
+            if canRead {
+                for id in try OrderRepository.pageIDs(query, in: db) {
+                    guard let order = try OrderRepository.load(id, in: db) else { continue }
+                    OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
+                }
+            }
+            return try OrderRepository.count(query, in: db)
+        })
+    }
+
+    func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        guard Self.canManage(context.caller) else { throw OrderErrors.cannotReadCount }
+        if try context.parameters.string("status") == "any" {
+            let counts = try store.apiRead { db in try OrderRepository.countsByStatus(in: db) }
+            return .now(.json(capacity: 160) { writer in
+                writer.beginObject()
+                writer.key("count")
+                writer.beginObject()
+                for status in OrderStatus.all {
+                    writer.key(status.slug)
+                    writer.int(counts[status.slug] ?? 0)
+                }
+                writer.endObject()
+                writer.endObject()
+            })
+        }
+        let query = try OrderQuery(parameters: context.parameters)
+        let total = try store.apiRead { db in try OrderRepository.count(query, in: db) }
+        return .now(.json(capacity: 32) { writer in
+            writer.beginObject()
+            writer.key("count")
+            writer.int(total)
+            writer.endObject()
+        })
+    }
+
+    func statuses(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        .now(.json(capacity: 200) { writer in
+            writer.beginObject()
+            writer.key("order_statuses")
+            writer.beginObject()
+            for status in OrderStatus.all {
+                writer.key(status.slug)
+                writer.string(status.label)
+            }
+            writer.endObject()
+            writer.endObject()
+        })
+    }
+
+    func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let id = try Self.orderID(context.captures[0])
+        let view = try self.view(context, fields: true)
+        let canRead = Self.canManage(context.caller)
+        let body = try store.apiRead { db in
+            let order = try OrderWrites.existing(id, in: db)
+            guard canRead else { throw OrderErrors.cannot("read") }
+            return try Self.wrapped(order, view: view, in: db)
+        }
+        return .now(APIResponse(body: body))
+    }
+
+    // MARK: Writes
+
+    func create(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["order"], !wrapper.isNull else { throw OrderErrors.missingData(create: true) }
+        guard Self.canManage(context.caller) else { throw OrderErrors.cannotCreate }
+        let input = try OrderInput(wrapper)
+        let view = OrderView(publicURL: publicURL)
+        let store = self.store, writeContext = self.writeContext(context)
+        return .later { done in
+            store.write({ db -> [UInt8] in
+                let id = try OrderWrites.create(input, context: writeContext(), in: db)
+                return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
+            }, completion: { result in done(Self.response(result, status: 201)) })
+        }
+    }
+
+    func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let body = try context.jsonBody()
+        guard let wrapper = body["order"], !wrapper.isNull else { throw OrderErrors.missingData(create: false) }
+        let id = try Self.orderID(context.captures[0])
+        // The body's own errors come after the order's existence and the caller's right (doc §4.7).
+        let parsed = Result { () throws(APIError) -> OrderInput in try OrderInput(wrapper) }
+        let view = OrderView(publicURL: publicURL)
+        let canEdit = Self.canManage(context.caller)
+        let store = self.store, writeContext = self.writeContext(context)
+        return .later { done in
+            store.write({ db -> [UInt8] in
+                try OrderWrites.update(id: id, parsed, canEdit: canEdit, context: writeContext(), in: db)
+                return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
+            }, completion: { result in done(Self.response(result, status: 200)) })
+        }
+    }
+
+    func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
+        let id = try Self.orderID(context.captures[0])
+        // Only the exact string `true` deletes permanently (doc §4.8).
+        let force = try context.parameters.string("force") == "true"
+        let canDelete = Self.canManage(context.caller)
+        let store = self.store, now = self.now
+        return .later { done in
+            store.write({ db in
+                try OrderWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
+            }, completion: { result in
+                switch result {
+                case .success:
+                    done(.json(status: force ? 200 : 202, capacity: 64) { writer in
+                        writer.beginObject()
+                        writer.key("message")
+                        writer.string(force ? "Permanently deleted order" : "Deleted order")
+                        writer.endObject()
+                    })
+                case .failure(let error):
+                    done(APIResponse(failure: error))
+                }
+            })
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The path id as `absint` reads it: 0 → `invalid_order_id` (404).
+    static func orderID(_ text: String) throws(APIError) -> Int64 {
+        let digits = text.drop { $0 == "0" }
+        guard !digits.isEmpty else { throw OrderErrors.invalidID }
+        return Int64(digits) ?? .max
+    }
+
+    /// The clock, the client's address and its User-Agent, read when the write runs.
+    private func writeContext(_ context: RequestContext) -> @Sendable () -> OrderWriteContext {
+        let now = self.now
+        let ip = context.request.remoteAddress
+        let agent = context.request.headers["User-Agent"] ?? ""
+        return { OrderWriteContext(now: now(), clientIP: ip, userAgent: agent) }
+    }
+
+    /// `fields` (read and list only), `filter[dp]` and `filter[meta]`.
+    func view(_ context: RequestContext, fields: Bool) throws(APIError) -> OrderView {
+        Self.view(context, publicURL: publicURL, fields: fields)
+    }
+
+    static func view(_ context: RequestContext, publicURL: String, fields: Bool) -> OrderView {
+        let filter = (try? context.parameters.array("filter")) ?? []
+        var view = OrderView(publicURL: publicURL)
+        if fields { view.fields = FieldFilter((try? context.parameters.string("fields")) ?? nil) }
+        if let dp = filter.last(where: { $0.key == "dp" })?.value {
+            view.dp = max(0, min(8, Int(PHPInt.intval(.string(dp)) ?? 2)))
+        }
+        view.meta = filter.last { $0.key == "meta" }?.value == "true"
+        return view
+    }
+
+    /// `{"order":{…}}`.
+    static func wrapped(_ order: OrderRecord, view: OrderView, in db: Database) throws -> [UInt8] {
+        var writer = JSONWriter(capacity: 3000)
+        writer.beginObject()
+        writer.key("order")
+        OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    static func response(_ result: Result<[UInt8], any Error>, status: Int) -> APIResponse {
+        switch result {
+        case .success(let body): APIResponse(status: status, body: body)
+        case .failure(let error): APIResponse(failure: error)
+        }
+    }
+}

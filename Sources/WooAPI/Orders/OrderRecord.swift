@@ -1,0 +1,140 @@
+import Foundation
+
+/// The statuses a fresh store registers for orders, in the order `GET /orders/statuses` lists them (doc §4.9).
+package enum OrderStatus {
+    package static let all: [(slug: String, label: String)] = [
+        ("pending", "Pending payment"), ("processing", "Processing"), ("on-hold", "On hold"), ("completed", "Completed"),
+        ("cancelled", "Cancelled"), ("refunded", "Refunded"), ("failed", "Failed"),
+    ]
+    package static let slugs = Set(all.map(\.slug))
+    /// Statuses whose orders count toward `total_spent` (`wc_get_is_paid_statuses`).
+    static let paid: Set<String> = ["processing", "completed"]
+
+    /// A client's status: a `wc-` prefix dropped; nil when it is not a registered order status.
+    static func normalized(_ text: String) -> String? {
+        let slug = text.hasPrefix("wc-") ? String(text.dropFirst(3)) : text
+        return slugs.contains(slug) ? slug : nil
+    }
+}
+
+/// One line of an order: a product line, a shipping line, a fee or a coupon (doc §3.2, §4.3).
+package struct OrderItem: Sendable, Equatable {
+    package enum Kind: String, Sendable {
+        case lineItem = "line_item", shipping, fee, coupon
+    }
+
+    package var id: Int64 = 0
+    package var kind: Kind
+    /// Product name when the line was written, shipping method title, fee title or coupon code.
+    package var name = ""
+    package var productID: Int64 = 0
+    package var quantity: Int64 = 0
+    package var taxClass = ""
+    package var methodID = ""
+    /// Line subtotal (products), unrounded.
+    package var subtotal: Double = 0
+    /// Line total: product total, shipping cost, fee amount, coupon discount.
+    package var total: Double = 0
+    /// The product's current SKU (read only): nil once the product is permanently deleted.
+    package var sku: String?
+    /// Whether the product is downloadable and virtual (read only; false once the product is gone).
+    package var downloadableAndVirtual = false
+
+    package init(kind: Kind) { self.kind = kind }
+}
+
+/// A stored order with its lines (doc §3).
+package struct OrderRecord: Sendable, Equatable {
+    package var id: Int64 = 0
+    package var orderKey = ""
+    package var customerID: Int64 = 0
+    package var status = "pending"
+    package var currency = "USD"
+    /// The stored grand total, rounded to the price decimals.
+    package var total: Double = 0
+    package var shippingTotal: Double = 0
+    package var discountTotal: Double = 0
+    package var paymentMethod = ""
+    package var paymentMethodTitle = ""
+    package var transactionID = ""
+    package var paidAt: Int64?
+    package var completedAt: Int64?
+    package var note = ""
+    package var customerIP = ""
+    package var customerUserAgent = ""
+    package var billing = Array(repeating: "", count: Address.billingKeys.count)
+    package var shipping = Array(repeating: "", count: Address.shippingKeys.count)
+    /// The client's `order_meta` as a JSON object text.
+    package var meta = "{}"
+    package var downloadsGranted = false
+    package var salesRecorded = false
+    package var createdAt: Int64 = 0
+    package var updatedAt: Int64 = 0
+    package var items: [OrderItem] = []
+
+    package init() {}
+
+    func items(_ kind: OrderItem.Kind) -> [OrderItem] { items.filter { $0.kind == kind } }
+
+    /// The status a completed payment moves the order to: `processing` if any product line needs processing
+    /// (its product is not both downloadable and virtual), else `completed` (doc §4.6, §5.2).
+    var paymentCompleteStatus: String {
+        items(.lineItem).contains { !$0.downloadableAndVirtual } ? "processing" : "completed"
+    }
+
+    /// `calculate_totals` with taxes off (doc §4.5): per-line amounts rounded to the price decimals.
+    mutating func calculateTotals() {
+        let lines = items(.lineItem)
+        let cartTotal = lines.reduce(0) { $0 + OrderMoney.round($1.total) }
+        let subtotals = lines.reduce(0) { $0 + OrderMoney.round($1.subtotal) }
+        shippingTotal = items(.shipping).reduce(0) { $0 + OrderMoney.round($1.total) }
+        let fees = items(.fee).reduce(0) { $0 + $1.total }
+        discountTotal = subtotals - cartTotal
+        total = OrderMoney.round(cartTotal + fees + shippingTotal)
+    }
+
+    /// Σ line subtotals, unrounded (the `subtotal` key).
+    var subtotal: Double { items(.lineItem).reduce(0) { $0 + $1.subtotal } }
+    var totalCents: Int64 { Int64((total * 100).rounded(.toNearestOrAwayFromZero)) }
+}
+
+/// Order money: PHP floats, printed with `wc_format_decimal($value, $dp)` = `number_format` (doc §3).
+package enum OrderMoney {
+    /// Rounds to the price decimals (2) as `wc_format_decimal`/`round` do: half away from zero, after PHP's
+    /// pre-rounding to 15 significant digits (so 1.005 rounds to 1.01, as on the real store).
+    static func round(_ value: Double, places: Int = 2) -> Double {
+        Double(format(value, dp: places)) ?? 0
+    }
+
+    /// `number_format($value, $dp, '.', '')`: never `-0.00`.
+    package static func format(_ value: Double, dp: Int) -> String {
+        guard value.isFinite else { return dp > 0 ? "0." + String(repeating: "0", count: dp) : "0" }
+        // Pre-round to 15 significant digits, then round the exact decimal half away from zero.
+        guard var decimal = Decimal(string: String(format: "%.15g", value), locale: Locale(identifier: "en_US_POSIX")) else {
+            return String(format: "%.\(dp)f", value)
+        }
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &decimal, dp, .plain)
+        var text = NSDecimalNumber(decimal: rounded).stringValue
+        if text.hasPrefix("-") && rounded.isZero { text.removeFirst() }
+        guard dp > 0 else { return text }
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, dp - fraction.count))
+    }
+
+    /// A client's amount: a number, or text read as `floatval(wc_format_decimal(text))`; `true` is 1.
+    /// nil when the value is null (not given); an array or object is a 400.
+    static func value(_ value: JSONValue?, _ name: String) throws(APIError) -> Double? {
+        switch value {
+        case nil, .null?: return nil
+        case .number(let number)?: return number.isFinite ? number : 0
+        case .bool(let flag)?: return flag ? 1 : 0
+        case .string?:
+            let stored = ProductPrices.stored(from: value!) ?? ""
+            guard let prefix = NumericPrefix(stored), prefix.hasDigits else { return 0 }
+            return Double(prefix.canonical) ?? 0
+        case .array?, .object?: throw APIError.invalidData("\(name) must be a number.")
+        }
+    }
+}

@@ -1,0 +1,321 @@
+import SQLite
+
+/// Who is writing and from where: what an order records about its creation (doc §3.1 rows 21–22).
+struct OrderWriteContext: Sendable {
+    var now: Int64
+    var clientIP = ""
+    var userAgent = ""
+}
+
+/// Order creates, edits and deletes, run on the writer thread inside one savepoint each: every check happens
+/// before or inside the same transaction, so a 4xx leaves nothing behind (DECISIONS #10), not even a post id.
+enum OrderWrites {
+    static let userEmail = SQL("SELECT email FROM users WHERE id = ?")
+    static let productBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
+    static let recordSales = SQL("UPDATE products SET total_sales = total_sales + ? WHERE id = ?")
+    static let insertPermission = SQL("""
+        INSERT INTO download_permissions (download_id, product_id, user_id, user_email, order_id, order_key,
+          downloads_remaining, access_granted, access_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    /// Writes the given address keys to the customer too (doc §4.4): NULL keeps a column.
+    static let customerAddress = SQL(
+        "UPDATE users SET " + OrderRepository.addressColumns.enumerated()
+            .map { "\($0.element) = coalesce(?\($0.offset + 2), \($0.element))" }.joined(separator: ", ") + " WHERE id = ?1")
+
+    // MARK: Validation shared by read, edit and delete (doc §4.1)
+
+    /// The order with `id`, or the real store's 404s.
+    static func existing(_ id: Int64, in db: Database) throws -> OrderRecord {
+        if let order = try OrderRepository.load(id, in: db) { return order }
+        guard try ProductRepository.postType(of: id, in: db) != nil else { throw OrderErrors.notFound(id) }
+        throw OrderErrors.invalidOrder
+    }
+
+    // MARK: Create
+
+    static func create(_ input: OrderInput, context: OrderWriteContext, in db: Database) throws -> Int64 {
+        var order = OrderRecord()
+        if let customerID = input.customerID, customerID != 0 {
+            guard try CustomerRepository.role(of: customerID, in: db) != nil else { throw OrderErrors.invalidCustomer }
+            order.customerID = customerID
+        }
+        order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
+        order.orderKey = "wc_order_" + Crypto.hex(Crypto.randomBytes(7)).prefix(13)
+        order.currency = input.currency ?? "USD"
+        order.note = input.note ?? ""
+        order.customerIP = context.clientIP
+        order.customerUserAgent = context.userAgent
+        order.createdAt = context.now
+        order.updatedAt = context.now
+        try applyAddresses(input, to: &order, customer: order.customerID, in: db)
+        try OrderRepository.insert(order, in: db)
+
+        try applyLines(input, to: &order, in: db)
+        order.calculateTotals()
+        if let payment = input.payment {
+            guard let id = payment.methodID, !id.isEmpty, let title = payment.methodTitle, !title.isEmpty else {
+                throw OrderErrors.invalidPaymentDetails
+            }
+            order.paymentMethod = id
+            order.paymentMethodTitle = title
+        }
+        if let meta = input.meta { order.meta = mergedMeta(order.meta, meta) }
+        // Fix of doc §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
+        // sales, paid date) see them; the real store runs them on an empty order and never again.
+        if let status = input.status { try setStatus(&order, to: status, now: context.now, in: db) }
+        if let payment = input.payment, payment.paid {
+            try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
+        }
+        try OrderRepository.update(order, in: db)
+        return order.id
+    }
+
+    // MARK: Edit (doc §4.7)
+
+    static func update(
+        id: Int64, _ parsed: Result<OrderInput, APIError>, canEdit: Bool, context: OrderWriteContext, in db: Database
+    ) throws {
+        var order = try existing(id, in: db)
+        guard canEdit else { throw OrderErrors.cannot("edit") }
+        let input = try parsed.get()
+        let previousCustomer = order.customerID
+        let totalBefore = order.total
+        if let customerID = input.customerID, customerID != order.customerID {
+            guard customerID != 0, try CustomerRepository.role(of: customerID, in: db) != nil else {
+                throw OrderErrors.invalidCustomer
+            }
+            order.customerID = customerID
+        }
+        try applyAddresses(input, to: &order, customer: previousCustomer, in: db)
+        let linesGiven = input.lineItems != nil || input.shippingLines != nil || input.feeLines != nil || input.couponLines != nil
+        try applyLines(input, to: &order, in: db)
+        if let payment = input.payment {
+            if let id = payment.methodID { order.paymentMethod = id }
+            if let title = payment.methodTitle { order.paymentMethodTitle = title }
+            // Only an order that needs payment (pending or failed, with a total) is completed (doc §4.6).
+            if payment.paid && ["pending", "failed"].contains(order.status) && totalBefore > 0 {
+                try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
+            }
+        }
+        if let currency = input.currency { order.currency = currency }
+        if linesGiven { order.calculateTotals() }
+        if let meta = input.meta { order.meta = mergedMeta(order.meta, meta) }
+        if let note = input.note, note != order.note {
+            order.note = note
+            order.updatedAt = context.now
+        }
+        if let status = input.status { try setStatus(&order, to: status, now: context.now, in: db) }
+        try OrderRepository.update(order, in: db)
+    }
+
+    // MARK: Delete (doc §4.8)
+
+    static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
+        var order = try existing(id, in: db)
+        guard canDelete else { throw OrderErrors.cannot("delete") }
+        if force {
+            try OrderRepository.delete(id, in: db)
+            return
+        }
+        // Re-trashing is refused (the real store answers 500 here; we answer 400 with its code and message).
+        guard order.status != "trash" else { throw OrderErrors.cannotDelete }
+        order.status = "trash"
+        order.updatedAt = now
+        try OrderRepository.update(order, in: db)
+    }
+
+    // MARK: Status transitions (doc §5)
+
+    /// Moves the order to `status` and runs the transition's effects (doc §5.2, §5.3).
+    static func setStatus(_ order: inout OrderRecord, to status: String, now: Int64, in db: Database) throws {
+        guard status != order.status else { return }
+        order.status = status
+        order.updatedAt = now
+        if order.paidAt == nil && status == order.paymentCompleteStatus { order.paidAt = now }
+        if status == "completed" { order.completedAt = now }
+        if (status == "processing" || status == "completed") && !order.downloadsGranted {
+            try grantDownloads(order, now: now, in: db)
+            order.downloadsGranted = true
+        }
+        if ["processing", "completed", "on-hold"].contains(status) && !order.salesRecorded {
+            for line in order.items(.lineItem) where line.productID > 0 {
+                let statement = try db.cachedStatement(recordSales)
+                try statement.bind([.integer(line.quantity), .integer(line.productID)])
+                try statement.execute()
+            }
+            order.salesRecorded = true
+        }
+        // A refund for the whole amount is a post of its own: it uses up a post id, as on the real store.
+        if status == "refunded" { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+    }
+
+    /// `payment_complete` (doc §4.6): from on-hold, pending, failed or cancelled only.
+    static func completePayment(_ order: inout OrderRecord, transactionID: String?, now: Int64, in db: Database) throws {
+        guard ["on-hold", "pending", "failed", "cancelled"].contains(order.status) else { return }
+        if let transactionID, !transactionID.isEmpty { order.transactionID = transactionID }
+        if order.paidAt == nil { order.paidAt = now }
+        try setStatus(&order, to: order.paymentCompleteStatus, now: now, in: db)
+    }
+
+    /// One permission per downloadable file of each product line (doc §5.4).
+    static func grantDownloads(_ order: OrderRecord, now: Int64, in db: Database) throws {
+        let email = order.billing[Address.billingKeys.firstIndex(of: "email")!]
+        for line in order.items(.lineItem) {
+            guard let product = try ProductRepository.load(line.productID, in: db), product.downloadable else { continue }
+            let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
+            var expires: SQLiteValue = .null
+            if product.downloadExpiry > 0 {
+                let start = (order.completedAt ?? now)
+                expires = .integer((start - ((start % 86_400) + 86_400) % 86_400) + product.downloadExpiry * 86_400)
+            }
+            for file in product.downloads {
+                let statement = try db.cachedStatement(insertPermission)
+                try statement.bind([
+                    .text(file.id), .integer(product.id), .integer(order.customerID), .text(email), .integer(order.id),
+                    .text(order.orderKey), .text(remaining), .integer(now), expires,
+                ])
+                try statement.execute()
+            }
+        }
+    }
+
+    // MARK: Addresses and lines
+
+    /// Merges the given address keys into the order and, when it has a customer, into the customer (doc §4.4);
+    /// an empty billing email is filled from the customer's account email.
+    static func applyAddresses(_ input: OrderInput, to order: inout OrderRecord, customer: Int64, in db: Database) throws {
+        for (index, value) in input.billing { order.billing[index] = value }
+        for (index, value) in input.shipping { order.shipping[index] = value }
+        if customer > 0 && !(input.billing.isEmpty && input.shipping.isEmpty) {
+            var values: [SQLiteValue] = [.integer(customer)]
+            values += Address.billingKeys.indices.map { input.billing[$0].map { .text($0) } ?? .null }
+            values += Address.shippingKeys.indices.map { input.shipping[$0].map { .text($0) } ?? .null }
+            let statement = try db.cachedStatement(customerAddress)
+            try statement.bind(values)
+            try statement.execute()
+        }
+        let emailIndex = Address.billingKeys.firstIndex(of: "email")!
+        if order.billing[emailIndex].isEmpty && order.customerID > 0 {
+            let statement = try db.cachedStatement(userEmail)
+            try statement.bind(order.customerID, at: 1)
+            order.billing[emailIndex] = try statement.first(nil) { $0.text(at: 0) } ?? ""
+        }
+    }
+
+    /// Applies every given line array in the real store's order: products, shipping, fees, coupons.
+    static func applyLines(_ input: OrderInput, to order: inout OrderRecord, in db: Database) throws {
+        let arrays: [(OrderItem.Kind, [LineInput]?)] = [
+            (.lineItem, input.lineItems), (.shipping, input.shippingLines), (.fee, input.feeLines), (.coupon, input.couponLines),
+        ]
+        for (kind, lines) in arrays {
+            for line in lines ?? [] {
+                guard let id = line.id else {
+                    var item = try newItem(kind, line, in: db)
+                    item.id = try OrderRepository.insertItem(item, orderID: order.id, in: db)
+                    order.items.append(item)
+                    continue
+                }
+                // Fix of doc §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
+                guard let index = order.items.firstIndex(where: { $0.id == id && $0.kind == kind }) else {
+                    throw OrderErrors.invalidItemID
+                }
+                if line.delete {
+                    try OrderRepository.deleteItem(id, in: db)
+                    order.items.remove(at: index)
+                    continue
+                }
+                try change(&order.items[index], line, in: db)
+                try OrderRepository.updateItem(order.items[index], in: db)
+            }
+        }
+    }
+
+    /// A new item from a create entry (doc §4.3), checked in the real store's order.
+    static func newItem(_ kind: OrderItem.Kind, _ line: LineInput, in db: Database) throws -> OrderItem {
+        var item = OrderItem(kind: kind)
+        switch kind {
+        case .lineItem:
+            let product = try resolveProduct(line, in: db)
+            guard let quantity = line.quantity else { throw OrderErrors.quantityRequired }
+            item.quantity = try checkedQuantity(quantity)
+            item.productID = product.id
+            item.name = product.title
+            let lineTotal = (ProductPrices.numericValue(product.price) ?? 0) * Double(item.quantity)
+            item.total = line.total ?? lineTotal
+            item.subtotal = line.subtotal ?? (line.total.map { max(lineTotal, $0) } ?? lineTotal)
+        case .shipping:
+            guard let methodID = line.methodID, !methodID.isEmpty else { throw OrderErrors.shippingMethodRequired }
+            item.methodID = methodID
+            item.name = line.methodTitle ?? ""
+            item.total = line.total ?? 0
+        case .fee:
+            guard let title = line.title else { throw OrderErrors.feeTitleRequired }
+            item.name = title
+            item.taxClass = line.taxClass ?? ""
+            item.total = line.total ?? 0
+        case .coupon:
+            guard let code = line.code, !code.isEmpty else { throw OrderErrors.couponCodeRequired }
+            item.name = code
+            item.total = line.amount ?? 0
+        }
+        return item
+    }
+
+    /// Applies an update entry to an existing item: only the given keys change (doc §4.3, §4.7).
+    static func change(_ item: inout OrderItem, _ line: LineInput, in db: Database) throws {
+        switch item.kind {
+        case .lineItem:
+            if let productID = line.productID, productID != item.productID { throw OrderErrors.productIDMismatch }
+            if line.productID != nil || line.sku != nil { _ = try resolveProduct(line, in: db) }
+            if let quantity = line.quantity { item.quantity = try checkedQuantity(quantity) }
+            // Omitting `total` keeps the old total even when the quantity changed (doc §6 Q8, matched).
+            if let total = line.total { item.total = total }
+            if let subtotal = line.subtotal { item.subtotal = subtotal }
+        case .shipping:
+            if let methodID = line.methodID { item.methodID = methodID }
+            if let title = line.methodTitle { item.name = title }
+            if let total = line.total { item.total = total }
+        case .fee:
+            if let title = line.title { item.name = title }
+            if let taxClass = line.taxClass { item.taxClass = taxClass }
+            if let total = line.total { item.total = total }
+        case .coupon:
+            if let code = line.code { item.name = code }
+            if let amount = line.amount { item.total = amount }
+        }
+    }
+
+    /// The line's product: `product_id` wins over `sku`; trashed and draft products are accepted (doc §4.3).
+    static func resolveProduct(_ line: LineInput, in db: Database) throws -> ProductRecord {
+        guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
+        if line.variationsInvalid { throw OrderErrors.invalidVariation }
+        var id = line.productID
+        if id == nil, let sku = line.sku {
+            let statement = try db.cachedStatement(productBySKU)
+            try statement.bind(sku, at: 1)
+            id = try statement.first(nil) { $0.int64(at: 0) }
+        }
+        guard let id, let product = try ProductRepository.load(id, in: db) else { throw OrderErrors.invalidProduct }
+        if let quantity = line.quantity, quantity <= 0 { throw OrderErrors.quantityNotPositive }
+        return product
+    }
+
+    /// A positive quantity stored as an integer; fix of doc §6 Q10: one that truncates to 0 (`0.5`) is refused.
+    static func checkedQuantity(_ quantity: Double) throws(APIError) -> Int64 {
+        guard quantity > 0 else { throw OrderErrors.quantityNotPositive }
+        let stored = PHPInt.clamp(quantity)
+        guard stored > 0 else { throw OrderErrors.quantityNotPositive }
+        return stored
+    }
+
+    /// The stored meta object with the client's keys written over it.
+    static func mergedMeta(_ stored: String, _ updates: [(String, JSONValue)]) -> String {
+        var members = (try? JSONParser.parse(Array(stored.utf8)))?.objectValue?.members ?? []
+        for (key, value) in updates {
+            if let index = members.firstIndex(where: { $0.key == key }) { members[index].value = value } else { members.append((key, value)) }
+        }
+        var writer = JSONWriter(capacity: 64)
+        writer.value(.object(JSONObject(members)))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
