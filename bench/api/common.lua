@@ -22,7 +22,7 @@ local auth, run_id, round, label
 local headers_get, headers_json
 local counter = 0
 statuses = {}
-sent = { get = 0, list = 0, create = 0, update = 0 }
+sent = { get = 0, list = 0, create = 0, update = 0, orders = 0, order_create = 0 }
 
 function init(args)
     auth = args[1] or error("api bench scripts need the Authorization value as the first argument")
@@ -68,6 +68,23 @@ local UPDATE_BODY = '{"customer":{"first_name":"Jane"}}'
 function update_customer()
     sent.update = sent.update + 1
     return wrk.format("PUT", "/wc-api/v2/customers/" .. math.random(FIRST_ID, LAST_ID), headers_json, UPDATE_BODY)
+end
+
+-- The customer api-bench.sh gives 10 orders (ORDERS_CUSTOMER there) and the product it creates (id 1).
+local ORDERS_CUSTOMER, ORDER_PRODUCT = 100, 1
+
+function customer_orders()
+    sent.orders = sent.orders + 1
+    return wrk.format("GET", "/wc-api/v2/customers/" .. ORDERS_CUSTOMER .. "/orders", headers_get)
+end
+
+local ORDER_BODY = '{"order":{"customer_id":%d,"payment_details":{"method_id":"bacs","method_title":"Direct Bank '
+    .. 'Transfer","paid":true},"line_items":[{"product_id":' .. ORDER_PRODUCT .. ',"quantity":2}],'
+    .. '"shipping_lines":[{"method_id":"flat_rate","method_title":"Flat Rate","total":"10.00"}]}}'
+
+function create_order()
+    sent.order_create = sent.order_create + 1
+    return wrk.format("POST", "/wc-api/v2/orders", headers_json, string.format(ORDER_BODY, math.random(FIRST_ID, LAST_ID)))
 end
 
 function request()

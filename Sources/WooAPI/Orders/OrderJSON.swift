@@ -46,59 +46,88 @@ enum OrderJSON {
 
     /// Writes the order, filtered by `view.fields` when given (an emptied object is `[]`, spec §3.5).
     static func write(_ order: OrderRecord, customer: [UInt8], view: OrderView, to writer: inout JSONWriter) {
-        var members = keys
-        if view.meta { members.append(("order_meta", true)) }
-        let fields = view.fields
-        let kept = members.filter { fields?.inclusion(of: $0.name, isObject: $0.isObject) ?? .whole != .excluded }
+        let members = view.meta ? keys + [("order_meta", true)] : keys
+        let lines = Lines(order)
+        guard let fields = view.fields else {
+            writer.beginObject()
+            for index in members.indices {
+                writer.key(members[index].name)
+                value(index, order, lines, customer: customer, view: view, rule: nil, to: &writer)
+            }
+            writer.endObject()
+            return
+        }
+        let kept = members.indices.filter { fields.inclusion(of: members[$0].name, isObject: members[$0].isObject) != .excluded }
         if kept.isEmpty {
             writer.beginArray()
             writer.endArray()
             return
         }
         writer.beginObject()
-        for key in kept {
-            writer.key(key.name)
-            let rule = fields?.inclusion(of: key.name, isObject: key.isObject) == .children ? fields : nil
-            value(key.name, order, customer: customer, view: view, rule: rule, to: &writer)
+        for index in kept {
+            writer.key(members[index].name)
+            let rule = fields.inclusion(of: members[index].name, isObject: members[index].isObject) == .children ? fields : nil
+            value(index, order, lines, customer: customer, view: view, rule: rule, to: &writer)
         }
         writer.endObject()
     }
 
+    /// The order's items by kind, split once per order.
+    private struct Lines {
+        var products: [OrderItem] = []
+        var shipping: [OrderItem] = []
+        var fees: [OrderItem] = []
+        var coupons: [OrderItem] = []
+
+        init(_ order: OrderRecord) {
+            for item in order.items {
+                switch item.kind {
+                case .lineItem: products.append(item)
+                case .shipping: shipping.append(item)
+                case .fee: fees.append(item)
+                case .coupon: coupons.append(item)
+                }
+            }
+        }
+    }
+
+    /// Writes the value of `keys[index]` (index 30 is `order_meta`).
     private static func value(
-        _ key: String, _ order: OrderRecord, customer: [UInt8], view: OrderView, rule: FieldFilter?, to writer: inout JSONWriter
+        _ index: Int, _ order: OrderRecord, _ lines: Lines, customer: [UInt8], view: OrderView, rule: FieldFilter?,
+        to writer: inout JSONWriter
     ) {
         func money(_ value: Double) { writer.string(OrderMoney.format(value, dp: view.dp)) }
-        switch key {
-        case "id": writer.int(Int(order.id))
-        case "order_number": writer.string(String(order.id))
-        case "created_at": APIDate.write(order.createdAt, to: &writer)
-        case "updated_at": APIDate.write(order.updatedAt, to: &writer)
-        case "completed_at": APIDate.write(order.completedAt ?? 0, to: &writer)
-        case "status": writer.string(order.status)
-        case "currency": writer.string(order.currency)
-        case "total": money(order.total)
-        case "subtotal": money(order.subtotal)
-        case "total_line_items_quantity": writer.int(Int(order.items(.lineItem).reduce(0) { $0 &+ $1.quantity }))
-        case "total_tax", "cart_tax", "shipping_tax": money(0)
-        case "total_shipping": money(order.shippingTotal)
-        case "total_discount": money(order.discountTotal)
-        case "shipping_methods": writer.string(order.items(.shipping).map(shippingTitle).joined(separator: ", "))
-        case "payment_details":
+        switch index {
+        case 0: writer.int(Int(order.id))  // id
+        case 1: writer.string(String(order.id))  // order_number
+        case 2: APIDate.write(order.createdAt, to: &writer)
+        case 3: APIDate.write(order.updatedAt, to: &writer)
+        case 4: APIDate.write(order.completedAt ?? 0, to: &writer)
+        case 5: writer.string(order.status)
+        case 6: writer.string(order.currency)
+        case 7: money(order.total)
+        case 8: money(lines.products.reduce(0) { $0 + $1.subtotal })  // subtotal
+        case 9: writer.int(Int(lines.products.reduce(0) { $0 &+ $1.quantity }))  // total_line_items_quantity
+        case 10, 12, 13: money(0)  // total_tax, cart_tax, shipping_tax
+        case 11: money(order.shippingTotal)
+        case 14: money(order.discountTotal)
+        case 15: writer.string(lines.shipping.map(shippingTitle).joined(separator: ", "))  // shipping_methods
+        case 16:  // payment_details
             object(rule, [
                 ("method_id", { $0.string(order.paymentMethod) }),
                 ("method_title", { $0.string(order.paymentMethodTitle) }),
                 ("paid", { $0.bool(order.paidAt != nil) }),
             ], to: &writer)
-        case "billing_address": address(order.billing, keys: Address.billingKeys, rule: rule, to: &writer)
-        case "shipping_address": address(order.shipping, keys: Address.shippingKeys, rule: rule, to: &writer)
-        case "note": writer.string(order.note)
-        case "customer_ip": writer.string(order.customerIP)
-        case "customer_user_agent": writer.string(order.customerUserAgent)
-        case "customer_id": writer.int(Int(order.customerID))
-        case "view_order_url": writer.string(view.publicURL + "/my-account/view-order/\(order.id)/")
-        case "line_items":
+        case 17: address(order.billing, keys: Address.billingKeys, rule: rule, to: &writer)
+        case 18: address(order.shipping, keys: Address.shippingKeys, rule: rule, to: &writer)
+        case 19: writer.string(order.note)
+        case 20: writer.string(order.customerIP)
+        case 21: writer.string(order.customerUserAgent)
+        case 22: writer.int(Int(order.customerID))
+        case 23: writer.string(view.publicURL + "/my-account/view-order/\(order.id)/")  // view_order_url
+        case 24:  // line_items
             writer.beginArray()
-            for item in order.items(.lineItem) {
+            for item in lines.products {
                 writer.beginObject()
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("subtotal"); money(item.subtotal)
@@ -116,9 +145,9 @@ enum OrderJSON {
                 writer.endObject()
             }
             writer.endArray()
-        case "shipping_lines":
+        case 25:  // shipping_lines
             writer.beginArray()
-            for item in order.items(.shipping) {
+            for item in lines.shipping {
                 writer.beginObject()
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("method_id"); writer.string(item.methodID)
@@ -127,12 +156,12 @@ enum OrderJSON {
                 writer.endObject()
             }
             writer.endArray()
-        case "tax_lines":
+        case 26:  // tax_lines
             writer.beginArray()
             writer.endArray()
-        case "fee_lines":
+        case 27:  // fee_lines
             writer.beginArray()
-            for item in order.items(.fee) {
+            for item in lines.fees {
                 writer.beginObject()
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("title"); writer.string(item.name.isEmpty ? "Fee" : item.name)
@@ -142,9 +171,9 @@ enum OrderJSON {
                 writer.endObject()
             }
             writer.endArray()
-        case "coupon_lines":
+        case 28:  // coupon_lines
             writer.beginArray()
-            for item in order.items(.coupon) {
+            for item in lines.coupons {
                 writer.beginObject()
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("code"); writer.string(item.name)
@@ -152,7 +181,7 @@ enum OrderJSON {
                 writer.endObject()
             }
             writer.endArray()
-        case "customer": filtered(customer, rule: rule, to: &writer)
+        case 29: filtered(customer, rule: rule, to: &writer)  // customer
         default: filtered(Array(order.meta.utf8), rule: rule, to: &writer)  // order_meta
         }
     }
@@ -175,6 +204,15 @@ enum OrderJSON {
     }
 
     static func address(_ values: [String], keys: [String], rule: FieldFilter?, to writer: inout JSONWriter) {
+        guard rule != nil else {
+            writer.beginObject()
+            for index in keys.indices {
+                writer.key(keys[index])
+                writer.string(values[index])
+            }
+            writer.endObject()
+            return
+        }
         object(rule, zip(keys, values).map { key, value in (key, { $0.string(value) }) }, to: &writer)
     }
 

@@ -109,7 +109,37 @@ package enum OrderMoney {
     /// `number_format($value, $dp, '.', '')`: never `-0.00`.
     package static func format(_ value: Double, dp: Int) -> String {
         guard value.isFinite else { return dp > 0 ? "0." + String(repeating: "0", count: dp) : "0" }
-        // Pre-round to 15 significant digits, then round the exact decimal half away from zero.
+        let places = max(0, min(dp, 8))
+        let scaled = value * powersOfTen[places]
+        guard abs(scaled) < 1e15 else { return formatExactly(value, dp: places) }
+        // Half away from zero; a product like 1.005 × 100 = 100.49999999999999 is a half in decimal, as PHP's
+        // pre-rounding sees it, so values within a relative 1e-12 of a half round away from zero too.
+        let whole = scaled.rounded(.towardZero)
+        let fraction = abs(scaled - whole)
+        var units = Int64(whole)
+        if fraction >= 0.5 || abs(fraction - 0.5) <= 1e-12 * max(1, abs(scaled)) { units += scaled < 0 ? -1 : 1 }
+        return text(units: units, places: places)
+    }
+
+    private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
+
+    /// `units` × 10^-places as decimal text (`4998`, 2 → `"49.98"`); zero is never negative.
+    private static func text(units: Int64, places: Int) -> String {
+        var digits = Array(String(units.magnitude).utf8)
+        if digits.count <= places { digits = Array(repeating: UInt8(ascii: "0"), count: places + 1 - digits.count) + digits }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count + 2)
+        if units < 0 { out.append(UInt8(ascii: "-")) }
+        out += digits[..<(digits.count - places)]
+        if places > 0 {
+            out.append(UInt8(ascii: "."))
+            out += digits[(digits.count - places)...]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The slow path for huge amounts: pre-round to 15 significant digits, then round the decimal half away.
+    private static func formatExactly(_ value: Double, dp: Int) -> String {
         guard var decimal = Decimal(string: String(format: "%.15g", value), locale: Locale(identifier: "en_US_POSIX")) else {
             return String(format: "%.\(dp)f", value)
         }
