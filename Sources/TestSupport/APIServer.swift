@@ -17,11 +17,12 @@ package final class LiveAPI {
     package let writeKey: APIKeys.Created
 
     /// Starts the API; `passwordIterations` is lowered by default so tests that set passwords stay fast.
-    package init(passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
+    /// `databasePath` opens an existing store (upgrading it) instead of a fresh one.
+    package init(databasePath: String? = nil, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
                  configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory.appendingPathComponent("store.sqlite").path)
+        let store = try Store(path: databasePath ?? directory.appendingPathComponent("store.sqlite").path)
         self.store = store
         let clock: @Sendable () -> Int64 = now ?? { Int64(Date().timeIntervalSince1970) }
         (key, readKey, writeKey) = try store.writeAndWait { db in

@@ -1,0 +1,66 @@
+import Foundation
+import SQLite
+import TestSupport
+import WooAPI
+import XCTest
+
+/// A store written by schema version 1 is upgraded in place to version 2 when it is opened: customers and keys
+/// stay, the placeholder orders table is replaced by the real one, and the order triggers work.
+final class SchemaUpgradeTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func versionOneStore() throws -> String {
+        let path = directory.appendingPathComponent("v1.sqlite").path
+        let db = try Database(path: path)
+        try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
+        try db.execute(sql: """
+            INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('old', 'old@example.com', 'x', 1, 1);
+            INSERT INTO posts (type) VALUES ('product');
+            """)
+        XCTAssertEqual(try db.userVersion(), 1)
+        return path
+    }
+
+    func testVersionOneStoreIsUpgradedOnOpen() throws {
+        let path = try versionOneStore()
+        let store = try Store(path: path)
+        defer { store.close() }
+        let (version, columns, customers, posts) = try store.read { db in
+            (try db.userVersion(),
+             try db.query("SELECT name FROM pragma_table_info('orders')").compactMap { $0[0].stringValue },
+             try db.query("SELECT count(*) FROM users WHERE role = 'customer'").first?[0].intValue,
+             try db.query("SELECT count(*) FROM posts").first?[0].intValue)
+        }
+        XCTAssertEqual(version, 2)
+        XCTAssertTrue(columns.contains("order_key"))
+        XCTAssertTrue(columns.contains("billing_email"))
+        XCTAssertEqual(customers, 1)
+        XCTAssertEqual(posts, 1)
+    }
+
+    func testUpgradedStoreServesOrdersWithLiveFigures() throws {
+        let api = try LiveAPI(databasePath: try versionOneStore())
+        let product = try api.request("POST", "/wc-api/v2/products", json: #"{"product":{"title":"W","regular_price":"5"}}"#)
+        XCTAssertEqual(product.status, 201)
+        let order = try api.request("POST", "/wc-api/v2/orders", json: #"""
+            {"order":{"customer_id":2,"status":"completed","line_items":[{"product_id":2,"quantity":3}]}}
+            """#)
+        XCTAssertEqual(order.status, 201, order.text)
+        let created = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(order.body)) as? [String: Any])?["order"] as? [String: Any])
+        XCTAssertEqual(created["id"] as? Int, 3, "post ids continue after the version-1 product's")
+        let customer = try api.request("GET", "/wc-api/v2/customers/2")
+        let object = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(customer.body)) as? [String: Any])?["customer"] as? [String: Any])
+        XCTAssertEqual(object["orders_count"] as? Int, 1)
+        XCTAssertEqual(object["total_spent"] as? String, "15.00")
+        XCTAssertEqual(object["last_order_id"] as? Int, 3)
+    }
+}
