@@ -74,6 +74,7 @@ final class WriterThread: Sendable {
     }
 
     private func run(_ database: Database) {
+        WriterThread.disfavourWakeupPreemption()
         while true {
             wake.wait()
             while true {
@@ -90,6 +91,15 @@ final class WriterThread: Sendable {
                 commit(batch, on: database)
             }
         }
+    }
+
+    /// Makes this thread `SCHED_BATCH`: same CPU share, but waking it does not preempt the running event loop. A
+    /// submitted write then waits until the loop has answered the requests it is on (and queued their writes too),
+    /// so one commit and one fsync serve many writes instead of one each, with two context switches per batch.
+    static func disfavourWakeupPreemption() {
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = pthread_setschedparam(pthread_self(), 3 /* SCHED_BATCH */, &parameters)
     }
 
     private func commit(_ batch: [any AnyPendingWrite], on database: Database) {
