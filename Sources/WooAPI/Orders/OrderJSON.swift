@@ -96,7 +96,7 @@ enum OrderJSON {
         _ index: Int, _ order: OrderRecord, _ lines: Lines, customer: [UInt8], view: OrderView, rule: FieldFilter?,
         to writer: inout JSONWriter
     ) {
-        func money(_ value: Double) { writer.string(OrderMoney.format(value, dp: view.dp)) }
+        func money(_ value: Double) { OrderMoney.write(value, dp: view.dp, to: &writer) }
         switch index {
         case 0: writer.int(Int(order.id))  // id
         case 1: writer.string(String(order.id))  // order_number

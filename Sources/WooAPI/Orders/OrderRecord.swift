@@ -108,35 +108,55 @@ package enum OrderMoney {
 
     /// `number_format($value, $dp, '.', '')`: never `-0.00`.
     package static func format(_ value: Double, dp: Int) -> String {
-        guard value.isFinite else { return dp > 0 ? "0." + String(repeating: "0", count: dp) : "0" }
+        var text = ""
+        withDigits(value, dp: dp) { text = String(decoding: $0, as: UTF8.self) }
+        return text
+    }
+
+    /// Writes the formatted amount as a JSON string, without building a `String`.
+    static func write(_ value: Double, dp: Int, to writer: inout JSONWriter) {
+        withDigits(value, dp: dp) { writer.string(utf8: $0) }
+    }
+
+    /// Calls `body` with the `number_format` digits of `value` in a temporary buffer.
+    private static func withDigits(_ value: Double, dp: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let places = max(0, min(dp, 8))
-        let scaled = value * powersOfTen[places]
-        guard abs(scaled) < 1e15 else { return formatExactly(value, dp: places) }
+        let scaled = value.isFinite ? value * powersOfTen[places] : 0
+        guard abs(scaled) < 1e15 else {
+            let text = formatExactly(value, dp: places)
+            text.utf8.withContiguousStorageIfAvailable(body) ?? body(UnsafeBufferPointer(start: nil, count: 0))
+            return
+        }
         // Half away from zero; a product like 1.005 × 100 = 100.49999999999999 is a half in decimal, as PHP's
         // pre-rounding sees it, so values within a relative 1e-12 of a half round away from zero too.
         let whole = scaled.rounded(.towardZero)
         let fraction = abs(scaled - whole)
         var units = Int64(whole)
         if fraction >= 0.5 || abs(fraction - 0.5) <= 1e-12 * max(1, abs(scaled)) { units += scaled < 0 ? -1 : 1 }
-        return text(units: units, places: places)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            // Digits right to left, the point after `places` of them, at least one integer digit, then the sign.
+            var index = 32
+            var magnitude = units.magnitude
+            var written = 0
+            repeat {
+                if written == places && places > 0 {
+                    index -= 1
+                    buffer[index] = UInt8(ascii: ".")
+                }
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                written += 1
+            } while magnitude > 0 || written <= places
+            if units < 0 {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
+            }
+            body(UnsafeBufferPointer(rebasing: buffer[index..<32]))
+        }
     }
 
     private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
-
-    /// `units` × 10^-places as decimal text (`4998`, 2 → `"49.98"`); zero is never negative.
-    private static func text(units: Int64, places: Int) -> String {
-        var digits = Array(String(units.magnitude).utf8)
-        if digits.count <= places { digits = Array(repeating: UInt8(ascii: "0"), count: places + 1 - digits.count) + digits }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count + 2)
-        if units < 0 { out.append(UInt8(ascii: "-")) }
-        out += digits[..<(digits.count - places)]
-        if places > 0 {
-            out.append(UInt8(ascii: "."))
-            out += digits[(digits.count - places)...]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// The slow path for huge amounts: pre-round to 15 significant digits, then round the decimal half away.
     private static func formatExactly(_ value: Double, dp: Int) -> String {
