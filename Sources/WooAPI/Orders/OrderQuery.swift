@@ -25,10 +25,11 @@ package struct OrderQuery: Sendable, Equatable {
             guard let text = filter.last(where: { $0.key == key })?.value, !text.isEmpty else { return nil }
             return text
         }
-        // `status` is a comma list; each entry gets `wc-` prefixed, so an unknown status matches nothing.
+        // `status` is a comma list; each entry gets `wc-` prefixed, so an unknown status matches nothing, and
+        // neither does `trash` (`wc-trash`): only `filter[post_status]` reaches trashed orders.
         if let text = try parameters.string("status"), !text.isEmpty {
             statuses = text.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
-                .map { $0.hasPrefix("wc-") ? String($0.dropFirst(3)) : $0 }
+                .map { $0.hasPrefix("wc-") ? String($0.dropFirst(3)) : $0 }.filter { OrderStatus.slugs.contains($0) }
         }
         if let status = value("post_status") {
             let list = status.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }

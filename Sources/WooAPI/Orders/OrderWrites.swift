@@ -131,7 +131,8 @@ enum OrderWrites {
         guard status != order.status else { return }
         order.status = status
         order.updatedAt = now
-        if order.paidAt == nil && status == order.paymentCompleteStatus { order.paidAt = now }
+        // `maybe_set_date_paid`: reaching the payment-complete status, or `completed` past it, records the payment.
+        if order.paidAt == nil && (status == order.paymentCompleteStatus || status == "completed") { order.paidAt = now }
         if status == "completed" { order.completedAt = now }
         if (status == "processing" || status == "completed") && !order.downloadsGranted {
             try grantDownloads(order, now: now, in: db)
@@ -240,6 +241,8 @@ enum OrderWrites {
             item.quantity = try checkedQuantity(quantity)
             item.productID = product.id
             item.name = product.title
+            // What the payment-complete status depends on (doc §4.6): known now, not only once the order is re-read.
+            item.downloadableAndVirtual = product.downloadable && product.virtual
             let lineTotal = (ProductPrices.numericValue(product.price) ?? 0) * Double(item.quantity)
             item.total = line.total ?? lineTotal
             item.subtotal = line.subtotal ?? (line.total.map { max(lineTotal, $0) } ?? lineTotal)
@@ -265,8 +268,11 @@ enum OrderWrites {
     static func change(_ item: inout OrderItem, _ line: LineInput, in db: Database) throws {
         switch item.kind {
         case .lineItem:
-            if let productID = line.productID, productID != item.productID { throw OrderErrors.productIDMismatch }
-            if line.productID != nil || line.sku != nil { _ = try resolveProduct(line, in: db) }
+            // As on create, the product is required, and it must be this line's by `product_id` (an `sku` alone
+            // does not match); the line is then written from it again, taking its current name (doc §4.3).
+            guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
+            guard line.productID == item.productID else { throw OrderErrors.productIDMismatch }
+            item.name = try resolveProduct(line, in: db).title
             if let quantity = line.quantity { item.quantity = try checkedQuantity(quantity) }
             // Omitting `total` keeps the old total even when the quantity changed (doc §6 Q8, matched).
             if let total = line.total { item.total = total }
