@@ -211,4 +211,18 @@ CREATE TABLE product_downloads (
     PRIMARY KEY (product_id, position)
 ) WITHOUT ROWID;
 
+
+-- OAuth nonces (issue 5) -----------------------------------------------------------------------------------
+-- Every (key, nonce) an OAuth request used, with the request's oauth_timestamp: a replay inside the ±15 minute
+-- window is refused, also after a restart (DECISIONS #5). The server keeps the authoritative set in memory and
+-- saves rows here asynchronously; rows whose timestamp left the window are deleted. No foreign key: a revoked
+-- key's rows simply expire.
+CREATE TABLE oauth_nonces (
+    key_id    INTEGER NOT NULL,
+    nonce     TEXT    NOT NULL,
+    timestamp INTEGER NOT NULL,
+    PRIMARY KEY (key_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX oauth_nonces_timestamp ON oauth_nonces (timestamp);
+
 PRAGMA user_version = 1;
