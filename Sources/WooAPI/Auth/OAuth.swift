@@ -11,9 +11,9 @@ import HTTP
 ///
 /// A request passes when either verifies. Then the timestamp must lie within ±15 minutes and the nonce must be
 /// new for the key (``NonceStore``, DECISIONS #5).
-struct OAuthVerifier: Sendable {
+package struct OAuthVerifier: Sendable {
     /// The parameters every OAuth request needs, in the order their absence is reported (spec §2.3).
-    static let requiredParameters = [
+    package static let requiredParameters = [
         "oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method",
     ]
 
@@ -42,7 +42,7 @@ struct OAuthVerifier: Sendable {
     }
 
     /// Whether the request asks for OAuth: an `Authorization: OAuth` header, or any `oauth_*` query parameter.
-    static func isRequested(authorization: String?, parameters: QueryParameters) -> Bool {
+    package static func isRequested(authorization: String?, parameters: QueryParameters) -> Bool {
         if let authorization, OAuthHeader.isOAuth(authorization) { return true }
         return parameters.items.contains { $0.name.utf8.starts(with: "oauth_".utf8) }
     }
@@ -122,14 +122,14 @@ struct OAuthVerifier: Sendable {
 
     /// The signature as the store reads it (spec §2.4 step 11): spaces back to `+` (an unencoded `+` in a query
     /// became a space), then percent-decoded once more.
-    static func presentedSignature(_ value: String) -> [UInt8] {
+    package static func presentedSignature(_ value: String) -> [UInt8] {
         let repaired = value.utf8.map { $0 == 0x20 ? UInt8(ascii: "+") : $0 }
         return OAuthSignature.decode(repaired, plusIsSpace: false)
     }
 
     /// `oauth_timestamp` as a PHP 8 numeric string: optional surrounding whitespace, an optional sign, digits
     /// with an optional fraction, an optional exponent. Anything else is not a timestamp (spec §2.5).
-    static func numericTimestamp(_ text: String) -> Double? {
+    package static func numericTimestamp(_ text: String) -> Double? {
         let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C]
         var bytes = Array(text.utf8)[...]
         while let first = bytes.first, whitespace.contains(first) { bytes.removeFirst() }

@@ -1,9 +1,9 @@
 /// The `Authorization: OAuth …` header of RFC 5849 §3.5.1: `OAuth realm="x", oauth_consumer_key="ck_…", …`.
 ///
 /// The real v2 store never reads it (spec §2.3); we do, so generic OAuth 1.0a libraries work (DECISIONS #4).
-enum OAuthHeader {
+package enum OAuthHeader {
     /// Whether `value` uses the `OAuth` scheme (case-insensitive), e.g. `OAuth oauth_nonce="…"`.
-    static func isOAuth(_ value: String) -> Bool {
+    package static func isOAuth(_ value: String) -> Bool {
         let utf8 = value.utf8
         guard utf8.count >= 5, zip(utf8, "oauth".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return false }
         let rest = utf8.dropFirst(5)
@@ -13,7 +13,7 @@ enum OAuthHeader {
     /// The header's parameters, names and values percent-decoded, `realm` left out (§3.4.1.3.1).
     /// Nil when the header is malformed: a parameter without `=`, an unterminated quote, text that does not
     /// decode to UTF-8, or garbage between parameters.
-    static func parameters(_ value: String) -> [(name: String, value: String)]? {
+    package static func parameters(_ value: String) -> [(name: String, value: String)]? {
         let bytes = Array(value.utf8)
         var index = 5  // after "OAuth"
         var result: [(name: String, value: String)] = []
