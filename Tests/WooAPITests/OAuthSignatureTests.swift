@@ -115,6 +115,13 @@ final class OAuthSignatureTests: XCTestCase {
         XCTAssertEqual(with, without)
     }
 
+    func testValuesAreSignedWithoutMagicQuotes() throws {
+        // A real store signs `O\'Brien` (WordPress's magic quotes); we sign what the client sent (DECISIONS #25).
+        let base = try storeBase("GET", "http://e/wc-api/v2/customers", "filter[q]=O%27Brien%20%22x%22%20a%5Cb")
+        XCTAssertEqual(String(decoding: base, as: UTF8.self),
+                       "GET&http%3A%2F%2Fe%2Fwc-api%2Fv2%2Fcustomers&filter%255Bq%255D%3DO%2527Brien%2520%2522x%2522%2520a%255Cb")
+    }
+
     func testDuplicateNamesKeepTheLastValue() throws {
         XCTAssertEqual(try storeBase("GET", "http://e/", "page=1&page=2"), try storeBase("GET", "http://e/", "page=2"))
     }
