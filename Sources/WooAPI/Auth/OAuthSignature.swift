@@ -28,13 +28,15 @@ package enum OAuthSignature {
     package static func storeBaseString(method: String, baseURI: String, query: QueryParameters) -> [UInt8]? {
         var names: [[UInt8]] = []
         var values: [[UInt8]] = []
+        var positions: [[UInt8]: Int] = [:]
         func add(_ name: some StringProtocol, _ value: String) {
             let normalizedName = storeNormalized(name.utf8)
             let normalizedValue = storeNormalized(value.utf8)
             // PHP's array keeps the first position of a key and the last value given to it.
-            if let index = names.firstIndex(of: normalizedName) {
+            if let index = positions[normalizedName] {
                 values[index] = normalizedValue
             } else {
+                positions[normalizedName] = names.count
                 names.append(normalizedName)
                 values.append(normalizedValue)
             }
