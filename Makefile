@@ -6,7 +6,9 @@ CONFIG ?= release
 PORT ?= 8080
 DATABASE ?= wc-api.sqlite
 
-.PHONY: deps build run test bench bench-http bench-api clean
+VENV ?= .venv
+
+.PHONY: deps build run test test-python python-deps bench bench-http bench-api clean
 
 # Installs the system packages the build needs, only when a header or tool is missing.
 deps:
@@ -32,6 +34,23 @@ run: build
 test: deps
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; \
 	$(SWIFT) build --build-tests && $(SWIFT) test --skip-build
+	$(MAKE) test-python
+
+# The Python suite (Tests/python): the official `woocommerce` client, requests-oauthlib and requests against the
+# built debug server. Creates $(VENV) (installing python3-venv first when the system Python cannot make one, as on
+# a fresh Debian), then installs the pinned packages whenever Tests/python/requirements.txt changed.
+python-deps: deps
+	@[ -x $(VENV)/bin/pip ] || python3 -m venv $(VENV) >/dev/null 2>&1 || { \
+		rm -rf $(VENV); echo "installing: python3-venv python3-pip"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3-pip && \
+		python3 -m venv $(VENV); }
+	@cmp -s Tests/python/requirements.txt $(VENV)/.requirements 2>/dev/null || { \
+		$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Tests/python/requirements.txt && \
+		cp Tests/python/requirements.txt $(VENV)/.requirements; }
+
+test-python: python-deps
+	$(SWIFT) build --product wc-api-server
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/python
 
 bench: bench-http bench-api
 
@@ -42,4 +61,4 @@ bench-api: deps
 	bash bench/api-bench.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build $(VENV)

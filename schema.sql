@@ -283,6 +283,18 @@ END;
 CREATE TRIGGER users_orders_guest AFTER DELETE ON users BEGIN
     UPDATE orders SET customer_id = 0 WHERE customer_id = OLD.id;
 END;
+-- OAuth nonces (issue 5) -----------------------------------------------------------------------------------
+-- Every (key, nonce) an OAuth request used, with the request's oauth_timestamp: a replay inside the ±15 minute
+-- window is refused, also after a restart (DECISIONS #5). The server keeps the authoritative set in memory and
+-- saves rows here asynchronously; rows whose timestamp left the window are deleted. No foreign key: a revoked
+-- key's rows simply expire.
+CREATE TABLE oauth_nonces (
+    key_id    INTEGER NOT NULL,
+    nonce     TEXT    NOT NULL,
+    timestamp INTEGER NOT NULL,
+    PRIMARY KEY (key_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX oauth_nonces_timestamp ON oauth_nonces (timestamp);
 -- @end
 
 PRAGMA user_version = 2;

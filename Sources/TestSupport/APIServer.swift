@@ -15,20 +15,41 @@ package final class LiveAPI {
     package let key: APIKeys.Created
     package let readKey: APIKeys.Created
     package let writeKey: APIKeys.Created
+    private var ownsDirectory = true
+    private var stopped = false
+    private let passwordIterations: Int
+    private let databasePath: String?
+    private let clock: @Sendable () -> Int64
+    private let configure: (inout ServerConfiguration) -> Void
 
     /// Starts the API; `passwordIterations` is lowered by default so tests that set passwords stay fast.
-    /// `databasePath` opens an existing store (upgrading it) instead of a fresh one.
-    package init(databasePath: String? = nil, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
-                 configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
+    /// `databasePath` opens an existing store (upgrading it) instead of a fresh one in a temporary directory.
+    package convenience init(databasePath: String? = nil, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
+                             configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try self.init(directory: directory, databasePath: databasePath, keys: nil, passwordIterations: passwordIterations,
+                      clock: now ?? { Int64(Date().timeIntervalSince1970) }, configure: configure)
+    }
+
+    private init(directory: URL, databasePath: String?, keys: (APIKeys.Created, APIKeys.Created, APIKeys.Created)?,
+                 passwordIterations: Int, clock: @escaping @Sendable () -> Int64,
+                 configure: @escaping (inout ServerConfiguration) -> Void) throws {
+        self.directory = directory
+        self.databasePath = databasePath
+        self.passwordIterations = passwordIterations
+        self.clock = clock
+        self.configure = configure
         let store = try Store(path: databasePath ?? directory.appendingPathComponent("store.sqlite").path)
         self.store = store
-        let clock: @Sendable () -> Int64 = now ?? { Int64(Date().timeIntervalSince1970) }
-        (key, readKey, writeKey) = try store.writeAndWait { db in
-            (try APIKeys.create(permissions: .readWrite, description: "test", now: 0, in: db),
-             try APIKeys.create(permissions: .read, description: "test read", now: 0, in: db),
-             try APIKeys.create(permissions: .write, description: "test write", now: 0, in: db))
+        if let keys {
+            (key, readKey, writeKey) = keys
+        } else {
+            (key, readKey, writeKey) = try store.writeAndWait { db in
+                (try APIKeys.create(permissions: .readWrite, description: "test", now: 0, in: db),
+                 try APIKeys.create(permissions: .read, description: "test read", now: 0, in: db),
+                 try APIKeys.create(permissions: .write, description: "test write", now: 0, in: db))
+            }
         }
         var engine = makeTestConfiguration(configure)
         WooAPI.configureEngine(&engine)
@@ -46,10 +67,27 @@ package final class LiveAPI {
     }
 
     deinit {
+        stop()
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Stops the server and closes the store (queued writes finish first), as a graceful shutdown does.
+    package func stop() {
+        guard !stopped else { return }
+        stopped = true
         server.shutdown(gracePeriod: .seconds(2))
         server.waitUntilStopped()
         store.close()
-        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A restart: stops this server and starts a new one (on a new port) over the same database and keys.
+    /// The new one owns the directory from then on.
+    package func restarted() throws -> LiveAPI {
+        stop()
+        let next = try LiveAPI(directory: directory, databasePath: databasePath, keys: (key, readKey, writeKey),
+                               passwordIterations: passwordIterations, clock: clock, configure: configure)
+        ownsDirectory = false
+        return next
     }
 
     /// A new connection to the server.

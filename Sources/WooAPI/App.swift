@@ -12,6 +12,8 @@ package struct APIConfiguration: Sendable {
     package var storeDescription = "A WooCommerce-compatible REST API v2 server"
     /// PBKDF2 iterations for client-chosen passwords (DECISIONS #30); tests may lower it, nothing else should.
     package var passwordIterations = PasswordHasher.iterations
+    /// Most OAuth nonces remembered at once (``NonceStore``); past it the oldest go and older timestamps are refused.
+    package var oauthNonceCapacity = NonceStore.defaultCapacity
     /// The clock, in Unix seconds.
     package var now: @Sendable () -> Int64 = { Int64(time(nil)) }
 
@@ -36,7 +38,9 @@ package final class WooAPI: Sendable {
     package init(store: Store, configuration: APIConfiguration) {
         self.store = store
         self.configuration = configuration
-        authenticator = Authenticator(store: store, clock: configuration.now)
+        authenticator = Authenticator(
+            store: store, publicURL: configuration.publicURL, nonceCapacity: configuration.oauthNonceCapacity,
+            clock: configuration.now)
         var router = RouterBuilder()
         CustomerHandlers(
             store: store, authenticator: authenticator, publicURL: configuration.publicURL,
@@ -85,7 +89,7 @@ package final class WooAPI: Sendable {
                 guard method == .get || method == .head else { throw APIError.noRoute }
                 return Self.finish(index.response(), jsonp: jsonp)
             }
-            context.caller = try authenticator.authenticate(request, parameters: parameters, method: method)
+            context.caller = try authenticator.authenticate(request, parameters: parameters, method: method, route: route)
             guard isSupported else { throw APIError.unsupportedMethod }
             guard let (handler, captures) = routes.match(route, method: method) else { throw APIError.noRoute }
             context.captures = captures

@@ -17,6 +17,8 @@ enum ServeCommand {
           --threads N          event-loop threads (env WC_API_THREADS, default: one per core)
           --max-connections N  open connections before new ones get 503 (env WC_API_MAX_CONNECTIONS, default 10000)
           --synchronous MODE   full (default: an acknowledged write survives power loss) or normal (env WC_API_SYNCHRONOUS)
+          --oauth-nonces N     OAuth nonces remembered at once (env WC_API_OAUTH_NONCES, default 250000); when full the
+                               oldest go and requests as old as them are refused
           --no-access-log      do not print one line per request (env WC_API_ACCESS_LOG=0)
           --help               this text
 
@@ -43,7 +45,7 @@ enum ServeCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         let options = try Arguments(
             arguments,
-            options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous"],
+            options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous", "oauth-nonces"],
             booleans: ["no-access-log"])
         guard options.positional.isEmpty else { throw UsageError("unexpected argument \(options.positional[0])") }
 
@@ -63,6 +65,8 @@ enum ServeCommand {
         case "normal": synchronous = .normal
         case let other: throw UsageError("--synchronous must be full or normal, got \(other)")
         }
+        let nonceCapacity = try options.integer(
+            "oauth-nonces", environment: "WC_API_OAUTH_NONCES", default: NonceStore.defaultCapacity, in: 1...100_000_000)
         let databasePath = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
         let store = try Store(path: databasePath, synchronous: synchronous)
 
@@ -70,7 +74,9 @@ enum ServeCommand {
         let publicURL = options.value("public-url", environment: "WC_API_PUBLIC_URL")
         // The API is built once the port is bound, so `--port 0` still yields a public URL that names it.
         let server = HTTPServer(configuration: engine) { port in
-            WooAPI(store: store, configuration: APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")).handler
+            var configuration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
+            configuration.oauthNonceCapacity = nonceCapacity
+            return WooAPI(store: store, configuration: configuration).handler
         }
         let port = try server.start()
         let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")

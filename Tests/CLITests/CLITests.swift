@@ -77,6 +77,15 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("--port must be an integer in 0...65535"), result.stderr)
     }
 
+    func testOAuthNonceCapacityMustBePositive() throws {
+        let flag = try runServerBinary(["serve", "--oauth-nonces", "0", "--database", database])
+        XCTAssertEqual(flag.status, 2)
+        XCTAssertTrue(flag.stderr.contains("--oauth-nonces must be an integer in 1...100000000"), flag.stderr)
+        let environment = try runServerBinary(["serve", "--database", database], environment: ["WC_API_OAUTH_NONCES": "lots"])
+        XCTAssertEqual(environment.status, 2, environment.stderr)
+        XCTAssertTrue(try runServerBinary(["serve", "--help"]).stdout.contains("--oauth-nonces N"))
+    }
+
     func testServeStopsGracefullyOnSIGTERM() throws {
         let server = try ServerProcess(database: database)
         let response = try RawClient(port: server.port)

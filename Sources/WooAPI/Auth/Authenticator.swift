@@ -32,54 +32,72 @@ package enum Capability: Sendable {
     case listUsers, createUsers, editUsers, deleteUsers
 }
 
-/// Consumer key/secret authentication over Basic auth or the query string (spec §2.2, §2.6, §2.8).
+/// A stored key as authentication needs it.
+struct KeyEntry: Sendable {
+    var keyID: Int64
+    var userID: Int64
+    var role: String?
+    var permissions: KeyPermissions
+    var secret: [UInt8]
+    var expires: Instant
+}
+
+/// Authentication of every request but the index (spec §2, §2.8): consumer key/secret over Basic auth or the
+/// query string (spec §2.2), or one-legged OAuth 1.0a (spec §2.3–§2.5, ``OAuthVerifier``).
+///
+/// **Mode.** The real store picks by transport (spec §2.1): over TLS it reads Basic or `consumer_key`/
+/// `consumer_secret` and ignores OAuth; over plain HTTP it verifies OAuth and ignores the others. We serve
+/// plain HTTP and keep both working on the same port, choosing by what the request carries:
+/// 1. an `Authorization: OAuth …` header, or any `oauth_*` query parameter → OAuth, exactly as a plain-HTTP
+///    store (Basic credentials or `consumer_*` parameters sent alongside are ignored, as it ignores them);
+/// 2. otherwise Basic, then `consumer_key`/`consumer_secret`, as a TLS store — also when nothing is sent, so a
+///    bare request gets the TLS store's 404 "Consumer key is missing." (a plain-HTTP store would say
+///    "oauth_consumer_key parameter is missing"; both are the same 404 authentication error).
+/// So every request a real store would accept, on either transport, is accepted here the same way.
 ///
 /// Keys are looked up by the HMAC-SHA256 of the consumer key and kept for a second in memory, so a busy client
 /// costs one HMAC and one dictionary lookup per request; a key revoked by another process stops working within
 /// that second. `last_access` is written at most once a minute per key, on the writer thread (DECISIONS #31).
 package final class Authenticator: Sendable {
-    private struct Entry: Sendable {
-        var keyID: Int64
-        var userID: Int64
-        var role: String?
-        var permissions: KeyPermissions
-        var secret: [UInt8]
-        var expires: Instant
-    }
-
     private let store: Store
-    private let cache = Mutex<[String: Entry]>([:])
+    private let cache = Mutex<[String: KeyEntry]>([:])
     private let lastAccessWritten = Mutex<[Int64: Int64]>([:])
     private let cacheLifetime: Duration
     private let clock: @Sendable () -> Int64
+    private let oauth: OAuthVerifier
 
-    package init(store: Store, cacheLifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> Int64) {
+    /// `publicURL` is the site URL OAuth base URIs start from; `nonceCapacity` bounds the OAuth nonce store.
+    package init(
+        store: Store, publicURL: String, nonceCapacity: Int = NonceStore.defaultCapacity,
+        cacheLifetime: Duration = .seconds(1), clock: @escaping @Sendable () -> Int64
+    ) {
         self.store = store
         self.cacheLifetime = cacheLifetime
         self.clock = clock
+        oauth = OAuthVerifier(
+            publicURL: publicURL, nonces: NonceStore(store: store, capacity: nonceCapacity, now: clock()))
     }
+
+    /// The OAuth nonces seen (for tests and diagnostics).
+    package var nonces: NonceStore { oauth.nonces }
 
     /// The stored form of a consumer key: lowercase hex HMAC-SHA256 keyed with `wc-api` (`wc_api_hash`).
     package static func hashKey(_ consumerKey: String) -> String {
         Crypto.hex(Crypto.hmacSHA256(key: Array("wc-api".utf8), message: Array(consumerKey.utf8)))
     }
 
-    /// Authenticates `request` for `method` (the effective method) or throws the real store's error.
-    package func authenticate(_ request: HTTPRequest, parameters: QueryParameters, method: HTTPMethod) throws(APIError) -> Caller {
-        var key = ""
-        var secret = ""
-        if let (user, password) = Self.basicCredentials(request.headers["Authorization"]) {
-            key = user
-            secret = password
-        }
-        if key.isEmpty { key = (try? parameters.string("consumer_key")) ?? "" }
-        if key.isEmpty { throw .authentication("Consumer key is missing.", status: 404) }
-        if secret.isEmpty { secret = (try? parameters.string("consumer_secret")) ?? "" }
-        if secret.isEmpty { throw .authentication("Consumer secret is missing.", status: 404) }
-
-        let entry = try lookup(Self.normalizedKey(key))
-        guard Crypto.constantTimeEqual(entry.secret, secret) else {
-            throw .authentication("Consumer secret is invalid.")
+    /// Authenticates `request` for `method` (the effective method) on `route` (as resolved, for OAuth base
+    /// URIs), or throws the real store's error.
+    package func authenticate(
+        _ request: HTTPRequest, parameters: QueryParameters, method: HTTPMethod, route: String
+    ) throws(APIError) -> Caller {
+        let authorization = request.headers["Authorization"]
+        let entry: KeyEntry
+        if OAuthVerifier.isRequested(authorization: authorization, parameters: parameters) {
+            entry = try oauth.verify(request, authorization: authorization, parameters: parameters, method: method,
+                                     route: route, now: clock()) { key throws(APIError) in try lookup(key) }
+        } else {
+            entry = try verifySecret(authorization: authorization, parameters: parameters)
         }
         switch method {
         case .get, .head:
@@ -98,6 +116,26 @@ package final class Authenticator: Sendable {
         return Caller(keyID: entry.keyID, userID: entry.userID, role: role, permissions: entry.permissions)
     }
 
+    /// Basic credentials or `consumer_key`/`consumer_secret` (spec §2.2).
+    private func verifySecret(authorization: String?, parameters: QueryParameters) throws(APIError) -> KeyEntry {
+        var key = ""
+        var secret = ""
+        if let (user, password) = Self.basicCredentials(authorization) {
+            key = user
+            secret = password
+        }
+        if key.isEmpty { key = (try? parameters.string("consumer_key")) ?? "" }
+        if key.isEmpty { throw .authentication("Consumer key is missing.", status: 404) }
+        if secret.isEmpty { secret = (try? parameters.string("consumer_secret")) ?? "" }
+        if secret.isEmpty { throw .authentication("Consumer secret is missing.", status: 404) }
+
+        let entry = try lookup(Self.normalizedKey(key))
+        guard Crypto.constantTimeEqual(entry.secret, secret) else {
+            throw .authentication("Consumer secret is invalid.")
+        }
+        return entry
+    }
+
     /// Forgets cached keys, e.g. after a user was deleted.
     package func invalidate() {
         cache.withLock { $0.removeAll() }
@@ -110,19 +148,19 @@ package final class Authenticator: Sendable {
         return Sanitize.collapseWhitespace(Sanitize.stripTags(key))
     }
 
-    private func lookup(_ consumerKey: String) throws(APIError) -> Entry {
+    private func lookup(_ consumerKey: String) throws(APIError) -> KeyEntry {
         let now = Instant.now
         // Keyed by the presented key itself, so a cache hit costs no HMAC. Entries exist only for real keys.
         if let entry = cache.withLock({ $0[consumerKey] }), now < entry.expires { return entry }
         let hash = Self.hashKey(consumerKey)
-        let found = try store.apiRead { db -> Entry? in
+        let found = try store.apiRead { db -> KeyEntry? in
             let statement = try db.cachedStatement("""
                 SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
                 FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
                 """)
             try statement.bind(hash, at: 1)
             return try statement.first(nil) { row in
-                Entry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
+                KeyEntry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
                       permissions: KeyPermissions(rawValue: row.text(at: 2)) ?? .read,
                       secret: Array(row.text(at: 3).utf8), expires: now + cacheLifetime)
             }

@@ -1,0 +1,202 @@
+/// OAuth 1.0a signature base strings and signatures, in the two constructions we accept (DECISIONS #4): the v2
+/// store's (spec §2.4) and RFC 5849's (§3.4). Pure functions over bytes; the HMACs come from libcrypto.
+package enum OAuthSignature {
+    /// The `oauth_signature_method` values we verify; anything else (`PLAINTEXT`, `RSA-SHA1`, other case) is refused.
+    package enum Method: String, Sendable {
+        case hmacSHA1 = "HMAC-SHA1"
+        case hmacSHA256 = "HMAC-SHA256"
+    }
+
+    /// Base64 of the HMAC of `baseString` under `key`.
+    package static func sign(_ baseString: [UInt8], key: [UInt8], method: Method) -> String {
+        switch method {
+        case .hmacSHA1: Crypto.base64(Crypto.hmacSHA1(key: key, message: baseString))
+        case .hmacSHA256: Crypto.base64(Crypto.hmacSHA256(key: key, message: baseString))
+        }
+    }
+
+    // MARK: The v2 store's construction (spec §2.4)
+
+    /// The v2 store's string to sign: `METHOD&<encoded base URI>&<joined parameters>`, where `baseURI` is
+    /// `http://<site host and path>/wc-api/v2<route>` and the parameters are the query as parsed (decoded once),
+    /// without `oauth_signature`, with `filter[…]` flattened, each name and value decoded again, re-encoded
+    /// (RFC 3986) with `%` doubled, deduplicated by name (last wins) and sorted by name.
+    ///
+    /// Nil when the real store could not sign the query at all (an array other than `filter`, or a nested
+    /// `filter`: PHP 8 dies on them), so only another construction can verify such a request.
+    /// We sign values without WordPress's magic-quote backslashes (DECISIONS #25): what clients compute.
+    package static func storeBaseString(method: String, baseURI: String, query: QueryParameters) -> [UInt8]? {
+        var names: [[UInt8]] = []
+        var values: [[UInt8]] = []
+        var positions: [[UInt8]: Int] = [:]
+        func add(_ name: some StringProtocol, _ value: String) {
+            let normalizedName = storeNormalized(name.utf8)
+            let normalizedValue = storeNormalized(value.utf8)
+            // PHP's array keeps the first position of a key and the last value given to it.
+            if let index = positions[normalizedName] {
+                values[index] = normalizedValue
+            } else {
+                positions[normalizedName] = names.count
+                names.append(normalizedName)
+                values.append(normalizedValue)
+            }
+        }
+        var filters: [(key: String, value: String)] = []
+        for (name, value) in query.items where name != "oauth_signature" {
+            switch value {
+            case .string(let text):
+                if name != "filter" { add(name, text) }  // a scalar `filter` is dropped (PHP: foreach warning)
+            case .array(let members, let nested):
+                guard name == "filter", !nested else { return nil }
+                filters = members
+            }
+        }
+        for (key, value) in filters { add("filter[" + key + "]", value) }
+
+        let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+        var out = Array(method.uppercased().utf8)
+        out.append(UInt8(ascii: "&"))
+        appendEncoded(baseURI.utf8, escape: percent, to: &out)
+        out.append(UInt8(ascii: "&"))
+        for (position, index) in order.enumerated() {
+            if position > 0 { out += encodedAmpersand }
+            out += names[index]
+            out += encodedEquals
+            out += values[index]
+        }
+        return out
+    }
+
+    /// `rawurlencode(rawurldecode(text))` with every `%` then replaced by `%25`.
+    static func storeNormalized(_ text: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        appendEncoded(decode(text, plusIsSpace: false), escape: doubledPercent, to: &out)
+        return out
+    }
+
+    // MARK: RFC 5849
+
+    /// RFC 5849 §3.4.1.2: `scheme://host[:port]path`, scheme and host lower-cased, the scheme's default port left out.
+    package static func rfc5849BaseURI(scheme: String, host: String, path: String) -> String {
+        let scheme = scheme.lowercased()
+        var host = Substring(host.lowercased())
+        if scheme == "http" && host.hasSuffix(":80") {
+            host = host.dropLast(3)
+        } else if scheme == "https" && host.hasSuffix(":443") {
+            host = host.dropLast(4)
+        }
+        return scheme + "://" + host + (path.isEmpty ? "/" : path)
+    }
+
+    /// RFC 5849 §3.4.1.3.1: the query (form-decoded), the `Authorization: OAuth` parameters (already decoded),
+    /// and a form-encoded body when `formBody` is given; `oauth_signature` excluded.
+    package static func rfc5849Parameters(
+        query: String?, header: [(name: String, value: String)], formBody: [UInt8]?
+    ) -> [(name: [UInt8], value: [UInt8])] {
+        var pairs: [(name: [UInt8], value: [UInt8])] = []
+        func addForm(_ text: some Collection<UInt8>) {
+            for pair in text.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+                let equals = pair.firstIndex(of: UInt8(ascii: "="))
+                let name = decode(equals.map { pair[..<$0] } ?? pair, plusIsSpace: true)
+                let value = equals.map { decode(pair[pair.index(after: $0)...], plusIsSpace: true) } ?? []
+                pairs.append((name, value))
+            }
+        }
+        if let query { addForm(query.utf8) }
+        for (name, value) in header { pairs.append((Array(name.utf8), Array(value.utf8))) }
+        if let formBody { addForm(formBody) }
+        return pairs.filter { $0.name != signatureName }
+    }
+
+    /// RFC 5849 §3.4.1: `METHOD&<encoded base URI>&<encoded normalized parameters>`; parameters are encoded,
+    /// sorted by name then value, joined as `name=value` with `&`, and the whole encoded once more.
+    package static func rfc5849BaseString(
+        method: String, baseURI: String, parameters: [(name: [UInt8], value: [UInt8])]
+    ) -> [UInt8] {
+        // Encoding twice is the same as escaping with `%25` once; the order of the doubly encoded strings is the
+        // order of the singly encoded ones, since the first difference stays the first difference.
+        var encoded = parameters.map { pair -> (name: [UInt8], value: [UInt8]) in
+            var name: [UInt8] = [], value: [UInt8] = []
+            appendEncoded(pair.name, escape: doubledPercent, to: &name)
+            appendEncoded(pair.value, escape: doubledPercent, to: &value)
+            return (name, value)
+        }
+        encoded.sort { a, b in
+            a.name == b.name ? a.value.lexicographicallyPrecedes(b.value) : a.name.lexicographicallyPrecedes(b.name)
+        }
+        var out = Array(method.uppercased().utf8)
+        out.append(UInt8(ascii: "&"))
+        appendEncoded(baseURI.utf8, escape: percent, to: &out)
+        out.append(UInt8(ascii: "&"))
+        for (position, pair) in encoded.enumerated() {
+            if position > 0 { out += encodedAmpersand }
+            out += pair.name
+            out += encodedEquals
+            out += pair.value
+        }
+        return out
+    }
+
+    /// RFC 5849 §3.4.2: the HMAC key is `encode(consumer secret)&encode(token secret)`.
+    package static func rfc5849Key(consumerSecret: [UInt8], tokenSecret: [UInt8] = []) -> [UInt8] {
+        var key: [UInt8] = []
+        appendEncoded(consumerSecret, escape: percent, to: &key)
+        key.append(UInt8(ascii: "&"))
+        appendEncoded(tokenSecret, escape: percent, to: &key)
+        return key
+    }
+
+    // MARK: Bytes
+
+    private static let signatureName = Array("oauth_signature".utf8)
+    private static let percent = Array("%".utf8)
+    private static let doubledPercent = Array("%25".utf8)
+    private static let encodedEquals = Array("%3D".utf8)
+    private static let encodedAmpersand = Array("%26".utf8)
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// RFC 3986 encoding (PHP `rawurlencode`): unreserved bytes as they are, others as `escape` + two hex digits.
+    static func appendEncoded(_ bytes: some Sequence<UInt8>, escape: [UInt8], to out: inout [UInt8]) {
+        for byte in bytes {
+            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E {
+                out.append(byte)
+            } else {
+                out += escape
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    /// Percent-decoding to raw bytes (no UTF-8 check: the v2 second decode may produce any byte).
+    static func decode(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index != text.endIndex {
+            let byte = text[index]
+            index = text.index(after: index)
+            if byte == 0x25, index != text.endIndex {
+                let second = text.index(after: index)
+                if second != text.endIndex, let high = hexValue(text[index]), let low = hexValue(text[second]) {
+                    out.append(high << 4 | low)
+                    index = text.index(after: second)
+                    continue
+                }
+            }
+            out.append(byte == 0x2B && plusIsSpace ? 0x20 : byte)
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}
