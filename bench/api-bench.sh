@@ -22,6 +22,10 @@
 # Environment (defaults): ROUNDS=3 DURATION=5 (seconds per wrk run) WARMUP=1 (seconds, per server)
 #   CONNECTIONS=64 SCENARIOS=get,list,create,mix OUR_PORT=18091 NGINX_PORT=18090 BODY_ID=4827
 #   SERVER_CPU=1 CLIENT_CPU=0 SERVER_BIN= SCRATCH_PATH= (default .build, or .build-bench if .build is busy)
+#   FRESH_STORE=1: every measured run of ours starts from a copy of the freshly seeded store (10,000 customers,
+#   the orders fixture) on a restarted server, warmed up for WARMUP seconds with the same scenario, so no scenario
+#   measures a store that earlier creates have grown (a 5 s create run adds ~50,000 customers). FRESH_STORE=0
+#   keeps one store and one server for the whole run, as before.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +34,7 @@ cd "$ROOT"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
+FRESH_STORE=${FRESH_STORE:-1}
 CONNECTIONS=${CONNECTIONS:-64}
 SCENARIOS=${SCENARIOS:-get,list,create,mix,orders,order_create}
 OUR_PORT_SET=${OUR_PORT:+1}
@@ -260,6 +265,41 @@ cmp "$WORK/body.json" "$WORK/nginx.body" || die "nginx does not return the saved
 OURS_CT=$(grep -i '^content-type:' "$WORK/ours.headers" | tr -d '\r' | cut -d' ' -f2-)
 NGINX_CT=$(grep -i '^content-type:' "$WORK/nginx.headers" | tr -d '\r' | cut -d' ' -f2-)
 
+# ---------------------------------------------------------------------------------------------- fresh stores
+# Customers and orders added over every server lifetime (a fresh store starts from the pristine counts).
+CUSTOMERS_ADDED=0
+ORDERS_ADDED=0
+LIFE_CUSTOMERS=$(count_customers)
+LIFE_ORDERS=$(count_orders)
+end_life() {  # adds what the current server's lifetime added to the totals; the server must be stopped
+    CUSTOMERS_ADDED=$((CUSTOMERS_ADDED + $(count_customers) - LIFE_CUSTOMERS))
+    ORDERS_ADDED=$((ORDERS_ADDED + $(count_orders) - LIFE_ORDERS))
+}
+if ((FRESH_STORE)); then
+    stop_pid "$OURS_PID"
+    ((STOP_STATUS == 0)) || die "wc-api-server exit status $STOP_STATUS after SIGTERM"
+    end_life
+    sqlite3 "$STORE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    PRISTINE="$WORK/pristine.sqlite"
+    cp "$STORE" "$PRISTINE"
+    log "pristine store saved ($(count_customers) customers, $(count_orders) orders)"
+fi
+fresh_ours() {  # fresh_ours: restart ours over a copy of the pristine store
+    stop_pid "$OURS_PID"
+    ((STOP_STATUS == 0)) || die "wc-api-server exit status $STOP_STATUS after SIGTERM"
+    end_life
+    rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+    cp "$PRISTINE" "$STORE"
+    LIFE_CUSTOMERS=$(count_customers)
+    LIFE_ORDERS=$(count_orders)
+    start_ours "$OUR_PORT" "$SERVER_CPU" --threads 1 --synchronous full
+    OURS_PID=$STARTED_PID
+}
+if ((FRESH_STORE)); then
+    start_ours "$OUR_PORT" "$SERVER_CPU" --threads 1 --synchronous full
+    OURS_PID=$STARTED_PID
+fi
+
 # ---------------------------------------------------------------------------------------------- load
 RAW="$WORK/runs.tsv"  # target scenario round outfile cpu_ticks customers-in-store-at-start
 : >"$RAW"
@@ -287,7 +327,17 @@ run_wrk() {  # run_wrk TARGET SCENARIO ROUND SCRIPT PORT PIDS...
     log "$target $scenario round $round: $(awk '/Requests\/sec/ { printf "%s req/s", $2 } /Non-2xx/ { printf ", %s NON-2XX", $NF }' "$out")"
 }
 
-if ((WARMUP > 0)); then
+warm_up_ours() {  # warm_up_ours SCENARIO ROUND: WARMUP seconds of the scenario against ours, recorded as warm-up
+    local scenario=$1 round=$2 out="$WORK/wrk-warmup-ours-$1-$2.txt"
+    run_fg $(wrk_cmd "$scenario" "$WARMUP" "$OUR_PORT") -- "$AUTH" "$RUN_ID" "warmup$round" "$scenario" >"$out" 2>&1 ||
+        { cat "$out" >&2; die "wrk warm-up failed against ours ($scenario)"; }
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' warmup "$scenario" "$round" "$out" 0 "$(count_customers)" >>"$RAW"
+    { echo "### warm-up, ours, $scenario, round $round"; cat "$out"; echo; } >>"$RAWLOG"
+}
+
+if ((WARMUP > 0)) && ((FRESH_STORE)); then
+    run_fg $(wrk_cmd get "$WARMUP" "$NGINX_PORT") -- "$AUTH" "$RUN_ID" warmup warmup >/dev/null 2>&1 || true
+elif ((WARMUP > 0)); then
     # The warm-up runs the mix (all four request kinds) against ours; its 201s count in the create bookkeeping.
     log "warm-up ${WARMUP}s each"
     run_fg $(wrk_cmd mix "$WARMUP" "$OUR_PORT") -- "$AUTH" "$RUN_ID" warmup warmup >"$WORK/wrk-warmup-ours.txt" 2>&1 ||
@@ -302,6 +352,10 @@ read -r STAT_TOTAL0 STAT_STEAL0 <<<"$(cpu_stat)"
 for ((round = 1; round <= ROUNDS; round++)); do
     note_noise
     for scenario in "${SCENARIO_LIST[@]}"; do
+        if ((FRESH_STORE)); then
+            fresh_ours
+            ((WARMUP > 0)) && warm_up_ours "$scenario" "$round"
+        fi
         run_wrk ours "$scenario" "$round" "$scenario" "$OUR_PORT" "$OURS_PID"
         run_wrk nginx "$scenario" "$round" get "$NGINX_PORT" "${NGINX_PIDS[@]}"
     done
@@ -312,6 +366,7 @@ STEAL_PCT=$(awk -v t=$((STAT_TOTAL1 - STAT_TOTAL0)) -v s=$((STAT_STEAL1 - STAT_S
 OURS_RSS_AFTER_LOAD=$(awk '/^VmRSS/ { print $2 }' "/proc/$OURS_PID/status")
 stop_pid "$OURS_PID"
 OURS_EXIT=$STOP_STATUS
+end_life
 grep -q 'shutting down' "$WORK/ours-$OUR_PORT.log" || log "WARNING: wc-api-server did not log its shutdown"
 stop_pid "$NGINX_PID"
 
@@ -332,7 +387,7 @@ cp "$RAWLOG" "$RAWCOPY"
 
 export RAW CLK_TCK ROUNDS DURATION WARMUP CONNECTIONS OUR_PORT NGINX_PORT SERVER_CPU CLIENT_CPU BUILD_NOTE NOFILE
 export BODY_BYTES BODY_ID OURS_CT NGINX_CT NPROC LOADAVG_START STEAL_PCT OURS_RSS_AFTER_LOAD SEED_CUSTOMERS
-export ORDERS_BEFORE ORDERS_AFTER ORDERS_CUSTOMER CUSTOMERS_BEFORE CUSTOMERS_AFTER STORE_BYTES_BEFORE STORE_BYTES_AFTER STORE_FS INTEGRITY OURS_EXIT RUN_ID
+export CUSTOMERS_ADDED ORDERS_ADDED FRESH_STORE ORDERS_BEFORE ORDERS_AFTER ORDERS_CUSTOMER CUSTOMERS_BEFORE CUSTOMERS_AFTER STORE_BYTES_BEFORE STORE_BYTES_AFTER STORE_FS INTEGRITY OURS_EXIT RUN_ID
 export SCENARIOS="${SCENARIO_LIST[*]}" SERVER_BIN_SRC STAMP RAWCOPY OURS_STDERR="$WORK/ours-stderr.txt"
 export NOISE="${NOISE_SAMPLES[*]}" NGINX_VERSION="$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
 export WRK_VERSION="$(wrk -v 2>&1 | head -1 | awk '{ print $2 }')"
@@ -396,6 +451,7 @@ for line in open(env["RAW"]):
     r["round"] = int(rnd)
     r["customers"] = int(customers) if customers.isdigit() else None
     if target == "warmup":
+        r["scenario"] = scenario
         warmup.append(r)
         continue
     r["cpu_us_per_req"] = (int(ticks) / clk) / r["requests"] * 1e6 if r["requests"] else float("nan")
@@ -447,8 +503,9 @@ def status_text(counts):
 # ------------------------------------------------------------------ correctness bookkeeping
 all_ours = [r for s in scenarios for r in runs[("ours", s)]] + warmup
 # Customer bookkeeping counts the runs that create customers; order creates are checked on their own.
-customer_runs = [r for s in scenarios if s != "order_create" for r in runs[("ours", s)]] + warmup
-order_runs = runs.get(("ours", "order_create"), [])
+customer_runs = ([r for s in scenarios if s != "order_create" for r in runs[("ours", s)]]
+                 + [r for r in warmup if r["scenario"] != "order_create"])
+order_runs = runs.get(("ours", "order_create"), []) + [r for r in warmup if r["scenario"] == "order_create"]
 all_nginx = [r for s in scenarios for r in runs[("nginx", s)]]
 ours_non2xx = sum(r["non2xx"] for r in all_ours)
 ours_errors = sum(r["errors"] for r in all_ours)
@@ -456,9 +513,9 @@ nginx_bad = sum(r["non2xx"] + r["errors"] for r in all_nginx)
 acked = sum(r["statuses"].get(201, 0) for r in customer_runs)
 sent_creates = sum(r["sent"].get("create", 0) for r in customer_runs)
 orders_acked = sum(r["statuses"].get(201, 0) for r in order_runs)
-orders_added = int(env["ORDERS_AFTER"]) - int(env["ORDERS_BEFORE"])
+orders_added = int(env["ORDERS_ADDED"])
 before, after = int(env["CUSTOMERS_BEFORE"]), int(env["CUSTOMERS_AFTER"])
-added = after - before
+added = int(env["CUSTOMERS_ADDED"])  # summed over server lifetimes (each fresh store starts from the seed)
 lost = max(0, acked - added)
 unacked_committed = added - acked
 phantom = max(0, added - sent_creates)
@@ -526,9 +583,16 @@ p("- Scenarios: `get` = GET /customers/<random 2..10001>; `list` = GET /customer
   "transition, the customer's figures and the product's sales are written in the same transaction).")
 p("- CPU µs/request: server utime+stime (all threads; nginx master+worker) from /proc/PID/stat over each run, "
   "divided by the requests wrk completed. \"CPU %\": that CPU time over the run's wall time.")
-p("- One store for the whole run: every create (create and mix scenarios, warm-up) stays in it, so later rounds "
-  "run against a bigger store. \"customers in store\" in the per-round tables is the count when the run started; "
-  "scenarios whose cost grows with the store (list, and so mix) slow down from round to round.")
+if env["FRESH_STORE"] == "1":
+    p(f"- Fresh store per run (FRESH_STORE=1): before every measured run of ours the server is stopped, the store "
+      f"replaced by a copy of the freshly seeded one ({before:,} customers plus the orders fixture) and the server "
+      f"restarted and warmed up for {env['WARMUP']} s with the same scenario, so every scenario measures the store the "
+      "targets name, whatever ran before it. \"customers in store\" is the count when the measured run started "
+      "(after its warm-up).")
+else:
+    p("- One store for the whole run (FRESH_STORE=0): every create (create and mix scenarios, warm-up) stays in it, so "
+      "later rounds run against a bigger store. \"customers in store\" in the per-round tables is the count when the "
+      "run started; scenarios whose cost grows with the store (list, and so mix) slow down from round to round.")
 p("- Statuses are counted in Lua (`response()` in bench/api/common.lua) and checked against wrk's "
   "\"Non-2xx or 3xx responses\"; every non-2xx from ours is an error.")
 p("")
@@ -566,13 +630,13 @@ for s in scenarios:
 p("")
 verdicts.append(f"- No unexpected non-2xx or socket errors from ours: {ours_non2xx:,} non-2xx, {ours_errors:,} socket "
                 f"errors — {verdict(ours_non2xx == 0 and ours_errors == 0)}")
-verdicts.append(f"- No acknowledged create lost: {acked:,} × 201 received, store gained {added:,} customers "
-                f"({before:,} → {after:,}) — {verdict(lost == 0)}")
+verdicts.append(f"- No acknowledged create lost: {acked:,} × 201 received, the stores gained {added:,} customers "
+                f"— {verdict(lost == 0)}")
 if order_runs:
     verdicts.append(f"- No acknowledged order create lost: {orders_acked:,} × 201 received, store gained {orders_added:,} "
                     f"orders — {verdict(orders_added >= orders_acked)}")
 exact = added == acked
-verdicts.append(f"- Customers = {before:,} + 201s exactly: {after:,} vs {before + acked:,} — "
+verdicts.append(f"- Customers added = 201s exactly: {added:,} vs {acked:,} — "
                 + ("**PASS**" if exact else
                    f"**{'MISS' if unacked_committed < 0 or phantom else 'PASS (within in-flight)'}**: "
                    f"{unacked_committed:+,} = creates committed but never acknowledged: wrk stopped with requests "
