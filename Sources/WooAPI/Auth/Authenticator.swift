@@ -17,6 +17,10 @@ package struct Caller: Sendable, Equatable {
     package var role: String
     package var permissions: KeyPermissions
 
+    /// Administrators and shop managers hold every product and `shop_order` capability of a default store
+    /// (`read_private_…`, `publish_…`, `edit_…`, `delete_…`); other roles none.
+    package var managesShop: Bool { role == "administrator" || role == "shop_manager" }
+
     /// WordPress capabilities of the roles a store has by default (spec §2.7).
     package func can(_ capability: Capability) -> Bool {
         switch role {

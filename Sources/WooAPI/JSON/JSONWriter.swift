@@ -253,3 +253,13 @@ package struct JSONWriter: Sendable {
         }
     }
 }
+
+extension JSONWriter {
+    /// A JSON array as text, e.g. a list bound as one SQL parameter and read with `json_each(?)`, so the SQL text
+    /// (and its cached statement) does not vary with the list's length.
+    static func arrayText(_ items: [JSONValue]) -> String {
+        var writer = JSONWriter(capacity: 16 * items.count + 2)
+        writer.value(.array(items))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}

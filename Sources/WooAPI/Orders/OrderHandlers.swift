@@ -20,17 +20,12 @@ struct OrderHandlers: Sendable {
         router.add("/orders/<id>", [.delete], delete)
     }
 
-    /// Administrators and shop managers hold every `shop_order` capability of a default store; other roles none.
-    static func canManage(_ caller: Caller?) -> Bool {
-        caller?.role == "administrator" || caller?.role == "shop_manager"
-    }
-
     // MARK: Reads
 
     func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let view = try self.view(context, fields: true)
         let query = try OrderQuery(parameters: context.parameters)
-        let canRead = Self.canManage(context.caller)
+        let canRead = context.caller?.managesShop ?? false
         return .now(try store.pagedList(
             "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
         ) { db, writer in
@@ -45,7 +40,7 @@ struct OrderHandlers: Sendable {
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        guard Self.canManage(context.caller) else { throw OrderErrors.cannotReadCount }
+        guard context.caller?.managesShop ?? false else { throw OrderErrors.cannotReadCount }
         if try context.parameters.string("status") == "any" {
             let counts = try store.apiRead { db in try OrderRepository.countsByStatus(in: db) }
             return .now(.json(capacity: 160) { writer in
@@ -87,7 +82,7 @@ struct OrderHandlers: Sendable {
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.orderID(context.captures[0])
         let view = try self.view(context, fields: true)
-        let canRead = Self.canManage(context.caller)
+        let canRead = context.caller?.managesShop ?? false
         let body = try store.apiRead { db in
             let order = try OrderWrites.existing(id, in: db)
             guard canRead else { throw OrderErrors.cannot("read") }
@@ -101,7 +96,7 @@ struct OrderHandlers: Sendable {
     func create(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let body = try context.jsonBody()
         guard let wrapper = body["order"], !wrapper.isNull else { throw OrderErrors.missingData(create: true) }
-        guard Self.canManage(context.caller) else { throw OrderErrors.cannotCreate }
+        guard context.caller?.managesShop ?? false else { throw OrderErrors.cannotCreate }
         let input = try OrderInput(wrapper)
         let view = OrderView(publicURL: publicURL)
         let store = self.store, writeContext = self.writeContext(context)
@@ -109,7 +104,7 @@ struct OrderHandlers: Sendable {
             store.write({ db -> [UInt8] in
                 let id = try OrderWrites.create(input, context: writeContext(), in: db)
                 return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(Self.response(result, status: 201)) })
+            }, completion: { result in done(APIResponse(result, status: 201)) })
         }
     }
 
@@ -120,13 +115,13 @@ struct OrderHandlers: Sendable {
         // The body's own errors come after the order's existence and the caller's right (doc §4.7).
         let parsed = Result { () throws(APIError) -> OrderInput in try OrderInput(wrapper) }
         let view = OrderView(publicURL: publicURL)
-        let canEdit = Self.canManage(context.caller)
+        let canEdit = context.caller?.managesShop ?? false
         let store = self.store, writeContext = self.writeContext(context)
         return .later { done in
             store.write({ db -> [UInt8] in
                 try OrderWrites.update(id: id, parsed, canEdit: canEdit, context: writeContext(), in: db)
                 return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(Self.response(result, status: 200)) })
+            }, completion: { result in done(APIResponse(result, status: 200)) })
         }
     }
 
@@ -134,7 +129,7 @@ struct OrderHandlers: Sendable {
         let id = try Self.orderID(context.captures[0])
         // Only the exact string `true` deletes permanently (doc §4.8).
         let force = try context.parameters.string("force") == "true"
-        let canDelete = Self.canManage(context.caller)
+        let canDelete = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
         return .later { done in
             store.write({ db in
@@ -198,10 +193,4 @@ struct OrderHandlers: Sendable {
         return writer.bytes
     }
 
-    static func response(_ result: Result<[UInt8], any Error>, status: Int) -> APIResponse {
-        switch result {
-        case .success(let body): APIResponse(status: status, body: body)
-        case .failure(let error): APIResponse(failure: error)
-        }
-    }
 }

@@ -6,10 +6,7 @@ package struct OrderQuery: Sendable, Equatable {
     /// Statuses to match; nil means every registered status (no trash).
     package var statuses: [String]?
     package var ids: [Int64]?
-    package var createdMin: Int64?
-    package var createdMax: Int64?
-    package var updatedMin: Int64?
-    package var updatedMax: Int64?
+    package var dates = PostDateBounds()
     package var limit: Int? = 10
     package var offset = 0
     package var page = 1
@@ -38,10 +35,7 @@ package struct OrderQuery: Sendable, Equatable {
         if let list = value("in") {
             ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }
         }
-        if let text = value("created_at_min") { createdMin = APIDate.parse(text) ?? 0 }
-        if let text = value("created_at_max") { createdMax = APIDate.parse(text) ?? 0 }
-        if let text = value("updated_at_min") { updatedMin = APIDate.parse(text) ?? 0 }
-        if let text = value("updated_at_max") { updatedMax = APIDate.parse(text) ?? 0 }
+        dates = PostDateBounds(value)
         let window = try PageWindow(limit: value("limit"), page: parameters.string("page"), offset: value("offset"))
         (limit, offset, page) = (window.limit, window.offset, window.page)
         if let orderby = value("orderby") {
@@ -66,28 +60,16 @@ package struct OrderQuery: Sendable, Equatable {
         var values: [SQLiteValue] = []
         if let statuses {
             clauses.append("o.status IN (SELECT value FROM json_each(?))")
-            values.append(.text(Self.jsonArray(statuses.map { .string($0) })))
+            values.append(.text(JSONWriter.arrayText(statuses.map { .string($0) })))
         } else {
             clauses.append("o.status <> 'trash'")
         }
         if let ids {
             clauses.append("o.id IN (SELECT value FROM json_each(?))")
-            values.append(.text(Self.jsonArray(ids.map { .number(Double($0)) })))
+            values.append(.text(JSONWriter.arrayText(ids.map { .number(Double($0)) })))
         }
-        for (column, bound, op) in [("o.created_at", createdMin, ">="), ("o.created_at", createdMax, "<="),
-                                    ("o.updated_at", updatedMin, ">="), ("o.updated_at", updatedMax, "<=")] {
-            if let bound {
-                clauses.append("\(column) \(op) ?")
-                values.append(.integer(bound))
-            }
-        }
+        dates.append(alias: "o", to: &clauses, &values)
         return (clauses.joined(separator: " AND "), values)
-    }
-
-    private static func jsonArray(_ items: [JSONValue]) -> String {
-        var writer = JSONWriter(capacity: 16 * items.count + 2)
-        writer.value(.array(items))
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).

@@ -20,19 +20,13 @@ struct ProductHandlers: Sendable {
         router.add("/products/<id>", [.delete], delete)
     }
 
-    /// Administrators and shop managers hold every product capability of a default store
-    /// (`read_private_products`, `publish_products`, `edit_products`, `delete_products`); other roles none.
-    static func canManage(_ caller: Caller?) -> Bool {
-        caller?.role == "administrator" || caller?.role == "shop_manager"
-    }
-
     // MARK: Reads
 
     func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let view = try self.view(context, fields: true)
         let query = try ProductQuery(parameters: context.parameters)
         // Rows the caller may not read are skipped, but the headers still count them (as for customers).
-        let canRead = Self.canManage(context.caller)
+        let canRead = context.caller?.managesShop ?? false
         return .now(try store.pagedList(
             "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
         ) { db, writer in
@@ -47,7 +41,7 @@ struct ProductHandlers: Sendable {
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
-        guard Self.canManage(context.caller) else { throw ProductErrors.cannotReadCount }
+        guard context.caller?.managesShop ?? false else { throw ProductErrors.cannotReadCount }
         let query = try ProductQuery(parameters: context.parameters)
         let total = try store.apiRead { db in try ProductRepository.count(query, in: db) }
         return .now(.json(capacity: 32) { writer in
@@ -61,7 +55,7 @@ struct ProductHandlers: Sendable {
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.productID(context.captures[0])
         let view = try self.view(context, fields: true)
-        let canRead = Self.canManage(context.caller)
+        let canRead = context.caller?.managesShop ?? false
         let body = try store.apiRead { db in
             // Existence first, then the capability (doc §2.2).
             let record = try ProductWrites.existing(id, in: db)
@@ -76,7 +70,7 @@ struct ProductHandlers: Sendable {
     func create(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let body = try context.jsonBody()
         guard let wrapper = body["product"], !wrapper.isNull else { throw ProductErrors.missingData(create: true) }
-        guard Self.canManage(context.caller) else { throw ProductErrors.cannotCreate }
+        guard context.caller?.managesShop ?? false else { throw ProductErrors.cannotCreate }
         let input = try ProductInput(wrapper, create: true)
         let view = try self.view(context, fields: false)
         let store = self.store, now = self.now
@@ -84,7 +78,7 @@ struct ProductHandlers: Sendable {
             store.write({ db -> [UInt8] in
                 let id = try ProductWrites.create(input, now: now(), in: db)
                 return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(Self.response(result, status: 201)) })
+            }, completion: { result in done(APIResponse(result, status: 201)) })
         }
     }
 
@@ -95,20 +89,20 @@ struct ProductHandlers: Sendable {
         // The body's own errors are reported after the product's existence and the caller's right (doc §2.5).
         let parsed = Result { () throws(APIError) -> ProductInput in try ProductInput(wrapper, create: false) }
         let view = try self.view(context, fields: false)
-        let canEdit = Self.canManage(context.caller)
+        let canEdit = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
         return .later { done in
             store.write({ db -> [UInt8] in
                 try ProductWrites.update(id: id, parsed, canEdit: canEdit, now: now(), in: db)
                 return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(Self.response(result, status: 200)) })
+            }, completion: { result in done(APIResponse(result, status: 200)) })
         }
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.productID(context.captures[0])
         let force = Self.isForced(try context.parameters.string("force"))
-        let canDelete = Self.canManage(context.caller)
+        let canDelete = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
         return .later { done in
             store.write({ db in
@@ -149,7 +143,7 @@ struct ProductHandlers: Sendable {
     private func view(_ context: RequestContext, fields: Bool) throws(APIError) -> ProductView {
         let filter = (try? context.parameters.array("filter")) ?? []
         return ProductView(
-            publicURL: publicURL, now: now(), canEdit: Self.canManage(context.caller),
+            publicURL: publicURL, now: now(), canEdit: context.caller?.managesShop ?? false,
             fields: fields ? FieldFilter(try context.parameters.string("fields")) : nil,
             meta: filter.last { $0.key == "meta" }?.value == "true")
     }
@@ -164,10 +158,4 @@ struct ProductHandlers: Sendable {
         return writer.bytes
     }
 
-    static func response(_ result: Result<[UInt8], any Error>, status: Int) -> APIResponse {
-        switch result {
-        case .success(let body): APIResponse(status: status, body: body)
-        case .failure(let error): APIResponse(failure: error)
-        }
-    }
 }

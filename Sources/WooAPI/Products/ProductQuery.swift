@@ -11,10 +11,7 @@ package struct ProductQuery: Sendable, Equatable {
     package var sku: String?
     package var search: [String] = []
     package var ids: [Int64]?
-    package var createdMin: Int64?
-    package var createdMax: Int64?
-    package var updatedMin: Int64?
-    package var updatedMax: Int64?
+    package var dates = PostDateBounds()
     /// Page size; nil means all rows (`filter[limit]=-1`).
     package var limit: Int? = 10
     package var offset = 0
@@ -44,11 +41,7 @@ package struct ProductQuery: Sendable, Equatable {
             let list = status.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
             statuses = list.contains("any") ? nil : list
         }
-        // As on the real store, an unparseable bound is read as 1970-01-01 00:00:00 (spec §6.3).
-        if let text = value("created_at_min") { createdMin = APIDate.parse(text) ?? 0 }
-        if let text = value("created_at_max") { createdMax = APIDate.parse(text) ?? 0 }
-        if let text = value("updated_at_min") { updatedMin = APIDate.parse(text) ?? 0 }
-        if let text = value("updated_at_max") { updatedMax = APIDate.parse(text) ?? 0 }
+        dates = PostDateBounds(value)
 
         let window = try PageWindow(limit: value("limit"), page: parameters.string("page"), offset: value("offset"))
         (limit, offset, page) = (window.limit, window.offset, window.page)
@@ -80,7 +73,7 @@ package struct ProductQuery: Sendable, Equatable {
         // Lists are bound as one JSON array, so the SQL text (and its cached statement) does not vary with them.
         if let statuses {
             clauses.append("p.status IN (SELECT value FROM json_each(?))")
-            values.append(.text(Self.jsonArray(statuses.map { .string($0) })))
+            values.append(.text(JSONWriter.arrayText(statuses.map { .string($0) })))
         } else {
             clauses.append("p.status <> 'trash'")
         }
@@ -96,22 +89,10 @@ package struct ProductQuery: Sendable, Equatable {
         }
         if let ids {
             clauses.append("p.id IN (SELECT value FROM json_each(?))")
-            values.append(.text(Self.jsonArray(ids.map { .number(Double($0)) })))
+            values.append(.text(JSONWriter.arrayText(ids.map { .number(Double($0)) })))
         }
-        for (column, bound, op) in [("p.created_at", createdMin, ">="), ("p.created_at", createdMax, "<="),
-                                    ("p.updated_at", updatedMin, ">="), ("p.updated_at", updatedMax, "<=")] {
-            if let bound {
-                clauses.append("\(column) \(op) ?")
-                values.append(.integer(bound))
-            }
-        }
+        dates.append(alias: "p", to: &clauses, &values)
         return (clauses.joined(separator: " AND "), values)
-    }
-
-    private static func jsonArray(_ items: [JSONValue]) -> String {
-        var writer = JSONWriter(capacity: 16 * items.count + 2)
-        writer.value(.array(items))
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Whether the SQL text depends on the request beyond fixed choices (one LIKE per search word): such a

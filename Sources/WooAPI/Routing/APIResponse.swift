@@ -22,6 +22,14 @@ package struct APIResponse: Sendable {
         self.init((failure as? APIError) ?? APIError.classify(failure))
     }
 
+    /// A write's outcome: the body with `status`, or the failure's envelope.
+    package init(_ result: Result<[UInt8], any Error>, status: Int) {
+        switch result {
+        case .success(let body): self.init(status: status, body: body)
+        case .failure(let error): self.init(failure: error)
+        }
+    }
+
     /// A JSON body written by `write`.
     package static func json(status: Int = 200, headers: [(String, String)] = [], capacity: Int = 1024,
                              _ write: (inout JSONWriter) -> Void) -> APIResponse {

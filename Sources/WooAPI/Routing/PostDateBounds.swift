@@ -1,0 +1,32 @@
+import SQLite
+
+/// `filter[created_at_min|max]` and `filter[updated_at_min|max]` of a WordPress post query (products, orders):
+/// inclusive bounds on the GMT dates. As on the real store, an unparseable bound is read as 1970-01-01 00:00:00
+/// (spec §6.3).
+package struct PostDateBounds: Sendable, Equatable {
+    package var createdMin: Int64?
+    package var createdMax: Int64?
+    package var updatedMin: Int64?
+    package var updatedMax: Int64?
+
+    package init() {}
+
+    /// Reads the four bounds through `value` (a `filter[…]` lookup that gives nil for absent or empty).
+    init(_ value: (String) -> String?) {
+        if let text = value("created_at_min") { createdMin = APIDate.parse(text) ?? 0 }
+        if let text = value("created_at_max") { createdMax = APIDate.parse(text) ?? 0 }
+        if let text = value("updated_at_min") { updatedMin = APIDate.parse(text) ?? 0 }
+        if let text = value("updated_at_max") { updatedMax = APIDate.parse(text) ?? 0 }
+    }
+
+    /// Appends the clauses for the bounds given, on `<alias>.created_at` / `<alias>.updated_at`.
+    func append(alias: String, to clauses: inout [String], _ values: inout [SQLiteValue]) {
+        for (column, bound, op) in [("created_at", createdMin, ">="), ("created_at", createdMax, "<="),
+                                    ("updated_at", updatedMin, ">="), ("updated_at", updatedMax, "<=")] {
+            if let bound {
+                clauses.append("\(alias).\(column) \(op) ?")
+                values.append(.integer(bound))
+            }
+        }
+    }
+}
