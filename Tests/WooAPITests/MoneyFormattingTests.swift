@@ -22,6 +22,13 @@ final class MoneyFormattingTests: XCTestCase {
         XCTAssertEqual(OrderMoney.format(1.004, dp: 2), "1.00")
     }
 
+    func testLargeAmountsAreNotRoundedUp() {
+        XCTAssertEqual(OrderMoney.format(1e12, dp: 2), "1000000000000.00")
+        XCTAssertEqual(OrderMoney.format(999_999_999_999.99, dp: 2), "999999999999.99")
+        XCTAssertEqual(OrderMoney.format(123_456_789.125, dp: 2), "123456789.13")
+        XCTAssertEqual(OrderMoney.format(123_456_789.124, dp: 2), "123456789.12")
+    }
+
     func testNeverNegativeZero() {
         XCTAssertEqual(OrderMoney.format(-0.001, dp: 2), "0.00")
         XCTAssertEqual(OrderMoney.format(-0.0, dp: 2), "0.00")

@@ -95,7 +95,12 @@ package struct OrderRecord: Sendable, Equatable {
 
     /// Σ line subtotals, unrounded (the `subtotal` key).
     var subtotal: Double { items(.lineItem).reduce(0) { $0 + $1.subtotal } }
-    var totalCents: Int64 { Int64((total * 100).rounded(.toNearestOrAwayFromZero)) }
+    /// The total in cents, saturating (inputs are bounded by ``OrderMoney/limit``, so it never needs to).
+    var totalCents: Int64 {
+        let cents = (total * 100).rounded(.toNearestOrAwayFromZero)
+        guard cents.isFinite else { return 0 }
+        return Int64(max(-9e18, min(9e18, cents)))
+    }
 }
 
 /// Order money: PHP floats, printed with `wc_format_decimal($value, $dp)` = `number_format` (doc §3).
@@ -128,11 +133,11 @@ package enum OrderMoney {
             return
         }
         // Half away from zero; a product like 1.005 × 100 = 100.49999999999999 is a half in decimal, as PHP's
-        // pre-rounding sees it, so values within a relative 1e-12 of a half round away from zero too.
+        // pre-rounding sees it, so a fraction within a few units in the last place below a half rounds away too.
         let whole = scaled.rounded(.towardZero)
         let fraction = abs(scaled - whole)
         var units = Int64(whole)
-        if fraction >= 0.5 || abs(fraction - 0.5) <= 1e-12 * max(1, abs(scaled)) { units += scaled < 0 ? -1 : 1 }
+        if fraction >= 0.5 || 0.5 - fraction <= 4 * scaled.ulp { units += scaled < 0 ? -1 : 1 }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
             // Digits right to left, the point after `places` of them, at least one integer digit, then the sign.
             var index = 32
@@ -178,13 +183,23 @@ package enum OrderMoney {
     static func value(_ value: JSONValue?, _ name: String) throws(APIError) -> Double? {
         switch value {
         case nil, .null?: return nil
-        case .number(let number)?: return number.isFinite ? number : 0
+        case .number(let number)?: return try bounded(number, name)
         case .bool(let flag)?: return flag ? 1 : 0
         case .string?:
             let stored = ProductPrices.stored(from: value!) ?? ""
             guard let prefix = NumericPrefix(stored), prefix.hasDigits else { return 0 }
-            return Double(prefix.canonical) ?? 0
+            return try bounded(Double(prefix.canonical) ?? 0, name)
         case .array?, .object?: throw APIError.invalidData("\(name) must be a number.")
         }
+    }
+
+    /// The largest amount or quantity an order accepts (a trillion): sums of bounded lines stay exact in cents.
+    static let limit = 1e12
+
+    private static func bounded(_ number: Double, _ name: String) throws(APIError) -> Double {
+        guard number.isFinite, abs(number) <= limit else {
+            throw APIError.invalidData("\(name) must be a number between -1000000000000 and 1000000000000.")
+        }
+        return number
     }
 }

@@ -166,8 +166,11 @@ enum OrderWrites {
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
             var expires: SQLiteValue = .null
             if product.downloadExpiry > 0 {
+                // Midnight of the completed date (or today) plus the expiry days, capped at the year 9999.
                 let start = (order.completedAt ?? now)
-                expires = .integer((start - ((start % 86_400) + 86_400) % 86_400) + product.downloadExpiry * 86_400)
+                let midnight = start - ((start % 86_400) + 86_400) % 86_400
+                let days = min(product.downloadExpiry, 3_000_000)
+                expires = .integer(min(midnight + days * 86_400, 253_402_214_400))
             }
             for file in product.downloads {
                 let statement = try db.cachedStatement(insertPermission)

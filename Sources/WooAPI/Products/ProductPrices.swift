@@ -19,7 +19,7 @@ package enum ProductPrices {
         case .string(let text):
             return String(Sanitize.textField(text).unicodeScalars.filter { "0123456789.,-".unicodeScalars.contains($0) })
         case .number(let number):
-            if let integer = value.intValue, abs(integer) < 1 << 53 { return String(integer) }
+            if let integer = value.intValue, integer.magnitude < 1 << 53 { return String(integer) }
             guard number.isFinite else { return "" }
             var text = String(format: "%.6f", number)
             if text.contains(".") {

@@ -35,7 +35,7 @@ package struct ProductQuery: Sendable, Equatable {
         sku = value("sku")
         if let q = value("q") { search = q.split(separator: " ").map(String.init) }
         if let list = value("in") {
-            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }.filter { abs($0) < 1 << 53 }
+            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }.filter { $0.magnitude < 1 << 53 }
         }
         if let status = value("post_status") {
             let list = status.split(separator: ",").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
