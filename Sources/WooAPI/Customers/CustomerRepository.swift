@@ -142,11 +142,12 @@ package enum CustomerRepository {
     package static let updatableColumns = ["email", "avatar_hash", "password_hash", "first_name", "last_name"]
         + Address.billingKeys.map { "billing_" + $0 } + Address.shippingKeys.map { "shipping_" + $0 }
 
-    /// One statement for every update: a NULL argument keeps the column as it is.
+    /// One statement for every update: a NULL argument keeps the column as it is. It bumps `version` itself, so
+    /// the `users_version` trigger (for writers that do not) does not rewrite the row a second time.
     static let updateSQL = SQL(
         "UPDATE users SET "
             + updatableColumns.map { "\($0) = coalesce(?, \($0))" }.joined(separator: ", ")
-            + ", updated_at = ? WHERE id = ?")
+            + ", updated_at = ?, version = version + 1 WHERE id = ?")
 
     /// Writes the given columns of user `id`; `changes` maps names of ``updatableColumns`` to new values.
     package static func update(id: Int64, _ changes: [String: String], now: Int64, in db: Database) throws {

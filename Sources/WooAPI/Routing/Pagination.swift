@@ -43,9 +43,9 @@ package struct Pagination: Equatable, Sendable {
             for pair in query.rawPairs {
                 let name = PercentDecoding.decode(pair.name, plusIsSpace: true) ?? ""
                 if Self.isDropped(name) { continue }
-                prefix += PercentDecoding.encode(name)
+                prefix += Self.reencoded(pair.name, decoded: name)
                 if let value = pair.value {
-                    prefix += "=" + PercentDecoding.encode(PercentDecoding.decode(value, plusIsSpace: true) ?? "")
+                    prefix += "=" + Self.reencoded(value, decoded: nil)
                 }
                 prefix += "&"
             }
@@ -57,6 +57,31 @@ package struct Pagination: Equatable, Sendable {
         result.append(("X-WC-Total", String(total)))
         result.append(("X-WC-TotalPages", String(totalPages)))
         return result
+    }
+
+    /// `raw` decoded once and percent-encoded again; text already in that form (unreserved bytes and upper-case
+    /// `%XX` of reserved ones, as clients send `filter%5Blimit%5D=10`) is returned as it is, without the round trip.
+    static func reencoded(_ raw: String, decoded: String?) -> String {
+        if isCanonical(raw) { return raw }
+        return PercentDecoding.encode(decoded ?? PercentDecoding.decode(raw, plusIsSpace: true) ?? "")
+    }
+
+    private static func isCanonical(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            if PercentDecoding.isUnreserved(byte) { continue }
+            guard byte == UInt8(ascii: "%"), let high = utf8.next(), let low = utf8.next(),
+                  let h = upperHex(high), let l = upperHex(low), !PercentDecoding.isUnreserved(h << 4 | l) else { return false }
+        }
+        return true
+    }
+
+    private static func upperHex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// `page` is replaced; credentials and OAuth parameters never appear in links (DECISIONS #12).

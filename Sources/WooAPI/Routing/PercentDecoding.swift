@@ -46,7 +46,7 @@ package enum PercentDecoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inline(__always) private static func isUnreserved(_ byte: UInt8) -> Bool {
+    @inline(__always) static func isUnreserved(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
             || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
     }
