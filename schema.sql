@@ -251,6 +251,7 @@ CREATE INDEX download_permissions_order ON download_permissions (order_id);
 -- order write touches, in the same transaction, by the single writer: never stale, never lost.
 CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
     UPDATE users SET
+        version = version + 1,  -- bumped here, so users_version does not rewrite the row a second time
         orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
         total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
                              AND o.status IN ('processing', 'completed')),
@@ -261,6 +262,7 @@ CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
 END;
 CREATE TRIGGER orders_stats_delete AFTER DELETE ON orders BEGIN
     UPDATE users SET
+        version = version + 1,  -- bumped here, so users_version does not rewrite the row a second time
         orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
         total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
                              AND o.status IN ('processing', 'completed')),
@@ -271,6 +273,7 @@ CREATE TRIGGER orders_stats_delete AFTER DELETE ON orders BEGIN
 END;
 CREATE TRIGGER orders_stats_update AFTER UPDATE OF customer_id, status, total_cents, created_at ON orders BEGIN
     UPDATE users SET
+        version = version + 1,  -- bumped here, so users_version does not rewrite the row a second time
         orders_count = (SELECT count(*) FROM orders o WHERE o.customer_id = users.id AND o.status <> 'trash'),
         total_spent_cents = (SELECT coalesce(sum(o.total_cents), 0) FROM orders o WHERE o.customer_id = users.id
                              AND o.status IN ('processing', 'completed')),
