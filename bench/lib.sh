@@ -55,3 +55,44 @@ build_dir_busy() {  # is a SwiftPM process using $1 right now?
 busy_builds() { pgrep -fc 'swift-build|swift-frontend|swift-test' 2>/dev/null || true; }
 
 note_noise() { NOISE_SAMPLES+=("$(busy_builds)"); }
+
+install_bench_tools() {  # install_bench_tools [EXTRA_COMMAND...]: wrk, nginx, curl, taskset, python3 (+ extras); sets NGINX, NPROC
+    SUDO=""
+    [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && SUDO=sudo
+    APT_UPDATED=0
+    command -v wrk >/dev/null || apt_install wrk
+    command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx-light
+    command -v curl >/dev/null || apt_install curl
+    command -v taskset >/dev/null || apt_install util-linux
+    command -v python3 >/dev/null || apt_install python3
+    local extra
+    for extra in "$@"; do command -v "$extra" >/dev/null || apt_install "$extra"; done
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+    NPROC=$(nproc)
+    if ((NPROC < 2)); then
+        log "only $NPROC CPU online: client and servers will share CPU 0 (results are not comparable to 2-core runs)"
+        SERVER_CPU=0
+        CLIENT_CPU=0
+    fi
+}
+
+build_bench_server() {  # build_bench_server PRODUCT: release build unless SERVER_BIN is set; sets SERVER_BIN, BUILD_NOTE
+    local product=$1
+    if [[ -z "${SERVER_BIN:-}" ]]; then
+        SCRATCH_PATH=${SCRATCH_PATH:-}
+        if [[ -z "$SCRATCH_PATH" ]]; then
+            SCRATCH_PATH=.build
+            if build_dir_busy .build; then
+                log ".build is locked by another SwiftPM process: building in .build-bench"
+                SCRATCH_PATH=.build-bench
+            fi
+        fi
+        log "swift build -c release --product $product --scratch-path $SCRATCH_PATH"
+        swift build -c release --product "$product" --scratch-path "$SCRATCH_PATH" >&2
+        SERVER_BIN="$ROOT/$SCRATCH_PATH/release/$product"
+        BUILD_NOTE="built: \`swift build -c release --product $product --scratch-path $SCRATCH_PATH\`"
+    else
+        BUILD_NOTE="SERVER_BIN given, not built"
+    fi
+    [[ -x "$SERVER_BIN" ]] || die "server binary $SERVER_BIN is missing or not executable"
+}

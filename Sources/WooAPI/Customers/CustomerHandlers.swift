@@ -170,12 +170,7 @@ struct CustomerHandlers: Sendable {
                 authenticator.invalidate()
                 switch result {
                 case .success:
-                    done(.json(capacity: 64) { writer in
-                        writer.beginObject()
-                        writer.key("message")
-                        writer.string("Permanently deleted customer")
-                        writer.endObject()
-                    })
+                    done(.message("Permanently deleted customer"))
                 case .failure(let error):
                     done(APIResponse(failure: error))
                 }

@@ -137,12 +137,7 @@ struct OrderHandlers: Sendable {
             }, completion: { result in
                 switch result {
                 case .success:
-                    done(.json(status: force ? 200 : 202, capacity: 64) { writer in
-                        writer.beginObject()
-                        writer.key("message")
-                        writer.string(force ? "Permanently deleted order" : "Deleted order")
-                        writer.endObject()
-                    })
+                    done(.message(force ? "Permanently deleted order" : "Deleted order", status: force ? 200 : 202))
                 case .failure(let error):
                     done(APIResponse(failure: error))
                 }
@@ -154,9 +149,8 @@ struct OrderHandlers: Sendable {
 
     /// The path id as `absint` reads it: 0 → `invalid_order_id` (404).
     static func orderID(_ text: String) throws(APIError) -> Int64 {
-        let digits = text.drop { $0 == "0" }
-        guard !digits.isEmpty else { throw OrderErrors.invalidID }
-        return Int64(digits) ?? .max
+        guard let id = PathID.absint(text) else { throw OrderErrors.invalidID }
+        return id
     }
 
     /// The clock, the client's address and its User-Agent, read when the write runs.

@@ -110,12 +110,7 @@ struct ProductHandlers: Sendable {
             }, completion: { result in
                 switch result {
                 case .success:
-                    done(.json(status: force ? 200 : 202, capacity: 64) { writer in
-                        writer.beginObject()
-                        writer.key("message")
-                        writer.string(force ? "Permanently deleted product" : "Deleted product")
-                        writer.endObject()
-                    })
+                    done(.message(force ? "Permanently deleted product" : "Deleted product", status: force ? 200 : 202))
                 case .failure(let error):
                     done(APIResponse(failure: error))
                 }
@@ -134,9 +129,8 @@ struct ProductHandlers: Sendable {
 
     /// The path id as `absint` reads it: leading zeros allowed, 0 → `invalid_product_id` (404, in every context).
     static func productID(_ text: String) throws(APIError) -> Int64 {
-        let digits = text.drop { $0 == "0" }
-        guard !digits.isEmpty else { throw ProductErrors.invalidID }
-        return Int64(digits) ?? .max
+        guard let id = PathID.absint(text) else { throw ProductErrors.invalidID }
+        return id
     }
 
     /// The caller's view: `fields` (read and list only, as the real store filters), `filter[meta]` and the clock.

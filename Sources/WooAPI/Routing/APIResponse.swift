@@ -30,6 +30,16 @@ package struct APIResponse: Sendable {
         }
     }
 
+    /// `{"message":"…"}`, the body of a successful delete.
+    package static func message(_ text: String, status: Int = 200) -> APIResponse {
+        json(status: status, capacity: 64) { writer in
+            writer.beginObject()
+            writer.key("message")
+            writer.string(text)
+            writer.endObject()
+        }
+    }
+
     /// A JSON body written by `write`.
     package static func json(status: Int = 200, headers: [(String, String)] = [], capacity: Int = 1024,
                              _ write: (inout JSONWriter) -> Void) -> APIResponse {
