@@ -116,7 +116,10 @@ package final class WooAPI: Sendable {
         var version: Int?
         var route: String?
         let path = request.path
-        if path.hasPrefix("/wc-api/v") {
+        if let fast = Self.plainV2Route(path) {
+            version = 2
+            route = fast
+        } else if path.hasPrefix("/wc-api/v") {
             var trimmed = Substring(path)
             while trimmed.hasPrefix("/") { trimmed.removeFirst() }
             while trimmed.hasSuffix("/") { trimmed.removeLast() }
@@ -136,6 +139,22 @@ package final class WooAPI: Sendable {
         guard let route, version == 2 else { throw APIError.noRoute }
         return route
     }
+
+    /// The route of a `/wc-api/v2/…` path with nothing to decode (no `%`), found on bytes; nil for any other
+    /// path, which the general code in ``resolveRoute(_:_:)`` handles (with the same result for these).
+    static func plainV2Route(_ path: String) -> String? {
+        path.withUTF8Buffer { bytes -> String? in
+            let prefix = v2Prefix
+            guard bytes.count >= prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+            var end = bytes.count
+            while end > prefix.count - 1, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            let rest = bytes[(prefix.count - 1)..<max(end, prefix.count - 1)]  // from the `/` after `v2`
+            guard !rest.contains(UInt8(ascii: "%")) else { return nil }
+            return rest.isEmpty ? "/" : String(decoding: UnsafeBufferPointer(rebasing: rest), as: UTF8.self)
+        }
+    }
+
+    private static let v2Prefix: [UInt8] = Array("/wc-api/v2/".utf8)
 
     /// DECISIONS #29: `_method` (query) or `X-HTTP-Method-Override`, upper-cased, honoured on POST only.
     static func effectiveMethod(_ request: HTTPRequest, _ parameters: QueryParameters) -> HTTPMethod {

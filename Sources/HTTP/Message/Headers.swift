@@ -43,10 +43,32 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// Whether a comma-separated header (`Connection`, …) lists `token`, case-insensitively.
     package func hasToken(_ token: String, in name: String) -> Bool {
-        for value in values(name) {
-            for part in value.split(separator: ",") where Self.equal(trimmed(part), token) { return true }
+        token.withUTF8Buffer { token in
+            for field in fields where Self.equal(field.name, name) {
+                let found = field.value.withUTF8Buffer { value -> Bool in
+                    var start = 0
+                    while start <= value.count {
+                        var end = start
+                        while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+                        var lower = start, upper = end
+                        while lower < upper, value[lower] == 0x20 || value[lower] == 0x09 { lower += 1 }
+                        while upper > lower, value[upper - 1] == 0x20 || value[upper - 1] == 0x09 { upper -= 1 }
+                        if Self.equal(bytes: UnsafeBufferPointer(rebasing: value[lower..<upper]), token) { return true }
+                        start = end + 1
+                    }
+                    return false
+                }
+                if found { return true }
+            }
+            return false
         }
-        return false
+    }
+
+    /// How many fields are named `name`.
+    package func count(of name: String) -> Int {
+        var count = 0
+        for field in fields where Self.equal(field.name, name) { count += 1 }
+        return count
     }
 
     package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
@@ -54,18 +76,17 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// ASCII case-insensitive comparison on UTF-8 bytes, without allocating.
     @inline(__always)
     package static func equal<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
-        let x = a.utf8, y = b.utf8
+        a.withUTF8Buffer { x in b.withUTF8Buffer { y in equal(bytes: x, y) } }
+    }
+
+    /// ASCII case-insensitive comparison of two byte strings.
+    package static func equal(bytes x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         guard x.count == y.count else { return false }
-        for (p, q) in zip(x, y) where p != q {
+        for index in 0..<x.count {
+            let p = x[index], q = y[index]
+            if p == q { continue }
             guard p | 0x20 == q | 0x20, (p | 0x20) >= UInt8(ascii: "a"), (p | 0x20) <= UInt8(ascii: "z") else { return false }
         }
         return true
     }
-}
-
-private func trimmed(_ s: Substring) -> Substring {
-    var s = s
-    while let first = s.first, first == " " || first == "\t" { s.removeFirst() }
-    while let last = s.last, last == " " || last == "\t" { s.removeLast() }
-    return s
 }

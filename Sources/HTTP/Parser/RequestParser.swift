@@ -246,11 +246,11 @@ package struct RequestParser {
     private mutating func headComplete() throws(ParseError) -> ParseEvent? {
         let framing = try determineFraming()
         if version == .http1_1 {
-            let hosts = headers.values("Host")
-            guard hosts.count == 1, isValidHost(hosts[0]) else {
-                throw .badRequest(hosts.isEmpty ? "An HTTP/1.1 request needs a Host header." : "Invalid or repeated Host header.")
+            let hosts = headers.count(of: "Host")
+            guard hosts == 1, let host = headers["Host"], isValidHost(host) else {
+                throw .badRequest(hosts == 0 ? "An HTTP/1.1 request needs a Host header." : "Invalid or repeated Host header.")
             }
-        } else if headers.values("Host").count > 1 {
+        } else if headers.count(of: "Host") > 1 {
             throw .badRequest("Invalid or repeated Host header.")
         }
         expectsContinue = version == .http1_1 && headers.hasToken("100-continue", in: "Expect")
@@ -268,6 +268,7 @@ package struct RequestParser {
     }
 
     private func determineFraming() throws(ParseError) -> Framing {
+        if headers.count(of: "Transfer-Encoding") == 0 && headers.count(of: "Content-Length") == 0 { return .none }
         let encodings = headers.values("Transfer-Encoding")
         let lengths = headers.values("Content-Length")
         if !encodings.isEmpty {
@@ -356,7 +357,11 @@ package struct RequestParser {
 
 /// Host = uri-host [ ":" port ]; uri-host is an IP-literal in brackets or a reg-name (RFC 3986 §3.2.2).
 private func isValidHost(_ host: String) -> Bool {
-    var bytes = Substring(host).utf8[...]
+    host.withUTF8Buffer { isValidHost(bytes: $0[...]) }
+}
+
+private func isValidHost(bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    var bytes = bytes
     if bytes.first == UInt8(ascii: "[") {
         guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
         let literal = bytes[bytes.index(after: bytes.startIndex)..<close]

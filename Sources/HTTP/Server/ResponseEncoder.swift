@@ -8,34 +8,35 @@ enum ResponseEncoder {
         _ response: HTTPResponse, keepAlive: Bool, http10: Bool, omitBody: Bool,
         clock: HTTPDateCache, serverName: String, into out: inout [UInt8]
     ) {
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.appendLiteral("HTTP/1.1 ")
         appendDecimal(response.status.code, to: &out)
         out.append(0x20)
-        out.append(contentsOf: response.status.reason.utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendUTF8(response.status.reason)
+        out.appendLiteral("\r\n")
         for field in response.headers.fields where !isEngineManaged(field.name) {
-            out.append(contentsOf: field.name.utf8)
-            out.append(contentsOf: ": ".utf8)
+            out.appendUTF8(field.name)
+            out.append(0x3A)
+            out.append(0x20)
             appendSanitized(field.value, to: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         let code = response.status.code
         let bodyAllowed = code >= 200 && code != 204 && code != 304
         if bodyAllowed {
-            out.append(contentsOf: "Content-Length: ".utf8)
+            out.appendLiteral("Content-Length: ")
             appendDecimal(response.body.count, to: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLiteral("\r\n")
         }
         out.append(contentsOf: clock.dateHeader)
-        out.append(contentsOf: "Server: ".utf8)
-        out.append(contentsOf: serverName.utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendLiteral("Server: ")
+        out.appendUTF8(serverName)
+        out.appendLiteral("\r\n")
         if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            out.appendLiteral("Connection: close\r\n")
         } else if http10 {
-            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            out.appendLiteral("Connection: keep-alive\r\n")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendLiteral("\r\n")
         if bodyAllowed && !omitBody { out.append(contentsOf: response.body) }
     }
 
@@ -52,10 +53,12 @@ enum ResponseEncoder {
 
     /// Header values never carry CR or LF onto the wire (response splitting).
     private static func appendSanitized(_ value: String, to out: inout [UInt8]) {
-        if value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
-            for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
-        } else {
-            out.append(contentsOf: value.utf8)
+        value.withUTF8Buffer { bytes in
+            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                for byte in bytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+            } else {
+                out.append(contentsOf: bytes)
+            }
         }
     }
 

@@ -122,6 +122,14 @@ package final class Authenticator: Sendable {
 
     /// Basic credentials or `consumer_key`/`consumer_secret` (spec §2.2).
     private func verifySecret(authorization: String?, parameters: QueryParameters) throws(APIError) -> KeyEntry {
+        if let (key, secret) = Self.plainBasicCredentials(authorization) {
+            // The common case without building strings: a key as issued, and the secret's bytes.
+            let entry = try lookup(key)
+            guard Crypto.constantTimeEqual(entry.secret, secret) else {
+                throw .authentication("Consumer secret is invalid.")
+            }
+            return entry
+        }
         var key = ""
         var secret = ""
         if let (user, password) = Self.basicCredentials(authorization) {
@@ -148,7 +156,8 @@ package final class Authenticator: Sendable {
     /// The key as the real store looks it up: tags stripped, whitespace trimmed and collapsed. Keys as issued
     /// (`ck_` + hex) are already in that form, so they skip the work.
     static func normalizedKey(_ key: String) -> String {
-        if key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") }) { return key }
+        let plain = key.withUTF8Buffer { bytes in bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") } }
+        if plain { return key }
         return Sanitize.collapseWhitespace(Sanitize.stripTags(key))
     }
 
@@ -196,18 +205,51 @@ package final class Authenticator: Sendable {
     /// The user and password of an `Authorization: Basic …` header.
     static func basicCredentials(_ header: String?) -> (String, String)? {
         guard let header else { return nil }
-        let bytes = Array(header.utf8)
-        guard bytes.count > 6, zip(bytes, "basic ".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        var end = bytes.count
-        while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-        var start = 6
-        while start < end, bytes[start] == 0x20 { start += 1 }
-        guard let decoded = Crypto.base64Decode(bytes[start..<end]) else { return nil }
-        guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
-            return String(validating: decoded, as: UTF8.self).map { ($0, "") }
+        return header.withUTF8Buffer { bytes -> (String, String)? in
+            guard bytes.count > 6 else { return nil }
+            for (offset, expected) in basicScheme.enumerated() where bytes[offset] | 0x20 != expected { return nil }
+            var end = bytes.count
+            while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            var start = 6
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            guard let decoded = Crypto.base64Decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])) else {
+                return nil
+            }
+            return decoded.withUnsafeBufferPointer { decoded -> (String, String)? in
+                guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
+                    return String(validating: decoded, as: UTF8.self).map { ($0, "") }
+                }
+                guard let user = String(validating: UnsafeBufferPointer(rebasing: decoded[..<colon]), as: UTF8.self),
+                      let password = String(validating: UnsafeBufferPointer(rebasing: decoded[(colon + 1)...]), as: UTF8.self)
+                else { return nil }
+                return (user, password)
+            }
         }
-        guard let user = String(validating: decoded[..<colon], as: UTF8.self),
-              let password = String(validating: decoded[(colon + 1)...], as: UTF8.self) else { return nil }
-        return (user, password)
     }
+
+    /// Basic credentials in the form keys are issued in: a non-empty user of printable ASCII without `<` (so
+    /// ``normalizedKey(_:)`` would leave it as is) and a non-empty ASCII password, returned as bytes. Nil for
+    /// anything else, which then takes the general path (``basicCredentials(_:)``) with the same outcome.
+    static func plainBasicCredentials(_ header: String?) -> (key: String, secret: [UInt8])? {
+        guard let header else { return nil }
+        return header.withUTF8Buffer { bytes -> (key: String, secret: [UInt8])? in
+            guard bytes.count > 6 else { return nil }
+            for (offset, expected) in basicScheme.enumerated() where bytes[offset] | 0x20 != expected { return nil }
+            var end = bytes.count
+            while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            var start = 6
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            guard let decoded = Crypto.base64Decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])),
+                  let colon = decoded.firstIndex(of: UInt8(ascii: ":")), colon > 0, colon + 1 < decoded.count
+            else { return nil }
+            let user = decoded[..<colon]
+            let password = decoded[(colon + 1)...]
+            guard user.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") }),
+                  password.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return (String(decoding: user, as: UTF8.self), Array(password))
+        }
+    }
+
+    /// `basic ` in lowercase: the scheme is matched case-insensitively (`| 0x20`; the space stays a space).
+    private static let basicScheme: [UInt8] = Array("basic ".utf8)
 }

@@ -1,4 +1,5 @@
 import CCrypto
+import HTTP
 
 /// Digests, HMACs, key derivation and random bytes from libcrypto; no hand-written cryptography.
 package enum Crypto {
@@ -97,34 +98,70 @@ package enum Crypto {
 
     /// Decodes standard Base64 (padding optional); nil on any invalid character.
     package static func base64Decode(_ text: some StringProtocol) -> [UInt8]? {
-        base64Decode(Array(text.utf8)[...])
+        text.withUTF8Buffer { base64Decode(bytes: $0) }
     }
 
     /// Decodes standard Base64 bytes (padding optional); nil on any invalid character.
     package static func base64Decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in text {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - 97 + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - 48 + 52)
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            case UInt8(ascii: "="): continue
-            default: return nil
-            }
-            accumulator = accumulator << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
+        text.withUnsafeBufferPointer { base64Decode(bytes: $0) }
+    }
+
+    /// The 6-bit value of each Base64 byte; 0x40 for `=` (skipped), 0xFF for anything invalid.
+    private static let base64Values: [UInt8] = (0..<256).map { byte -> UInt8 in
+        switch byte {
+        case 0x41...0x5A: UInt8(byte - 0x41)
+        case 0x61...0x7A: UInt8(byte - 0x61 + 26)
+        case 0x30...0x39: UInt8(byte - 0x30 + 52)
+        case 0x2B: 62
+        case 0x2F: 63
+        case 0x3D: 0x40
+        default: 0xFF
         }
-        return out
+    }
+
+    /// Decodes standard Base64 bytes (padding optional, `=` ignored wherever it is); nil on any invalid byte.
+    package static func base64Decode(bytes text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let input = text.baseAddress, !text.isEmpty else { return [] }
+        return base64Values.withUnsafeBufferPointer { values -> [UInt8]? in
+            let table = values.baseAddress!
+            var invalid = false
+            let out = [UInt8](unsafeUninitializedCapacity: text.count * 3 / 4 + 1) { buffer, count in
+                let output = buffer.baseAddress!
+                let end = text.count
+                var index = 0
+                var written = 0
+                // Whole groups of four plain characters: 24 bits at a time.
+                while index + 4 <= end {
+                    let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+                    let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+                    if (a | b | c | d) >= 0x40 { break }  // `=` or an invalid byte: the careful loop below
+                    let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    output[written] = UInt8(truncatingIfNeeded: group >> 16)
+                    output[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    output[written + 2] = UInt8(truncatingIfNeeded: group)
+                    written += 3
+                    index += 4
+                }
+                // The rest one character at a time (the loop above always stops on a group boundary).
+                var accumulator: UInt32 = 0
+                var bits = 0
+                while index < end {
+                    let value = table[Int(input[index])]
+                    index += 1
+                    if value == 0x40 { continue }
+                    if value == 0xFF { invalid = true; break }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        output[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        written += 1
+                    }
+                }
+                count = written
+            }
+            return invalid ? nil : out
+        }
     }
 
     private static func hmac(_ md: OpaquePointer?, key: [UInt8], message: [UInt8], length: Int) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// The writable fields of a `customer` object in a create or update body (spec §4.1, §7.2), type-checked.
 ///
@@ -43,7 +44,7 @@ package struct CustomerInput: Sendable, Equatable {
     }
 
     /// A scalar as the text PHP would store; nil for absent or null.
-    static func text(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
+    static func text(_ value: JSONValue?, _ name: @autoclosure () -> String) throws(APIError) -> String? {
         switch value {
         case nil, .null?: return nil
         case .string(let text)?: return text
@@ -52,7 +53,7 @@ package struct CustomerInput: Sendable, Equatable {
             if let integer = value?.intValue { return String(integer) }
             return number.description
         case .array?, .object?:
-            throw APIError.invalidData("\(name) must be a string.")
+            throw APIError.invalidData("\(name()) must be a string.")
         }
     }
 }
@@ -69,15 +70,24 @@ package enum Sanitize {
     /// `A-Za-z0-9 _.-@` (strict), trim and collapse whitespace. Case is kept.
     package static func username(_ text: String, strict: Bool) -> String {
         var result = stripTags(text)
-        result = result.folding(options: [.diacriticInsensitive], locale: nil)
+        if !result.isASCIIText {  // ASCII has no diacritics to fold
+            result = result.folding(options: [.diacriticInsensitive], locale: nil)
+        }
         result = removeOctets(result)
         result = removeEntities(result)
         if strict {
-            result = String(result.unicodeScalars.filter { scalar in
-                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " _.-@".unicodeScalars.contains(scalar))
-            }.map(Character.init))
+            // Only ASCII letters, digits and ` _.-@` survive: a byte filter (every other byte, including each
+            // byte of a multi-byte character, goes).
+            result = result.withUTF8Buffer { bytes in
+                if bytes.allSatisfy(isStrictUsernameByte) { return result }
+                return String(decoding: bytes.filter(isStrictUsernameByte), as: UTF8.self)
+            }
         }
         return collapseWhitespace(result)
+    }
+
+    private static func isStrictUsernameByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == 0x20 || byte == 0x5F || byte == 0x2E || byte == 0x2D || byte == 0x40
     }
 
     /// WordPress `validate_username` on an already sanitized login: non-empty and equal to its strict form.
@@ -87,14 +97,16 @@ package enum Sanitize {
 
     /// WordPress `is_email` (spec §4.3).
     package static func isEmail(_ email: String) -> Bool {
-        let bytes = Array(email.utf8)
+        email.withUTF8Buffer { isEmail(bytes: $0) }
+    }
+
+    private static func isEmail(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 6, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0 else { return false }
         let local = bytes[..<at]
         let domain = bytes[(at + 1)...]
-        let localAllowed = Set("!#$%&'*+/=?^_`{|}~.-".utf8)
-        guard local.allSatisfy({ isAlphanumeric($0) || localAllowed.contains($0) }) else { return false }
-        let domainText = String(decoding: domain, as: UTF8.self)
-        guard !domainText.contains(".."), let first = domain.first, let last = domain.last,
+        guard local.allSatisfy({ isAlphanumeric($0) || isLocalPartSymbol($0) }) else { return false }
+        guard !zip(domain, domain.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }),
+              let first = domain.first, let last = domain.last,
               !isTrimmed(first, extra: "."), !isTrimmed(last, extra: ".") else { return false }
         let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return false }
@@ -103,6 +115,15 @@ package enum Sanitize {
                   label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") }) else { return false }
         }
         return true
+    }
+
+    /// `!#$%&'*+/=?^_`{|}~.-`, allowed in an email's local part besides letters and digits.
+    private static func isLocalPartSymbol(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2F, 0x3D, 0x3F, 0x5E, 0x5F, 0x60, 0x7B, 0x7C, 0x7D, 0x7E,
+             0x2E, 0x2D: true
+        default: false
+        }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -115,7 +136,7 @@ package enum Sanitize {
 
     /// Removes `<…>` tags (and `<script>`/`<style>` contents), as `wp_strip_all_tags`.
     static func stripTags(_ text: String) -> String {
-        guard text.contains("<") else { return text }
+        guard text.containsUTF8Byte(UInt8(ascii: "<")) else { return text }
         var output = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "<") {
@@ -134,7 +155,7 @@ package enum Sanitize {
 
     /// Removes `%xx` octets.
     static func removeOctets(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.containsUTF8Byte(UInt8(ascii: "%")) else { return text }
         var output: [UInt8] = []
         let bytes = Array(text.utf8)
         var index = 0
@@ -151,7 +172,7 @@ package enum Sanitize {
 
     /// Removes `&…;` entities.
     static func removeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.containsUTF8Byte(UInt8(ascii: "&")) else { return text }
         var output = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
@@ -169,7 +190,19 @@ package enum Sanitize {
 
     /// Collapses runs of whitespace to one space and trims.
     static func collapseWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Already collapsed (ASCII, single inner spaces, no tab/newline, nothing to trim): as is.
+        let collapsed = text.withUTF8Buffer { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            guard first != 0x20, last != 0x20 else { return false }
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte >= 0x80 || (byte >= 0x09 && byte <= 0x0D) || (byte == 0x20 && previous == 0x20) { return false }
+                previous = byte
+            }
+            return true
+        }
+        if collapsed { return text }
+        return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {

@@ -1,32 +1,30 @@
+import HTTP
+
 /// Percent-decoding done exactly once (DECISIONS #25): RFC 3986 for paths, form rules (`+` is a space) for queries.
 package enum PercentDecoding {
     /// Decodes `%XX` octets; `plusIsSpace` for `application/x-www-form-urlencoded` query strings.
     /// Returns nil when the result is not valid UTF-8. A `%` not followed by two hex digits stays literal.
     package static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String? {
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 == 0x25 || ($0 == 0x2B && plusIsSpace) }) { return String(text) }
+        text.withUTF8Buffer { decode(bytes: $0, plusIsSpace: plusIsSpace) }
+    }
+
+    /// ``decode(_:plusIsSpace:)`` on bytes that were valid UTF-8 text (a slice of a string cut at ASCII bytes).
+    package static func decode(bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String? {
+        if !bytes.contains(where: { $0 == 0x25 || ($0 == 0x2B && plusIsSpace) }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == 0x25 {
-                let first = utf8.index(after: index)
-                if first != utf8.endIndex {
-                    let second = utf8.index(after: first)
-                    if second != utf8.endIndex, let high = hexValue(utf8[first]), let low = hexValue(utf8[second]) {
-                        out.append(high << 4 | low)
-                        index = utf8.index(after: second)
-                        continue
-                    }
-                }
-                out.append(byte)
-            } else if byte == 0x2B && plusIsSpace {
-                out.append(0x20)
-            } else {
-                out.append(byte)
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x25, index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                out.append(high << 4 | low)
+                index += 3
+                continue
             }
-            index = utf8.index(after: index)
+            out.append(byte == 0x2B && plusIsSpace ? 0x20 : byte)
+            index += 1
         }
         return String(validating: out, as: UTF8.self)
     }

@@ -1,3 +1,5 @@
+import HTTP
+
 /// A query string parsed the way PHP fills `$_GET`, minus its quirks we fix (DECISIONS #25: decoded once,
 /// no magic quotes): `a=1&b[]=2&filter[limit]=5` gives scalars and one level of arrays; the last duplicate wins.
 package struct QueryParameters: Sendable {
@@ -26,31 +28,48 @@ package struct QueryParameters: Sendable {
     /// Parses a raw query string. Pairs that are not valid UTF-8 after decoding are reported as an error.
     package init(parsing query: String?) throws(APIError) {
         guard let query, !query.isEmpty else { return }
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let equals = pair.firstIndex(of: "=")
-            let rawName = equals.map { pair[..<$0] } ?? pair
-            let rawValue = equals.map { pair[pair.index(after: $0)...] }
-            rawPairs.append((String(rawName), rawValue.map(String.init)))
-            guard let name = PercentDecoding.decode(rawName, plusIsSpace: true),
-                  let value = PercentDecoding.decode(rawValue ?? "", plusIsSpace: true) else {
-                throw APIError.invalidParameter("Query parameters must be valid UTF-8.")
+        let valid = query.withUTF8Buffer { bytes -> Bool in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > start, !addPair(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return false }
+                start = end + 1
             }
-            if name.isEmpty { continue }
-            add(name: name, value: value)
+            return true
         }
+        if !valid { throw APIError.invalidParameter("Query parameters must be valid UTF-8.") }
+    }
+
+    /// Adds one `name=value` pair (still encoded); false when it does not decode to UTF-8.
+    private mutating func addPair(_ pair: UnsafeBufferPointer<UInt8>) -> Bool {
+        let equals = pair.firstIndex(of: UInt8(ascii: "="))
+        let rawName = UnsafeBufferPointer(rebasing: pair[..<(equals ?? pair.count)])
+        let rawValue = equals.map { UnsafeBufferPointer(rebasing: pair[($0 + 1)...]) }
+        rawPairs.append((String(decoding: rawName, as: UTF8.self), rawValue.map { String(decoding: $0, as: UTF8.self) }))
+        guard let name = PercentDecoding.decode(bytes: rawName, plusIsSpace: true),
+              let value = PercentDecoding.decode(bytes: rawValue ?? UnsafeBufferPointer(start: nil, count: 0), plusIsSpace: true)
+        else { return false }
+        if !name.isEmpty { add(name: name, value: value) }
+        return true
     }
 
     private mutating func add(name: String, value: String) {
         // PHP: `base[key]…` makes an array; `.` and space in the base name become `_`.
-        let utf8 = name.utf8
-        guard let open = utf8.firstIndex(of: UInt8(ascii: "[")), open != utf8.startIndex,
-              let close = utf8[open...].firstIndex(of: UInt8(ascii: "]")) else {
+        let parts = name.withUTF8Buffer { bytes -> (base: String, key: String, nested: Bool)? in
+            guard let open = bytes.firstIndex(of: UInt8(ascii: "[")), open != 0,
+                  let close = bytes[open...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<open]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 1)..<close]), as: UTF8.self),
+                    close + 1 < bytes.count && bytes[close + 1] == UInt8(ascii: "["))
+        }
+        guard let parts else {
             set(phpName(name), .string(value))
             return
         }
-        let base = phpName(String(name[..<open]))
-        let key = String(name[name.index(after: open)..<close])
-        let nested = name[name.index(after: close)...].hasPrefix("[")
+        let base = phpName(parts.base)
+        let key = parts.key
+        let nested = parts.nested
         var members: [(key: String, value: String)] = []
         var wasNested = false
         if let existing = items.first(where: { $0.name == base })?.value, case .array(let current, let n) = existing {
@@ -76,7 +95,7 @@ package struct QueryParameters: Sendable {
     }
 
     private func phpName(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 == 0x2E || $0 == 0x20 }) else { return name }
+        guard name.containsUTF8Byte(0x2E) || name.containsUTF8Byte(0x20) else { return name }
         return String(decoding: name.utf8.map { $0 == 0x2E || $0 == 0x20 ? 0x5F : $0 }, as: UTF8.self)
     }
 

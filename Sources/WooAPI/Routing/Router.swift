@@ -49,63 +49,88 @@ package struct RouterBuilder {
 /// The immutable route table, matched segment by segment in registration order (spec §1.4).
 package struct RouteTable: Sendable {
     package let routes: [Route]
+    /// Each route's segments as byte matchers, in `routes` order.
+    private let matchers: [[Matcher]]
+
+    private enum Matcher: Sendable {
+        case literal([UInt8])  // lower case
+        case number
+        case rest
+    }
+
+    init(routes: [Route]) {
+        self.routes = routes
+        matchers = routes.map { route in
+            route.segments.map { segment in
+                switch segment {
+                case .literal(let text): .literal(Array(text.utf8))
+                case .number: .number
+                case .rest: .rest
+                }
+            }
+        }
+    }
 
     /// The handler and captures for `route` and `method`, or nil (the real store's `no_route`, never a 405).
     package func match(_ route: String, method: HTTPMethod) -> (RouteHandler, [String])? {
-        let parts = Self.segments(route)
         let lookup = method == .head ? HTTPMethod.get : method
-        for candidate in routes {
-            guard let captures = Self.captures(of: candidate.segments, in: parts, route: route) else { continue }
-            for entry in candidate.methods where entry.methods.contains(lookup) || entry.methods.contains(method) {
-                return (entry.handler, captures)
+        return route.withUTF8Buffer { bytes -> (RouteHandler, [String])? in
+            let parts = Self.segments(bytes)
+            for (candidate, matcher) in zip(routes, matchers) {
+                guard let captures = Self.captures(of: matcher, in: parts, bytes: bytes) else { continue }
+                for entry in candidate.methods where entry.methods.contains(lookup) || entry.methods.contains(method) {
+                    return (entry.handler, captures)
+                }
             }
+            return nil
         }
-        return nil
     }
 
-    /// The route's segments after the leading `/`, split on bytes (not grapheme clusters).
-    private static func segments(_ route: String) -> ArraySlice<Substring> {
-        var parts: [Substring] = []
-        let utf8 = route.utf8
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex {
-            if utf8[index] == UInt8(ascii: "/") {
-                parts.append(Substring(utf8[start..<index]))
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+    /// The byte ranges of the route's segments after the first `/`-separated one (the empty one before a
+    /// leading `/`), split on bytes, not grapheme clusters.
+    private static func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> ArraySlice<Range<Int>> {
+        var parts: [Range<Int>] = []
+        parts.reserveCapacity(6)
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            parts.append(start..<index)
+            start = index + 1
         }
-        parts.append(Substring(utf8[start..<index]))
+        parts.append(start..<bytes.count)
         return parts.dropFirst()
     }
 
-    /// Compares a path segment with a lower-case literal without allocating (spec §1.1: routes match case-insensitively).
-    private static func equalIgnoringASCIICase(_ segment: Substring, _ literal: String) -> Bool {
-        let a = segment.utf8, b = literal.utf8
-        guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) == y }
+    /// Compares a path segment with a lower-case literal (spec §1.1: routes match case-insensitively).
+    private static func equalIgnoringASCIICase(_ segment: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
+        guard segment.count == literal.count else { return false }
+        for index in 0..<literal.count {
+            let x = segment[index]
+            if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != literal[index] { return false }
+        }
+        return true
     }
 
-    private static func captures(of segments: [PathSegment], in parts: ArraySlice<Substring>, route: String) -> [String]? {
+    private static func captures(
+        of matchers: [Matcher], in parts: ArraySlice<Range<Int>>, bytes: UnsafeBufferPointer<UInt8>
+    ) -> [String]? {
         var captures: [String] = []
         var index = parts.startIndex
-        for segment in segments {
-            switch segment {
+        for matcher in matchers {
+            guard index < parts.endIndex else { return nil }
+            let part = UnsafeBufferPointer(rebasing: bytes[parts[index]])
+            switch matcher {
             case .literal(let text):
-                guard index < parts.endIndex, Self.equalIgnoringASCIICase(parts[index], text) else { return nil }
+                guard equalIgnoringASCIICase(part, text) else { return nil }
                 index += 1
             case .number:
-                guard index < parts.endIndex, !parts[index].isEmpty, parts[index].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                    return nil
-                }
-                captures.append(String(parts[index]))
+                guard !part.isEmpty, part.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                captures.append(String(decoding: part, as: UTF8.self))
                 index += 1
             case .rest:
-                guard index < parts.endIndex else { return nil }
-                let rest = parts[index...].joined(separator: "/")
+                // Everything left, slashes included.
+                let rest = UnsafeBufferPointer(rebasing: bytes[parts[index].lowerBound...])
                 guard !rest.isEmpty else { return nil }
-                captures.append(rest)
+                captures.append(String(decoding: rest, as: UTF8.self))
                 return captures
             }
         }
