@@ -375,6 +375,44 @@ final class ServerTests: XCTestCase {
         XCTAssertThrowsError(try RawClient(port: port), "the listener is closed")
     }
 
+    func testShutdownDeadlineBoundsHandlersThatNeverFinish() throws {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let server = HTTPServer(configuration: makeTestConfiguration()) { request in
+            if request.path == "/stuck" {
+                return .blocking {
+                    entered.signal()
+                    release.wait()
+                    return HTTPResponse(status: .ok)
+                }
+            }
+            return .deferred { _ in entered.signal() }  // the promise is never fulfilled
+        }
+        defer { release.signal() }  // lets the abandoned pool thread end after the test
+        let port = try server.start()
+        let stuck = try RawClient(port: port)
+        try stuck.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        let forgotten = try RawClient(port: port)
+        try forgotten.send("GET /forgotten HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(entered.wait(timeout: .now() + 2), .success)
+        XCTAssertEqual(entered.wait(timeout: .now() + 2), .success)
+
+        let started = Date()
+        server.shutdown(gracePeriod: .milliseconds(300))
+        let stopped = DispatchSemaphore(value: 0), abandoned = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if !server.waitUntilStopped() { abandoned.signal() }
+            stopped.signal()
+        }
+        XCTAssertEqual(stopped.wait(timeout: .now() + 3), .success, "waitUntilStopped must return at the deadline")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThan(elapsed, 0.25)
+        XCTAssertLessThan(elapsed, 1.5)
+        XCTAssertEqual(abandoned.wait(timeout: .now()), .success, "the stuck blocking job is reported as abandoned")
+        XCTAssertTrue(stuck.isClosedByServer())
+        XCTAssertTrue(forgotten.isClosedByServer())
+    }
+
     func testAccessLogHasOneLinePerRequestWithoutQuery() throws {
         let lines = LineCollector()
         let configuration = makeTestConfiguration {
