@@ -30,6 +30,14 @@ let echoHandler: HTTPHandler = { request in
     return .response(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: Array(text.utf8) + request.body))
 }
 
+/// A socket's kernel TCP state: the first field of `TCP_INFO`, `tcpi_state` (7 = CLOSE, 8 = CLOSE_WAIT).
+private func tcpState(_ descriptor: Int32) -> UInt8 {
+    var info = [UInt8](repeating: 0, count: 256)
+    var length = socklen_t(info.count)
+    guard getsockopt(descriptor, Int32(IPPROTO_TCP), TCP_INFO, &info, &length) == 0 else { return 0 }
+    return info[0]
+}
+
 final class ServerTests: XCTestCase {
     func testKeepAliveServesSeveralRequestsOnOneConnection() throws {
         try withLiveServer(handler: echoHandler) { _, port in
@@ -158,14 +166,17 @@ final class ServerTests: XCTestCase {
 
     // MARK: Errors
 
+    /// An application's own error envelope, to check the engine answers its errors with it.
+    private static let applicationErrorResponder: HTTPErrorResponder = { status, message in
+        HTTPResponse(status: status, contentType: "application/json",
+                     body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
+    }
+
     private func assertRefused(
         _ request: String, status: Int, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         var configuration = makeTestConfiguration()
-        configuration.errorResponder = { status, message in
-            HTTPResponse(status: status, contentType: "application/json",
-                         body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
-        }
+        configuration.errorResponder = Self.applicationErrorResponder
         try withLiveServer(configuration, handler: echoHandler) { _, port in
             let client = try RawClient(port: port)
             try client.send(request)
@@ -321,6 +332,42 @@ final class ServerTests: XCTestCase {
             XCTAssertEqual(refused.status, 503)
             XCTAssertEqual(refused.header("Connection"), "close")
             XCTAssertEqual(server.openConnections, 3)
+        }
+    }
+
+    func testConnectionsPastTheLimitAreRefusedWith503AndACleanClose() throws {
+        var configuration = makeTestConfiguration {
+            $0.maxConnections = 1
+            $0.eventLoops = 1
+        }
+        configuration.errorResponder = Self.applicationErrorResponder
+        let handler: HTTPHandler = { request in
+            // Holds the only loop, so the next client's request is already queued when its connection is accepted.
+            if request.path == "/stall" { usleep(300_000) }
+            return echoHandler(request)
+        }
+        try withLiveServer(configuration, handler: handler) { server, port in
+            let held = try RawClient(port: port)
+            try held.send("GET /stall HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(100_000)
+            let extra = try RawClient(port: port)
+            try extra.send("GET /refused HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try held.readResponse().text, "GET /stall")
+            let refused = try extra.readResponse()
+            XCTAssertEqual(refused.status, 503)
+            XCTAssertEqual(refused.header("Connection"), "close")
+            XCTAssertTrue(refused.text.hasPrefix("{\"errors\":[{\"code\":\"http_503\""), refused.text)
+            XCTAssertEqual(extra.unreadBytes, [])
+            // End of stream, and no reset after it: a server closing with the request unread sends RST, which
+            // off loopback can destroy the 503 still in flight. `recv` hides a reset that follows the FIN; the
+            // socket state does not: CLOSE_WAIT after a FIN alone, CLOSE after a reset.
+            var byte: UInt8 = 0
+            let result = recv(extra.descriptor, &byte, 1, 0)
+            let error = result < 0 ? errno : 0
+            XCTAssertEqual(result, 0, "expected end of stream, got \(String(cString: strerror(error)))")
+            usleep(20_000)
+            XCTAssertEqual(tcpState(extra.descriptor), 8, "TCP_CLOSE_WAIT (8), not TCP_CLOSE (7, reset)")
+            XCTAssertEqual(server.openConnections, 1)
         }
     }
 
