@@ -635,6 +635,21 @@ final class RequestParserTests: XCTestCase {
         XCTAssertEqual(outcome.idleAtEnd, false)
     }
 
+    func testSkippedEmptyLinesAreNotIdle() {
+        // Line endings alone begin the next request: the connection's request deadline must keep running.
+        var outcome = ParserVerifier.verify("\r\n\n\r\n")
+        XCTAssertEqual(outcome.events, [])
+        XCTAssertEqual(outcome.idleAtEnd, false)
+        XCTAssertEqual(outcome.unreadAtEnd, 0)
+        outcome = ParserVerifier.verify(head("GET /a HTTP/1.1") + "\r\n")
+        XCTAssertEqual(outcome.requests.map(\.path), ["/a"])
+        XCTAssertEqual(outcome.idleAtEnd, false)
+        // And the request that follows them leaves the parser idle again.
+        outcome = ParserVerifier.verify("\r\n" + head("GET /b HTTP/1.1"))
+        XCTAssertEqual(outcome.requests.map(\.idleAfter), [true])
+        XCTAssertEqual(outcome.idleAtEnd, true)
+    }
+
     func testEmptyInputIsIdle() {
         let outcome = ParserVerifier.verify([UInt8]())
         XCTAssertEqual(outcome.events, [])

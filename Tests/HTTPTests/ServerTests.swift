@@ -289,6 +289,24 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testTrickledEmptyLinesAreCutOffAtTheRequestDeadline() throws {
+        // The idle timeout stays at its 60 s default: only the request deadline can end this.
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            let started = Date()
+            for _ in 0..<20 {
+                if client.hasDataAvailable() || (try? client.send("\r\n")) == nil { break }
+                usleep(100_000)
+            }
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 408)
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 0.8)
+            XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         let configuration = makeTestConfiguration { $0.idleTimeout = .milliseconds(300) }
         try withLiveServer(configuration, handler: echoHandler) { server, port in
