@@ -307,6 +307,22 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testTimeInTheHandlerIsNotChargedToThePipelinedRequestBehindIt() throws {
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            // The next request's head arrives with the slow one; reading pauses while the handler runs (1 s).
+            try client.send("GET /slower HTTP/1.1\r\nHost: x\r\n\r\nPOST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "slower")
+            // Its body follows promptly once the server reads again: well within the 400 ms deadline from there.
+            usleep(100_000)
+            try client.send("body")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "POST /nextbody")
+        }
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         let configuration = makeTestConfiguration { $0.idleTimeout = .milliseconds(300) }
         try withLiveServer(configuration, handler: echoHandler) { server, port in

@@ -329,6 +329,8 @@ final class EventLoop {
                 return  // the client left while its request was being handled
             }
             connection.inFlight = nil
+            // Reading was paused while the handler ran: a pipelined request already begun is not charged for it.
+            if connection.requestStarted != nil { connection.requestStarted = now }
             write(response, for: request, on: connection)
             process(connection)  // answers pipelined requests that waited, then flushes
         case .shutdown(let deadline):
