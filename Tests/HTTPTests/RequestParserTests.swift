@@ -182,6 +182,10 @@ final class RequestParserTests: XCTestCase {
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u{0}b\r\n\r\n", .badRequest)
     }
 
+    func testNULInHeaderNameIsRejected() {
+        assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-\u{0}A: b\r\n\r\n", .badRequest)
+    }
+
     func testBareCRInHeaderValueIsRejected() {
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\rb\r\n\r\n", .badRequest)
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: ab\r\r\n\r\n", .badRequest)

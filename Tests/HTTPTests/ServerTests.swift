@@ -6,7 +6,12 @@ import TestSupport
 import XCTest
 
 /// Echoes what it received: `METHOD path?query` then the body. `/slow` blocks 300 ms on the blocking pool.
+/// `/headers` echoes every header field as received, one per line, then every `accept` value.
 let echoHandler: HTTPHandler = { request in
+    if request.path == "/headers" {
+        let fields = request.headers.map { "\($0.name): \($0.value)\n" }.joined()
+        return .response(HTTPResponse(status: .ok, body: Array((fields + "accept=" + request.headers.values("accept").joined(separator: ",")).utf8)))
+    }
     if request.path == "/slow" {
         return .blocking {
             usleep(300_000)
@@ -164,6 +169,40 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testAbsoluteFormTargetIsServedByItsPath() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET http://example.com:8080/a/b?x=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "GET /a/b?x=1")
+            XCTAssertNil(response.header("Connection"))
+        }
+    }
+
+    func testRepeatedHeadersReachTheHandlerInOrder() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /headers HTTP/1.1\r\nHost: x\r\nAccept: a\r\nX-Other: 1\r\naccept: b\r\nACCEPT: c\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "Host: x\nAccept: a\nX-Other: 1\naccept: b\nACCEPT: c\naccept=a,b,c")
+        }
+    }
+
+    func testHigherHTTP1MinorVersionIsServedAsHTTP11() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            for index in 0..<2 {
+                try client.send("GET /v\(index) HTTP/1.7\r\nHost: x\r\n\r\n")
+                let response = try client.readResponse()  // RawClient insists on an `HTTP/1.1` status line
+                XCTAssertEqual(response.status, 200)
+                XCTAssertEqual(response.text, "GET /v\(index)")
+                XCTAssertNil(response.header("Connection"), "persistent by default, as 1.1")
+            }
+        }
+    }
+
     // MARK: Errors
 
     /// An application's own error envelope, to check the engine answers its errors with it.
@@ -242,6 +281,32 @@ final class ServerTests: XCTestCase {
         try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", status: 400)
     }
 
+    func testNULInHeaderIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\u{0}b\r\n\r\n", status: 400)
+    }
+
+    func testWhitespaceBeforeColonIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost : x\r\n\r\n", status: 400)
+    }
+
+    func testObsFoldIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n", status: 400)
+    }
+
+    func testOverlongChunkExtensionIs400() throws {
+        let extensions = ";e=" + String(repeating: "x", count: 5000)
+        try assertRefused(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\(extensions)\r\nhello\r\n0\r\n\r\n", status: 400)
+    }
+
+    func testTwoHostHeadersAre400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", status: 400)
+    }
+
+    func testInvalidHostIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", status: 400)
+    }
+
     func testUnknownMethodIs501() throws {
         try assertRefused("BREW / HTTP/1.1\r\nHost: x\r\n\r\n", status: 501)
     }
@@ -286,6 +351,21 @@ final class ServerTests: XCTestCase {
             }
             XCTAssertEqual(try client.readResponse().status, 408)
             XCTAssertLessThan(Date().timeIntervalSince(started), 0.8)
+        }
+    }
+
+    func testRequestTimeoutUsesTheApplicationErrorResponderAndCloses() throws {
+        var configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(300) }
+        configuration.errorResponder = Self.applicationErrorResponder
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n")  // the head never ends
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 408)
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertEqual(response.header("Content-Type"), "application/json")
+            XCTAssertTrue(response.text.hasPrefix("{\"errors\":[{\"code\":\"http_408\""), response.text)
+            XCTAssertTrue(client.isClosedByServer())
         }
     }
 
@@ -456,6 +536,23 @@ final class ServerTests: XCTestCase {
         XCTAssertThrowsError(try RawClient(port: port), "the listener is closed")
     }
 
+    func testGracefulShutdownClosesIdleConnectionsAtOnce() throws {
+        let server = HTTPServer(configuration: makeTestConfiguration(), handler: echoHandler)
+        let port = try server.start()
+        let idle = try RawClient(port: port)
+        try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try idle.readResponse().status, 200)
+        let busy = try RawClient(port: port)
+        try busy.send("GET /slower HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(50_000)
+        let started = Date()
+        server.shutdown(gracePeriod: .seconds(5))
+        XCTAssertTrue(idle.isClosedByServer())
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.5, "closed at shutdown, not once the request in flight ends")
+        XCTAssertEqual(try busy.readResponse().text, "slower")
+        server.waitUntilStopped()
+    }
+
     func testShutdownDeadlineBoundsHandlersThatNeverFinish() throws {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -492,6 +589,22 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(abandoned.wait(timeout: .now()), .success, "the stuck blocking job is reported as abandoned")
         XCTAssertTrue(stuck.isClosedByServer())
         XCTAssertTrue(forgotten.isClosedByServer())
+    }
+
+    func testAccessLogOffWritesNothing() throws {
+        let lines = LineCollector()
+        let configuration = makeTestConfiguration {
+            $0.accessLog = false
+            $0.accessLogSink = lines.sink
+        }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /unlogged HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
+            try client.send("BAD\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 400)
+        }
+        XCTAssertEqual(lines.all, [])
     }
 
     func testAccessLogHasOneLinePerRequestWithoutQuery() throws {
