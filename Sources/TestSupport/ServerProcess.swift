@@ -68,6 +68,13 @@ package final class ServerProcess {
         return process.terminationStatus
     }
 
+    /// Waits up to `timeout` seconds for the process to exit: its status, or nil if it is still running.
+    package func wait(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)

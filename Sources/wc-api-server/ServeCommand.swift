@@ -91,7 +91,9 @@ enum ServeCommand {
             printError("wc-api-server: shutting down")
             server.shutdown()
         }
-        server.waitUntilStopped()
+        if !server.waitUntilStopped() {
+            printError("wc-api-server: shutdown deadline passed with blocking work still running; not waiting for it")
+        }
         store.close()
         exit(0)
     }

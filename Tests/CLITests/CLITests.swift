@@ -94,4 +94,16 @@ final class CLITests: XCTestCase {
         server.signal(SIGTERM)
         XCTAssertEqual(server.wait(), 0)
     }
+
+    func testServeStopsGracefullyOnSIGINTClosingIdleConnections() throws {
+        let server = try ServerProcess(database: database)
+        let idle = try RawClient(port: server.port)
+        try idle.send("GET /wc-api/v2 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try idle.readResponse()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertNil(response.header("Connection"), "kept alive before the signal")
+        server.signal(SIGINT)
+        XCTAssertTrue(idle.isClosedByServer())
+        XCTAssertEqual(server.wait(timeout: 10), 0)
+    }
 }

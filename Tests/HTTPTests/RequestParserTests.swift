@@ -182,6 +182,10 @@ final class RequestParserTests: XCTestCase {
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u{0}b\r\n\r\n", .badRequest)
     }
 
+    func testNULInHeaderNameIsRejected() {
+        assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-\u{0}A: b\r\n\r\n", .badRequest)
+    }
+
     func testBareCRInHeaderValueIsRejected() {
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: a\rb\r\n\r\n", .badRequest)
         assertParseError("GET / HTTP/1.1\r\nHost: a\r\nX-A: ab\r\r\n\r\n", .badRequest)
@@ -633,6 +637,21 @@ final class RequestParserTests: XCTestCase {
         outcome = ParserVerifier.verify(head("GET /a HTTP/1.1") + "GET /b")
         XCTAssertEqual(outcome.requests.map(\.path), ["/a"])
         XCTAssertEqual(outcome.idleAtEnd, false)
+    }
+
+    func testSkippedEmptyLinesAreNotIdle() {
+        // Line endings alone begin the next request: the connection's request deadline must keep running.
+        var outcome = ParserVerifier.verify("\r\n\n\r\n")
+        XCTAssertEqual(outcome.events, [])
+        XCTAssertEqual(outcome.idleAtEnd, false)
+        XCTAssertEqual(outcome.unreadAtEnd, 0)
+        outcome = ParserVerifier.verify(head("GET /a HTTP/1.1") + "\r\n")
+        XCTAssertEqual(outcome.requests.map(\.path), ["/a"])
+        XCTAssertEqual(outcome.idleAtEnd, false)
+        // And the request that follows them leaves the parser idle again.
+        outcome = ParserVerifier.verify("\r\n" + head("GET /b HTTP/1.1"))
+        XCTAssertEqual(outcome.requests.map(\.idleAfter), [true])
+        XCTAssertEqual(outcome.idleAtEnd, true)
     }
 
     func testEmptyInputIsIdle() {

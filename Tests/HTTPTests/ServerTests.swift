@@ -6,7 +6,12 @@ import TestSupport
 import XCTest
 
 /// Echoes what it received: `METHOD path?query` then the body. `/slow` blocks 300 ms on the blocking pool.
+/// `/headers` echoes every header field as received, one per line, then every `accept` value.
 let echoHandler: HTTPHandler = { request in
+    if request.path == "/headers" {
+        let fields = request.headers.map { "\($0.name): \($0.value)\n" }.joined()
+        return .response(HTTPResponse(status: .ok, body: Array((fields + "accept=" + request.headers.values("accept").joined(separator: ",")).utf8)))
+    }
     if request.path == "/slow" {
         return .blocking {
             usleep(300_000)
@@ -28,6 +33,14 @@ let echoHandler: HTTPHandler = { request in
     var text = "\(request.method.rawValue) \(request.path)"
     if let query = request.query { text += "?\(query)" }
     return .response(HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: Array(text.utf8) + request.body))
+}
+
+/// A socket's kernel TCP state: the first field of `TCP_INFO`, `tcpi_state` (7 = CLOSE, 8 = CLOSE_WAIT).
+private func tcpState(_ descriptor: Int32) -> UInt8 {
+    var info = [UInt8](repeating: 0, count: 256)
+    var length = socklen_t(info.count)
+    guard getsockopt(descriptor, Int32(IPPROTO_TCP), TCP_INFO, &info, &length) == 0 else { return 0 }
+    return info[0]
 }
 
 final class ServerTests: XCTestCase {
@@ -156,16 +169,53 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testAbsoluteFormTargetIsServedByItsPath() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET http://example.com:8080/a/b?x=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "GET /a/b?x=1")
+            XCTAssertNil(response.header("Connection"))
+        }
+    }
+
+    func testRepeatedHeadersReachTheHandlerInOrder() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /headers HTTP/1.1\r\nHost: x\r\nAccept: a\r\nX-Other: 1\r\naccept: b\r\nACCEPT: c\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "Host: x\nAccept: a\nX-Other: 1\naccept: b\nACCEPT: c\naccept=a,b,c")
+        }
+    }
+
+    func testHigherHTTP1MinorVersionIsServedAsHTTP11() throws {
+        try withLiveServer(handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            for index in 0..<2 {
+                try client.send("GET /v\(index) HTTP/1.7\r\nHost: x\r\n\r\n")
+                let response = try client.readResponse()  // RawClient insists on an `HTTP/1.1` status line
+                XCTAssertEqual(response.status, 200)
+                XCTAssertEqual(response.text, "GET /v\(index)")
+                XCTAssertNil(response.header("Connection"), "persistent by default, as 1.1")
+            }
+        }
+    }
+
     // MARK: Errors
+
+    /// An application's own error envelope, to check the engine answers its errors with it.
+    private static let applicationErrorResponder: HTTPErrorResponder = { status, message in
+        HTTPResponse(status: status, contentType: "application/json",
+                     body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
+    }
 
     private func assertRefused(
         _ request: String, status: Int, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         var configuration = makeTestConfiguration()
-        configuration.errorResponder = { status, message in
-            HTTPResponse(status: status, contentType: "application/json",
-                         body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
-        }
+        configuration.errorResponder = Self.applicationErrorResponder
         try withLiveServer(configuration, handler: echoHandler) { _, port in
             let client = try RawClient(port: port)
             try client.send(request)
@@ -231,6 +281,32 @@ final class ServerTests: XCTestCase {
         try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", status: 400)
     }
 
+    func testNULInHeaderIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\u{0}b\r\n\r\n", status: 400)
+    }
+
+    func testWhitespaceBeforeColonIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost : x\r\n\r\n", status: 400)
+    }
+
+    func testObsFoldIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n", status: 400)
+    }
+
+    func testOverlongChunkExtensionIs400() throws {
+        let extensions = ";e=" + String(repeating: "x", count: 5000)
+        try assertRefused(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\(extensions)\r\nhello\r\n0\r\n\r\n", status: 400)
+    }
+
+    func testTwoHostHeadersAre400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", status: 400)
+    }
+
+    func testInvalidHostIs400() throws {
+        try assertRefused("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", status: 400)
+    }
+
     func testUnknownMethodIs501() throws {
         try assertRefused("BREW / HTTP/1.1\r\nHost: x\r\n\r\n", status: 501)
     }
@@ -278,6 +354,55 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    func testRequestTimeoutUsesTheApplicationErrorResponderAndCloses() throws {
+        var configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(300) }
+        configuration.errorResponder = Self.applicationErrorResponder
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n")  // the head never ends
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 408)
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertEqual(response.header("Content-Type"), "application/json")
+            XCTAssertTrue(response.text.hasPrefix("{\"errors\":[{\"code\":\"http_408\""), response.text)
+            XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
+    func testTrickledEmptyLinesAreCutOffAtTheRequestDeadline() throws {
+        // The idle timeout stays at its 60 s default: only the request deadline can end this.
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            let started = Date()
+            for _ in 0..<20 {
+                if client.hasDataAvailable() || (try? client.send("\r\n")) == nil { break }
+                usleep(100_000)
+            }
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 408)
+            XCTAssertEqual(response.header("Connection"), "close")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 0.8)
+            XCTAssertTrue(client.isClosedByServer())
+        }
+    }
+
+    func testTimeInTheHandlerIsNotChargedToThePipelinedRequestBehindIt() throws {
+        let configuration = makeTestConfiguration { $0.requestTimeout = .milliseconds(400) }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            // The next request's head arrives with the slow one; reading pauses while the handler runs (1 s).
+            try client.send("GET /slower HTTP/1.1\r\nHost: x\r\n\r\nPOST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "slower")
+            // Its body follows promptly once the server reads again: well within the 400 ms deadline from there.
+            usleep(100_000)
+            try client.send("body")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 200)
+            XCTAssertEqual(response.text, "POST /nextbody")
+        }
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         let configuration = makeTestConfiguration { $0.idleTimeout = .milliseconds(300) }
         try withLiveServer(configuration, handler: echoHandler) { server, port in
@@ -321,6 +446,42 @@ final class ServerTests: XCTestCase {
             XCTAssertEqual(refused.status, 503)
             XCTAssertEqual(refused.header("Connection"), "close")
             XCTAssertEqual(server.openConnections, 3)
+        }
+    }
+
+    func testConnectionsPastTheLimitAreRefusedWith503AndACleanClose() throws {
+        var configuration = makeTestConfiguration {
+            $0.maxConnections = 1
+            $0.eventLoops = 1
+        }
+        configuration.errorResponder = Self.applicationErrorResponder
+        let handler: HTTPHandler = { request in
+            // Holds the only loop, so the next client's request is already queued when its connection is accepted.
+            if request.path == "/stall" { usleep(300_000) }
+            return echoHandler(request)
+        }
+        try withLiveServer(configuration, handler: handler) { server, port in
+            let held = try RawClient(port: port)
+            try held.send("GET /stall HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(100_000)
+            let extra = try RawClient(port: port)
+            try extra.send("GET /refused HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try held.readResponse().text, "GET /stall")
+            let refused = try extra.readResponse()
+            XCTAssertEqual(refused.status, 503)
+            XCTAssertEqual(refused.header("Connection"), "close")
+            XCTAssertTrue(refused.text.hasPrefix("{\"errors\":[{\"code\":\"http_503\""), refused.text)
+            XCTAssertEqual(extra.unreadBytes, [])
+            // End of stream, and no reset after it: a server closing with the request unread sends RST, which
+            // off loopback can destroy the 503 still in flight. `recv` hides a reset that follows the FIN; the
+            // socket state does not: CLOSE_WAIT after a FIN alone, CLOSE after a reset.
+            var byte: UInt8 = 0
+            let result = recv(extra.descriptor, &byte, 1, 0)
+            let error = result < 0 ? errno : 0
+            XCTAssertEqual(result, 0, "expected end of stream, got \(String(cString: strerror(error)))")
+            usleep(20_000)
+            XCTAssertEqual(tcpState(extra.descriptor), 8, "TCP_CLOSE_WAIT (8), not TCP_CLOSE (7, reset)")
+            XCTAssertEqual(server.openConnections, 1)
         }
     }
 
@@ -373,6 +534,77 @@ final class ServerTests: XCTestCase {
         XCTAssertTrue(idle.isClosedByServer())
         server.waitUntilStopped()
         XCTAssertThrowsError(try RawClient(port: port), "the listener is closed")
+    }
+
+    func testGracefulShutdownClosesIdleConnectionsAtOnce() throws {
+        let server = HTTPServer(configuration: makeTestConfiguration(), handler: echoHandler)
+        let port = try server.start()
+        let idle = try RawClient(port: port)
+        try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try idle.readResponse().status, 200)
+        let busy = try RawClient(port: port)
+        try busy.send("GET /slower HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(50_000)
+        let started = Date()
+        server.shutdown(gracePeriod: .seconds(5))
+        XCTAssertTrue(idle.isClosedByServer())
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.5, "closed at shutdown, not once the request in flight ends")
+        XCTAssertEqual(try busy.readResponse().text, "slower")
+        server.waitUntilStopped()
+    }
+
+    func testShutdownDeadlineBoundsHandlersThatNeverFinish() throws {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let server = HTTPServer(configuration: makeTestConfiguration()) { request in
+            if request.path == "/stuck" {
+                return .blocking {
+                    entered.signal()
+                    release.wait()
+                    return HTTPResponse(status: .ok)
+                }
+            }
+            return .deferred { _ in entered.signal() }  // the promise is never fulfilled
+        }
+        defer { release.signal() }  // lets the abandoned pool thread end after the test
+        let port = try server.start()
+        let stuck = try RawClient(port: port)
+        try stuck.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        let forgotten = try RawClient(port: port)
+        try forgotten.send("GET /forgotten HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(entered.wait(timeout: .now() + 2), .success)
+        XCTAssertEqual(entered.wait(timeout: .now() + 2), .success)
+
+        let started = Date()
+        server.shutdown(gracePeriod: .milliseconds(300))
+        let stopped = DispatchSemaphore(value: 0), abandoned = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if !server.waitUntilStopped() { abandoned.signal() }
+            stopped.signal()
+        }
+        XCTAssertEqual(stopped.wait(timeout: .now() + 3), .success, "waitUntilStopped must return at the deadline")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThan(elapsed, 0.25)
+        XCTAssertLessThan(elapsed, 1.5)
+        XCTAssertEqual(abandoned.wait(timeout: .now()), .success, "the stuck blocking job is reported as abandoned")
+        XCTAssertTrue(stuck.isClosedByServer())
+        XCTAssertTrue(forgotten.isClosedByServer())
+    }
+
+    func testAccessLogOffWritesNothing() throws {
+        let lines = LineCollector()
+        let configuration = makeTestConfiguration {
+            $0.accessLog = false
+            $0.accessLogSink = lines.sink
+        }
+        try withLiveServer(configuration, handler: echoHandler) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /unlogged HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
+            try client.send("BAD\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 400)
+        }
+        XCTAssertEqual(lines.all, [])
     }
 
     func testAccessLogHasOneLinePerRequestWithoutQuery() throws {

@@ -42,14 +42,19 @@ package struct RequestParser {
     private var headerBytes = 0
     private var body: [UInt8] = []
     private var expectsContinue = false
+    /// Empty lines were skipped before the request line: the next request has begun, for its deadline.
+    private var skippedEmptyLine = false
 
     package init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
     }
 
     /// Whether the parser is between requests with nothing partial held.
+    ///
+    /// Empty lines skipped before a request line count as the start of a request, so a client trickling only
+    /// line endings meets the request deadline instead of keeping an "idle" connection open forever.
     package var isIdle: Bool {
-        if case .requestLine = state { return scanned == 0 }
+        if case .requestLine = state { return scanned == 0 && !skippedEmptyLine }
         return false
     }
 
@@ -63,7 +68,10 @@ package struct RequestParser {
                 }
                 let (start, end, length) = try line.get()
                 buffer.moveReaderIndex(by: length)
-                if start == end { continue }  // RFC 9112 §2.2: ignore empty lines before a request line
+                if start == end {  // RFC 9112 §2.2: ignore empty lines before a request line
+                    skippedEmptyLine = true
+                    continue
+                }
                 try parseRequestLine(buffer.storage[start..<end])
                 state = .headers
 
@@ -328,6 +336,7 @@ package struct RequestParser {
         body = []
         headerBytes = 0
         expectsContinue = false
+        skippedEmptyLine = false
         return request
     }
 }

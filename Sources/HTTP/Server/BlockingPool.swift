@@ -29,11 +29,17 @@ final class BlockingPool: Sendable {
         available.signal()
     }
 
-    /// Lets queued jobs finish, then stops the threads and waits for them.
-    func shutdown() {
+    /// Lets queued jobs finish, then stops the threads and waits for them until `deadline`.
+    ///
+    /// Returns whether every thread stopped in time. A job that never returns is not waited for past the
+    /// deadline: its thread is abandoned (it exits on its own if the job ever returns).
+    @discardableResult
+    func shutdown(deadline: Instant) -> Bool {
         stopping.store(true, ordering: .releasing)
         for _ in 0..<threadCount { available.signal() }
-        finished.wait()
+        // Idle threads stop within microseconds; the floor lets them when the deadline has already passed.
+        let remaining = max(100_000_000, deadline.nanoseconds(since: .now))
+        return finished.wait(timeout: .now() + .nanoseconds(Int(remaining))) == .success
     }
 
     private func work() {

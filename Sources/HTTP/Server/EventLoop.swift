@@ -148,6 +148,9 @@ final class EventLoop {
     }
 
     /// Answers a connection over the limit with 503 and closes it, without registering it.
+    ///
+    /// The request the client already sent is read and dropped first: closing a socket with unread input sends
+    /// a reset instead of a FIN, and a reset can destroy the 503 before the client reads it.
     private func refuse(_ descriptor: Int32) {
         var bytes: [UInt8] = []
         let response = config.errorResponder(.serviceUnavailable, "The server has too many open connections.")
@@ -156,6 +159,10 @@ final class EventLoop {
             serverName: config.serverName, into: &bytes)
         bytes.withUnsafeBytes { _ = try? Socket.write(descriptor, from: $0) }
         shutdown(descriptor, Int32(SHUT_WR))
+        // Bounded (1 MiB): a client still sending a body may get a reset, but only after the 503 and the FIN.
+        for _ in 0..<16 {
+            guard case .done(let count)? = try? Socket.read(descriptor, into: readBuffer), count > 0 else { break }
+        }
         closeDescriptor(descriptor)
     }
 
@@ -322,6 +329,8 @@ final class EventLoop {
                 return  // the client left while its request was being handled
             }
             connection.inFlight = nil
+            // Reading was paused while the handler ran: a pipelined request already begun is not charged for it.
+            if connection.requestStarted != nil { connection.requestStarted = now }
             write(response, for: request, on: connection)
             process(connection)  // answers pipelined requests that waited, then flushes
         case .shutdown(let deadline):

@@ -23,6 +23,8 @@ package final class HTTPServer: Sendable {
     private let makeHandler: @Sendable (UInt16) -> HTTPHandler
     private let state = Mutex<State>(.idle)
     private let loopsFinished = DispatchGroup()
+    /// When the last ``shutdown(gracePeriod:)`` said everything must be closed.
+    private let stopDeadline = Mutex<Instant?>(nil)
 
     package init(configuration: ServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
@@ -117,6 +119,7 @@ package final class HTTPServer: Sendable {
     /// closes idle connections, and lets the loops exit. Returns at once; see ``waitUntilStopped()``.
     package func shutdown(gracePeriod: Duration? = nil) {
         let deadline = Instant.now + (gracePeriod ?? configuration.shutdownGracePeriod)
+        stopDeadline.withLock { $0 = deadline }
         let handles: [LoopHandle] = state.withLock { state in
             if case .running(let handles, _, _) = state { return handles }
             return []
@@ -125,14 +128,20 @@ package final class HTTPServer: Sendable {
     }
 
     /// Blocks until every loop has exited after ``shutdown(gracePeriod:)``, then stops the blocking pool.
-    package func waitUntilStopped() {
+    ///
+    /// Bounded by the shutdown deadline: the loops close every connection when it passes, and blocking work
+    /// still running then (a handler that never returns) is abandoned rather than waited for. Returns whether
+    /// every blocking job had finished.
+    @discardableResult
+    package func waitUntilStopped() -> Bool {
         loopsFinished.wait()
         let shared: ServerShared? = state.withLock { state in
             defer { state = .stopped }
             if case .running(_, let shared, _) = state { return shared }
             return nil
         }
-        shared?.pool.shutdown()
+        guard let shared else { return true }
+        return shared.pool.shutdown(deadline: stopDeadline.withLock { $0 } ?? .now)
     }
 
     /// Open connections right now, across all loops.
