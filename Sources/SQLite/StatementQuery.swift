@@ -12,6 +12,7 @@ extension Statement {
     }
 
     /// Calls `body` once per row with the statement positioned on that row (read columns with the typed readers).
+    @inlinable
     package func forEach(_ arguments: [SQLiteValue]? = nil, _ body: (Statement) throws -> Void) throws {
         try prepareRun(arguments)
         defer { reset() }
@@ -21,6 +22,7 @@ extension Statement {
     }
 
     /// Collects every row, mapping each with `transform`.
+    @inlinable
     package func map<T>(_ arguments: [SQLiteValue]? = nil, _ transform: (Statement) throws -> T) throws -> [T] {
         var results: [T] = []
         try forEach(arguments) { results.append(try transform($0)) }
@@ -28,6 +30,7 @@ extension Statement {
     }
 
     /// Maps the first row with `transform`, or returns nil when there is none.
+    @inlinable
     package func first<T>(_ arguments: [SQLiteValue]? = nil, _ transform: (Statement) throws -> T) throws -> T? {
         try prepareRun(arguments)
         defer { reset() }
@@ -47,7 +50,8 @@ extension Statement {
     }
 
     /// Rewinds a statement possibly left mid-run by manual stepping, then binds `arguments` if given.
-    private func prepareRun(_ arguments: [SQLiteValue]?) throws {
+    @usableFromInline
+    func prepareRun(_ arguments: [SQLiteValue]?) throws {
         reset()
         if let arguments {
             try bind(arguments)

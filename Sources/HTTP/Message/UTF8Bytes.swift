@@ -46,4 +46,22 @@ extension Array where Element == UInt8 {
     package mutating func appendUTF8(_ text: some StringProtocol) {
         text.withUTF8Buffer { append(contentsOf: $0) }
     }
+
+    /// Appends an integer in decimal without allocating.
+    @inlinable
+    package mutating func appendDecimal(_ value: Int) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        if rest < 10 { append(UInt8(truncatingIfNeeded: 0x30 + rest)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        Swift.withUnsafeMutableBytes(of: &digits) { raw in
+            var start = raw.count
+            while rest > 0 {
+                start -= 1
+                raw[start] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+            }
+            append(contentsOf: raw[start...])
+        }
+    }
 }

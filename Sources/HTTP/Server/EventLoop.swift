@@ -389,17 +389,17 @@ final class EventLoop {
         accessLog.append(0x20)
         accessLog.append(contentsOf: request.path.utf8.lazy.map { $0 < 0x21 || $0 == 0x7F ? UInt8(ascii: "?") : $0 })
         accessLog.append(0x20)
-        ResponseEncoder.appendDecimal(status, to: &accessLog)
+        accessLog.appendDecimal(status)
         accessLog.append(0x20)
-        ResponseEncoder.appendDecimal(bytes, to: &accessLog)
+        accessLog.appendDecimal(bytes)
         accessLog.append(0x20)
         let micros = Int(max(0, Instant.now.nanoseconds(since: request.started)) / 1000)
-        ResponseEncoder.appendDecimal(micros / 1000, to: &accessLog)
+        accessLog.appendDecimal(micros / 1000)
         accessLog.append(UInt8(ascii: "."))
         let fraction = micros % 1000
         if fraction < 100 { accessLog.append(0x30) }
         if fraction < 10 { accessLog.append(0x30) }
-        ResponseEncoder.appendDecimal(fraction, to: &accessLog)
+        accessLog.appendDecimal(fraction)
         accessLog.append(contentsOf: "ms\n".utf8)
     }
 

@@ -9,7 +9,7 @@ enum ResponseEncoder {
         clock: HTTPDateCache, serverName: String, into out: inout [UInt8]
     ) {
         out.appendLiteral("HTTP/1.1 ")
-        appendDecimal(response.status.code, to: &out)
+        out.appendDecimal(response.status.code)
         out.append(0x20)
         out.appendUTF8(response.status.reason)
         out.appendLiteral("\r\n")
@@ -24,7 +24,7 @@ enum ResponseEncoder {
         let bodyAllowed = code >= 200 && code != 204 && code != 304
         if bodyAllowed {
             out.appendLiteral("Content-Length: ")
-            appendDecimal(response.body.count, to: &out)
+            out.appendDecimal(response.body.count)
             out.appendLiteral("\r\n")
         }
         out.append(contentsOf: clock.dateHeader)
@@ -59,24 +59,6 @@ enum ResponseEncoder {
             } else {
                 out.append(contentsOf: bytes)
             }
-        }
-    }
-
-    /// Appends a non-negative integer in decimal without allocating.
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 10 { out.append(UInt8(truncatingIfNeeded: 0x30 + value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            while rest > 0 {
-                raw[19 - count] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
-                rest /= 10
-                count += 1
-            }
-            out.append(contentsOf: raw[(20 - count)...])
         }
     }
 }

@@ -1,3 +1,5 @@
+import HTTP
+
 /// `X-WC-Total`, `X-WC-TotalPages` and `Link` for a list (spec §6.4, with DECISIONS #12's fixes).
 ///
 /// Totals match the real store (0 rows → 0 pages; `filter[limit]=-1` → 1 page). Links differ on purpose: they
@@ -24,39 +26,66 @@ package struct Pagination: Equatable, Sendable {
     /// The pages to link, in header order.
     package func links() -> [(rel: String, page: Int)] {
         var links: [(String, Int)] = []
-        if page > 1 && totalPages >= 1 {
-            links.append(("first", 1))
-            if page - 1 <= totalPages { links.append(("prev", page - 1)) }
-        }
-        if page + 1 <= totalPages { links.append(("next", page + 1)) }
-        if totalPages >= 1 && page != totalPages { links.append(("last", totalPages)) }
+        forEachLink { rel, page in links.append((rel.description, page)) }
         return links
+    }
+
+    /// Calls `body` with each page to link, in header order.
+    private func forEachLink(_ body: (StaticString, Int) -> Void) {
+        if page > 1 && totalPages >= 1 {
+            body("first", 1)
+            if page - 1 <= totalPages { body("prev", page - 1) }
+        }
+        if page + 1 <= totalPages { body("next", page + 1) }
+        if totalPages >= 1 && page != totalPages { body("last", totalPages) }
+    }
+
+    private var hasLinks: Bool {
+        (page > 1 && totalPages >= 1) || page + 1 <= totalPages || (totalPages >= 1 && page != totalPages)
     }
 
     /// The headers. `baseURL` is the public URL, `path` the request path as sent.
     package func headers(baseURL: String, path: String, query: QueryParameters) -> [(String, String)] {
         var result: [(String, String)] = []
-        let links = links()
-        if !links.isEmpty {
-            // `<base><path>?<kept parameters, re-encoded>&page=` once; each link appends its page number.
-            var prefix = "<" + baseURL + path + "?"
+        result.reserveCapacity(6)
+        if hasLinks {
+            // `<base><path>?<kept parameters, re-encoded>&page=` once, as bytes; each link appends its page number.
+            var prefix: [UInt8] = []
+            prefix.reserveCapacity(baseURL.utf8.count + path.utf8.count + 64)
+            prefix.append(UInt8(ascii: "<"))
+            prefix.appendUTF8(baseURL)
+            prefix.appendUTF8(path)
+            prefix.append(UInt8(ascii: "?"))
             for pair in query.rawPairs {
                 let name = PercentDecoding.decode(pair.name, plusIsSpace: true) ?? ""
                 if Self.isDropped(name) { continue }
-                prefix += Self.reencoded(pair.name, decoded: name)
+                prefix.appendUTF8(Self.reencoded(pair.name, decoded: name))
                 if let value = pair.value {
-                    prefix += "=" + Self.reencoded(value, decoded: nil)
+                    prefix.append(UInt8(ascii: "="))
+                    prefix.appendUTF8(Self.reencoded(value, decoded: nil))
                 }
-                prefix += "&"
+                prefix.append(UInt8(ascii: "&"))
             }
-            prefix += "page="
-            for link in links {
-                result.append(("Link", prefix + String(link.page) + ">; rel=\"" + link.rel + "\""))
+            prefix.appendLiteral("page=")
+            forEachLink { rel, page in
+                var bytes = prefix
+                bytes.appendDecimal(page)
+                bytes.appendLiteral(">; rel=\"")
+                bytes.appendLiteral(rel)
+                bytes.append(UInt8(ascii: "\""))
+                result.append(("Link", String(decoding: bytes, as: UTF8.self)))
             }
         }
-        result.append(("X-WC-Total", String(total)))
-        result.append(("X-WC-TotalPages", String(totalPages)))
+        result.append(("X-WC-Total", Self.decimal(total)))
+        result.append(("X-WC-TotalPages", Self.decimal(totalPages)))
         return result
+    }
+
+    private static func decimal(_ value: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        bytes.appendDecimal(value)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `raw` decoded once and percent-encoded again; text already in that form (unreserved bytes and upper-case
@@ -67,13 +96,18 @@ package struct Pagination: Equatable, Sendable {
     }
 
     private static func isCanonical(_ text: String) -> Bool {
-        var utf8 = text.utf8.makeIterator()
-        while let byte = utf8.next() {
-            if PercentDecoding.isUnreserved(byte) { continue }
-            guard byte == UInt8(ascii: "%"), let high = utf8.next(), let low = utf8.next(),
-                  let h = upperHex(high), let l = upperHex(low), !PercentDecoding.isUnreserved(h << 4 | l) else { return false }
+        text.withUTF8Buffer { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if PercentDecoding.isUnreserved(byte) { continue }
+                guard byte == UInt8(ascii: "%"), index + 1 < bytes.count, let h = upperHex(bytes[index]),
+                      let l = upperHex(bytes[index + 1]), !PercentDecoding.isUnreserved(h << 4 | l) else { return false }
+                index += 2
+            }
+            return true
         }
-        return true
     }
 
     private static func upperHex(_ byte: UInt8) -> UInt8? {
@@ -86,7 +120,25 @@ package struct Pagination: Equatable, Sendable {
 
     /// `page` is replaced; credentials and OAuth parameters never appear in links (DECISIONS #12).
     private static func isDropped(_ name: String) -> Bool {
-        let lower = name.utf8.allSatisfy({ $0 < 0x80 }) ? name.lowercased() : name
-        return lower == "page" || lower == "consumer_key" || lower == "consumer_secret" || lower.hasPrefix("oauth_")
+        // ASCII names compare case-insensitively; others exactly (they cannot equal these ASCII names anyway).
+        name.withUTF8Buffer { bytes in
+            let ascii = bytes.allSatisfy { $0 < 0x80 }
+            func equal(_ literal: [UInt8], prefix: Bool) -> Bool {
+                guard prefix ? bytes.count >= literal.count : bytes.count == literal.count else { return false }
+                for index in 0..<literal.count {
+                    let byte = bytes[index]
+                    let folded = ascii && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    if folded != literal[index] { return false }
+                }
+                return true
+            }
+            return equal(droppedPage, prefix: false) || equal(droppedKey, prefix: false)
+                || equal(droppedSecret, prefix: false) || equal(droppedOAuth, prefix: true)
+        }
     }
+
+    private static let droppedPage = Array("page".utf8)
+    private static let droppedKey = Array("consumer_key".utf8)
+    private static let droppedSecret = Array("consumer_secret".utf8)
+    private static let droppedOAuth = Array("oauth_".utf8)
 }
