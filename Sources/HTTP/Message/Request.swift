@@ -37,18 +37,29 @@ package struct HTTPRequest: Sendable {
 
     /// Splits a request target into path and query; absolute-form loses its scheme and authority.
     package static func split(target: String) -> (path: String, query: String?) {
-        var utf8 = Substring(target).utf8
-        if utf8.first != UInt8(ascii: "/"), let schemeEnd = utf8.firstRange(of: "://".utf8) {
-            utf8 = utf8[schemeEnd.upperBound...]
-            guard let slash = utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else {
-                return ("/", nil)
+        target.withUTF8Buffer { bytes -> (path: String, query: String?) in
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            var start = 0
+            if bytes.first != UInt8(ascii: "/"), let schemeEnd = Self.schemeEnd(bytes) {
+                // absolute-form: skip the authority up to the path or query
+                guard let slash = bytes[schemeEnd...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else {
+                    return ("/", nil)
+                }
+                if bytes[slash] == UInt8(ascii: "?") { return ("/", text((slash + 1)..<bytes.count)) }
+                start = slash
             }
-            utf8 = utf8[slash...]
-            if utf8.first == UInt8(ascii: "?") {
-                return ("/", String(Substring(utf8.dropFirst())))
-            }
+            guard let mark = bytes[start...].firstIndex(of: UInt8(ascii: "?")) else { return (text(start..<bytes.count), nil) }
+            return (text(start..<mark), text((mark + 1)..<bytes.count))
         }
-        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (String(Substring(utf8)), nil) }
-        return (String(Substring(utf8[..<mark])), String(Substring(utf8[utf8.index(after: mark)...])))
+    }
+
+    /// The index just past the first `://`, if any.
+    private static func schemeEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 3 else { return nil }
+        for index in 0...(bytes.count - 3)
+        where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/") {
+            return index + 3
+        }
+        return nil
     }
 }

@@ -177,14 +177,22 @@ package struct RequestParser {
     // MARK: Request line
 
     private mutating func parseRequestLine(_ line: ArraySlice<UInt8>) throws(ParseError) {
+        var failure: ParseError?
+        line.withUnsafeBufferPointer { bytes in
+            do throws(ParseError) { try parseRequestLine(bytes: bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func parseRequestLine(bytes line: UnsafeBufferPointer<UInt8>) throws(ParseError) {
         guard let firstSpace = line.firstIndex(of: 0x20) else { throw .badRequest("Malformed request line.") }
-        let afterMethod = line.index(after: firstSpace)
+        let afterMethod = firstSpace + 1
         guard let secondSpace = line[afterMethod...].firstIndex(of: 0x20) else {
             throw .badRequest("HTTP/0.9 requests are not supported.")
         }
-        let methodBytes = line[line.startIndex..<firstSpace]
-        let targetBytes = line[afterMethod..<secondSpace]
-        let versionBytes = line[line.index(after: secondSpace)...]
+        let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
+        let targetBytes = UnsafeBufferPointer(rebasing: line[afterMethod..<secondSpace])
+        let versionBytes = UnsafeBufferPointer(rebasing: line[(secondSpace + 1)...])
 
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(isTokenByte) else { throw .badRequest("Malformed request method.") }
         guard !targetBytes.isEmpty, targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
@@ -197,11 +205,11 @@ package struct RequestParser {
         guard isValidTarget(target, method: method) else { throw .badRequest("Malformed request target.") }
     }
 
-    private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> HTTPVersion {
+    private func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> HTTPVersion {
         // HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3)
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard bytes.count == 8, bytes.prefix(5).elementsEqual(prefix) else { throw .badRequest("Malformed HTTP version.") }
-        let major = bytes[bytes.startIndex + 5], dot = bytes[bytes.startIndex + 6], minor = bytes[bytes.startIndex + 7]
+        guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
+              bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/") else { throw .badRequest("Malformed HTTP version.") }
+        let major = bytes[5], dot = bytes[6], minor = bytes[7]
         guard isDigit(major), dot == UInt8(ascii: "."), isDigit(minor) else { throw .badRequest("Malformed HTTP version.") }
         guard major == UInt8(ascii: "1") else { throw .versionNotSupported }
         // A higher 1.x minor version is served as 1.1 (RFC 9110 §6.2).
@@ -218,32 +226,44 @@ package struct RequestParser {
         return !scheme.isEmpty && scheme.utf8.allSatisfy { isAlpha($0) || isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
     }
 
-    private static func makeMethod(_ bytes: ArraySlice<UInt8>) -> HTTPMethod {
+    private static func makeMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
+        func equals(_ literal: StaticString) -> Bool {
+            bytes.count == literal.utf8CodeUnitCount
+                && bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
         switch bytes.count {
-        case 3 where bytes.elementsEqual("GET".utf8): .get
-        case 3 where bytes.elementsEqual("PUT".utf8): .put
-        case 4 where bytes.elementsEqual("POST".utf8): .post
-        case 4 where bytes.elementsEqual("HEAD".utf8): .head
-        default: HTTPMethod(String(decoding: bytes, as: UTF8.self))
+        case 3 where equals("GET"): return .get
+        case 3 where equals("PUT"): return .put
+        case 4 where equals("POST"): return .post
+        case 4 where equals("HEAD"): return .head
+        default: return HTTPMethod(String(decoding: bytes, as: UTF8.self))
         }
     }
 
     // MARK: Fields
 
     private func parseField(_ line: ArraySlice<UInt8>) throws(ParseError) -> (name: String, value: String) {
-        let first = line[line.startIndex]
+        var result: Result<(name: String, value: String), ParseError> = .failure(.badRequest("Malformed header field."))
+        line.withUnsafeBufferPointer { bytes in
+            do throws(ParseError) { result = .success(try parseField(bytes: bytes)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func parseField(bytes line: UnsafeBufferPointer<UInt8>) throws(ParseError) -> (name: String, value: String) {
+        let first = line[0]
         if first == 0x20 || first == 0x09 { throw .badRequest("Obsolete line folding is not allowed.") }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .badRequest("Malformed header field.") }
-        let name = line[line.startIndex..<colon]
+        let name = UnsafeBufferPointer(rebasing: line[..<colon])
         if let last = name.last, last == 0x20 || last == 0x09 {
             throw .badRequest("Whitespace between a header field name and its colon is not allowed.")
         }
         guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw .badRequest("Malformed header field name.") }
-        var valueStart = line.index(after: colon)
-        var valueEnd = line.endIndex
+        var valueStart = colon + 1
+        var valueEnd = line.count
         while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
         while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-        let value = line[valueStart..<valueEnd]
+        let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
         for byte in value where (byte < 0x20 && byte != 0x09) || byte == 0x7F {
             throw .badRequest(byte == 0 ? "NUL in a header field." : byte == 0x0D ? "Bare CR in a header field." : "Control character in a header field.")
         }

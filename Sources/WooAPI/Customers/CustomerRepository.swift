@@ -176,20 +176,29 @@ package enum CustomerRepository {
 
     /// One statement for every update: a NULL argument keeps the column as it is. It bumps `version` itself, so
     /// the `users_version` trigger (for writers that do not) does not rewrite the row a second time.
-    static let updateSQL = SQL(
-        "UPDATE users SET "
-            + updatableColumns.map { "\($0) = coalesce(?, \($0))" }.joined(separator: ", ")
+    static let updateSQL = updateStatement(updatableColumns)
+
+    /// ``updateSQL`` without `email` and `avatar_hash`, for the usual update that keeps the email: a column in
+    /// the SET list makes SQLite rewrite its index entries, and the unique email index need not be touched.
+    static let updateKeepingEmailSQL = updateStatement(updatableColumnsKeepingEmail)
+    static let updatableColumnsKeepingEmail = updatableColumns.filter { $0 != "email" && $0 != "avatar_hash" }
+
+    private static func updateStatement(_ columns: [String]) -> SQL {
+        SQL("UPDATE users SET " + columns.map { "\($0) = coalesce(?, \($0))" }.joined(separator: ", ")
             + ", updated_at = ?, version = version + 1 WHERE id = ?")
+    }
 
     /// Writes the given columns of user `id`; `changes` maps names of ``updatableColumns`` to new values.
     package static func update(id: Int64, _ changes: [String: String], now: Int64, in db: Database) throws {
         guard !changes.isEmpty else { return }
-        let statement = try db.cachedStatement(updateSQL)
-        for (offset, column) in updatableColumns.enumerated() {
+        let keepsEmail = changes["email"] == nil && changes["avatar_hash"] == nil
+        let columns = keepsEmail ? updatableColumnsKeepingEmail : updatableColumns
+        let statement = try db.cachedStatement(keepsEmail ? updateKeepingEmailSQL : updateSQL)
+        for (offset, column) in columns.enumerated() {
             if let value = changes[column] { try statement.bind(value, at: offset + 1) } else { try statement.bindNull(at: offset + 1) }
         }
-        try statement.bind(now, at: updatableColumns.count + 1)
-        try statement.bind(id, at: updatableColumns.count + 2)
+        try statement.bind(now, at: columns.count + 1)
+        try statement.bind(id, at: columns.count + 2)
         try statement.execute()
     }
 
