@@ -202,28 +202,31 @@ package final class Authenticator: Sendable {
         }, completion: { _ in })
     }
 
-    /// The user and password of an `Authorization: Basic …` header.
-    static func basicCredentials(_ header: String?) -> (String, String)? {
+    /// The decoded `user:password` bytes of an `Authorization: Basic …` header, or nil.
+    private static func basicPayload(_ header: String?) -> [UInt8]? {
         guard let header else { return nil }
-        return header.withUTF8Buffer { bytes -> (String, String)? in
+        return header.withUTF8Buffer { bytes -> [UInt8]? in
             guard bytes.count > 6 else { return nil }
             for (offset, expected) in basicScheme.enumerated() where bytes[offset] | 0x20 != expected { return nil }
             var end = bytes.count
             while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
             var start = 6
             while start < end, bytes[start] == 0x20 { start += 1 }
-            guard let decoded = Crypto.base64Decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])) else {
-                return nil
+            return Crypto.base64Decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        }
+    }
+
+    /// The user and password of an `Authorization: Basic …` header.
+    static func basicCredentials(_ header: String?) -> (String, String)? {
+        guard let payload = basicPayload(header) else { return nil }
+        return payload.withUnsafeBufferPointer { decoded -> (String, String)? in
+            guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
+                return String(validating: decoded, as: UTF8.self).map { ($0, "") }
             }
-            return decoded.withUnsafeBufferPointer { decoded -> (String, String)? in
-                guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
-                    return String(validating: decoded, as: UTF8.self).map { ($0, "") }
-                }
-                guard let user = String(validating: UnsafeBufferPointer(rebasing: decoded[..<colon]), as: UTF8.self),
-                      let password = String(validating: UnsafeBufferPointer(rebasing: decoded[(colon + 1)...]), as: UTF8.self)
-                else { return nil }
-                return (user, password)
-            }
+            guard let user = String(validating: UnsafeBufferPointer(rebasing: decoded[..<colon]), as: UTF8.self),
+                  let password = String(validating: UnsafeBufferPointer(rebasing: decoded[(colon + 1)...]), as: UTF8.self)
+            else { return nil }
+            return (user, password)
         }
     }
 
@@ -231,23 +234,13 @@ package final class Authenticator: Sendable {
     /// ``normalizedKey(_:)`` would leave it as is) and a non-empty ASCII password, returned as bytes. Nil for
     /// anything else, which then takes the general path (``basicCredentials(_:)``) with the same outcome.
     static func plainBasicCredentials(_ header: String?) -> (key: String, secret: [UInt8])? {
-        guard let header else { return nil }
-        return header.withUTF8Buffer { bytes -> (key: String, secret: [UInt8])? in
-            guard bytes.count > 6 else { return nil }
-            for (offset, expected) in basicScheme.enumerated() where bytes[offset] | 0x20 != expected { return nil }
-            var end = bytes.count
-            while end > 6, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            var start = 6
-            while start < end, bytes[start] == 0x20 { start += 1 }
-            guard let decoded = Crypto.base64Decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])),
-                  let colon = decoded.firstIndex(of: UInt8(ascii: ":")), colon > 0, colon + 1 < decoded.count
-            else { return nil }
-            let user = decoded[..<colon]
-            let password = decoded[(colon + 1)...]
-            guard user.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") }),
-                  password.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return (String(decoding: user, as: UTF8.self), Array(password))
-        }
+        guard let payload = basicPayload(header), let colon = payload.firstIndex(of: UInt8(ascii: ":")),
+              colon > 0, colon + 1 < payload.count else { return nil }
+        let user = payload[..<colon]
+        let password = payload[(colon + 1)...]
+        guard user.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") }),
+              password.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return (String(decoding: user, as: UTF8.self), Array(password))
     }
 
     /// `basic ` in lowercase: the scheme is matched case-insensitively (`| 0x20`; the space stays a space).
