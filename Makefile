@@ -8,7 +8,7 @@ DATABASE ?= wc-api.sqlite
 
 VENV ?= .venv
 
-.PHONY: deps build run test test-python python-deps bench bench-http bench-api clean
+.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions clean
 
 # Installs the system packages the build needs, only when a header or tool is missing.
 deps:
@@ -59,6 +59,10 @@ bench-http: deps
 
 bench-api: deps
 	bash bench/api-bench.sh
+
+# Instructions per request under callgrind (steady from run to run, unlike req/s): for comparing code changes.
+bench-instructions: deps
+	bash bench/instructions.sh
 
 clean:
 	rm -rf .build $(VENV)
