@@ -1,30 +1,7 @@
 import Foundation
 import HTTP
+import TestSupport
 import XCTest
-
-/// SplitMix64, so every random input reproduces.
-private struct HTTPFastPathRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    mutating func int(in range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    mutating func text(from pieces: [String], count: Int) -> String {
-        var out = ""
-        for _ in 0..<count { out += pick(pieces) }
-        return out
-    }
-}
 
 /// `text` with everything outside printable ASCII as `\u{…}`, so a failing input can be pasted back.
 private func escaped(_ text: some StringProtocol) -> String {
@@ -71,7 +48,7 @@ final class FastPathHeadersTests: XCTestCase {
     }
 
     func testEqualMatchesReference() {
-        var rng = HTTPFastPathRandom(seed: 101)
+        var rng = SeededRandom(seed: 101)
         var mismatches = Mismatches()
         let letters = ["a", "A", "z", "Z", "@", "`", "[", "{", "_", "\u{7F}", "é", "É", "-", "0", "\u{0}", " "]
         for _ in 0..<5000 {
@@ -113,7 +90,7 @@ final class FastPathHeadersTests: XCTestCase {
         XCTAssertFalse(HTTPHeaders([("Connection", "a,b")]).hasToken("", in: "Connection"))
     }
 
-    private static func randomFields(_ rng: inout HTTPFastPathRandom) -> [(String, String)] {
+    private static func randomFields(_ rng: inout SeededRandom) -> [(String, String)] {
         (0..<rng.int(in: 0...4)).map { _ in
             (rng.pick(["Connection", "connection", "CONNECTION", "Expect", "X-Other", "Connectio"]), rng.text(from: pieces, count: rng.int(in: 0...8)))
         }
@@ -126,7 +103,7 @@ final class FastPathHeadersTests: XCTestCase {
     }
 
     func testHasTokenMatchesReference() {
-        var rng = HTTPFastPathRandom(seed: 102)
+        var rng = SeededRandom(seed: 102)
         var mismatches = Mismatches()
         var found = 0
         for _ in 0..<5000 {
@@ -163,7 +140,7 @@ final class FastPathHeadersTests: XCTestCase {
     }
 
     func testCountOfMatchesValues() {
-        var rng = HTTPFastPathRandom(seed: 103)
+        var rng = SeededRandom(seed: 103)
         for _ in 0..<1000 {
             let headers = HTTPHeaders(Self.randomFields(&rng))
             for name in ["Connection", "EXPECT", "x-other", "Host", ""] {
@@ -196,7 +173,7 @@ final class FastPathSplitTargetTests: XCTestCase {
     }
 
     func testMatchesReference() {
-        var rng = HTTPFastPathRandom(seed: 111)
+        var rng = SeededRandom(seed: 111)
         var mismatches = Mismatches()
         for _ in 0..<5000 {
             var target = rng.text(from: pieces, count: rng.int(in: 0...10))
@@ -235,7 +212,7 @@ final class FastPathUTF8BytesTests: XCTestCase {
     }
 
     func testAppendDecimalMatchesStringAndReference() {
-        var rng = HTTPFastPathRandom(seed: 121)
+        var rng = SeededRandom(seed: 121)
         var values = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, Int.max, Int.max - 1, Int.min, Int.min + 1, -1, -10]
         for digits in 1...19 {
             let power = (0..<digits - 1).reduce(1) { result, _ in result * 10 }
@@ -256,7 +233,7 @@ final class FastPathUTF8BytesTests: XCTestCase {
     }
 
     /// Native strings (small and large), substrings of them, and strings that came through Foundation.
-    private func samples(_ rng: inout HTTPFastPathRandom) -> [(String, any StringProtocol)] {
+    private func samples(_ rng: inout SeededRandom) -> [(String, any StringProtocol)] {
         let text = rng.text(from: pieces, count: rng.int(in: 0...12))
         var samples: [(String, any StringProtocol)] = [("native", text)]
         samples.append(("large", text + String(repeating: "x", count: 20)))
@@ -276,7 +253,7 @@ final class FastPathUTF8BytesTests: XCTestCase {
     }
 
     func testByteHelpersOnEveryKindOfString() {
-        var rng = HTTPFastPathRandom(seed: 131)
+        var rng = SeededRandom(seed: 131)
         var mismatches = Mismatches()
         for _ in 0..<800 {
             for (kind, sample) in samples(&rng) {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WooAPI
+import TestSupport
 import XCTest
 
 /// `Crypto.base64Decode` (table-driven, four characters at a time) against the previous decoder
@@ -54,7 +55,7 @@ final class FastPathBase64Tests: XCTestCase {
     /// Mostly valid characters with `=` anywhere and now and then an invalid byte (invalid UTF-8 included),
     /// lengths 0…200, so every position of the four-at-a-time loop meets each kind of byte.
     func testRandomInputMatchesReference() {
-        var rng = FastPathRandom(seed: 21)
+        var rng = SeededRandom(seed: 21)
         var mismatches = FastPathMismatches()
         var decoded = 0
         for _ in 0..<4000 {
@@ -81,7 +82,7 @@ final class FastPathBase64Tests: XCTestCase {
     }
 
     func testArbitraryBytesMatchReference() {
-        var rng = FastPathRandom(seed: 22)
+        var rng = SeededRandom(seed: 22)
         var mismatches = FastPathMismatches()
         for _ in 0..<2000 {
             let bytes = rng.bytes(count: rng.int(in: 0...12))
@@ -95,7 +96,7 @@ final class FastPathBase64Tests: XCTestCase {
     /// Foundation's encoding decodes back to the bytes, padded or not; and whatever Foundation accepts as padded
     /// Base64 decodes to the same bytes.
     func testRoundTripsWithFoundation() {
-        var rng = FastPathRandom(seed: 23)
+        var rng = SeededRandom(seed: 23)
         for _ in 0..<1500 {
             let bytes = rng.bytes(count: rng.int(in: 0...150))
             let encoded = Data(bytes).base64EncodedString()
@@ -178,7 +179,7 @@ final class FastPathBasicCredentialsTests: XCTestCase {
         }
         XCTAssertEqual(Authenticator.normalizedKey("  ck_<b>12</b>  34 "), "ck_12 34")
         XCTAssertEqual(Authenticator.normalizedKey("ck_abc"), "ck_abc")
-        var rng = FastPathRandom(seed: 32)
+        var rng = SeededRandom(seed: 32)
         var mismatches = FastPathMismatches()
         for _ in 0..<3000 {
             let key = rng.chance(50) ? rng.text(from: Self.userPieces, count: rng.int(in: 0...10)) : FastPathText.random(&rng)
@@ -193,7 +194,7 @@ final class FastPathBasicCredentialsTests: XCTestCase {
 
     /// A random header: a scheme (correct, other case, missing space, another scheme), the Base64 of a random
     /// `user:password` (sometimes invalid UTF-8, unpadded, with stray `=` or invalid characters), spaces and tabs.
-    private func randomHeader(_ rng: inout FastPathRandom) -> String? {
+    private func randomHeader(_ rng: inout SeededRandom) -> String? {
         if rng.chance(2) { return nil }
         var payload: [UInt8]
         let hex = ["0", "1", "9", "a", "b", "f"]
@@ -221,7 +222,7 @@ final class FastPathBasicCredentialsTests: XCTestCase {
     }
 
     func testRandomHeadersMatchReferenceAndPlainPathAgreesWithGeneralPath() {
-        var rng = FastPathRandom(seed: 31)
+        var rng = SeededRandom(seed: 31)
         var mismatches = FastPathMismatches()
         var plainCount = 0, generalCount = 0
         for _ in 0..<5000 {

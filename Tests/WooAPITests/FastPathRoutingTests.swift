@@ -1,5 +1,6 @@
 import HTTP
 @testable import WooAPI
+import TestSupport
 import XCTest
 
 /// `PercentDecoding.decode` (now on buffer pointers) against the previous decoder (``ReferencePercentDecoding``).
@@ -49,7 +50,7 @@ final class FastPathPercentDecodingTests: XCTestCase {
     }
 
     func testRandomTextMatchesReference() {
-        var rng = FastPathRandom(seed: 41)
+        var rng = SeededRandom(seed: 41)
         var mismatches = FastPathMismatches()
         for _ in 0..<4000 { assertMatchesReference(FastPathText.random(&rng, maxPieces: 12), &mismatches) }
         mismatches.finish("decode")
@@ -57,7 +58,7 @@ final class FastPathPercentDecodingTests: XCTestCase {
 
     /// The query parser hands `decode(bytes:)` slices of the query cut at `&` and `=`: each decodes like the string.
     func testSlicesCutAtASCIIBytesDecodeLikeTheirText() {
-        var rng = FastPathRandom(seed: 42)
+        var rng = SeededRandom(seed: 42)
         var mismatches = FastPathMismatches()
         for _ in 0..<2000 {
             let text = FastPathText.random(&rng, maxPieces: 14)
@@ -88,7 +89,7 @@ final class FastPathPercentDecodingTests: XCTestCase {
                 XCTAssertNil(path, FastPathText.escaped(bytes: bytes))
             }
         }
-        var rng = FastPathRandom(seed: 43)
+        var rng = SeededRandom(seed: 43)
         var mismatches = FastPathMismatches()
         for _ in 0..<2000 {
             var bytes = rng.bytes(count: rng.int(in: 0...10))
@@ -247,7 +248,7 @@ final class FastPathQueryParametersTests: XCTestCase {
     private static let keyPieces = ["k", "limit", "", "%CC%81", "%D8%80", "%5B", "%5D", "]", "[", "é", "%20", "."]
 
     /// A query of random pairs (names built from brackets, dots, spaces and escapes), joined by one or more `&`.
-    private static func randomQuery(_ rng: inout FastPathRandom) -> String {
+    private static func randomQuery(_ rng: inout SeededRandom) -> String {
         if rng.chance(15) { return FastPathText.random(&rng, maxPieces: 20) }
         var query = rng.chance(10) ? "&" : ""
         for index in 0..<rng.int(in: 0...6) {
@@ -269,7 +270,7 @@ final class FastPathQueryParametersTests: XCTestCase {
     /// Compares old and new on random queries, except for the differences pinned above: a raw `&` or `=` inside a
     /// multi-scalar `Character`, or a decoded name with `[` or `]` inside one. Returns how many were compared.
     private func compareRandomQueries(seed: UInt64, count: Int, asciiOnly: Bool) -> Int {
-        var rng = FastPathRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var mismatches = FastPathMismatches()
         var compared = 0
         for _ in 0..<count {
@@ -319,7 +320,7 @@ final class FastPathPaginationTests: XCTestCase {
                 }
             }
         }
-        var rng = FastPathRandom(seed: 61)
+        var rng = SeededRandom(seed: 61)
         for _ in 0..<500 {
             var p = Pagination(total: 0, limit: nil, offset: 0)
             p.total = rng.pick([rng.int(in: -50...50), Int.max, Int.min, -1_000_000_007])
@@ -377,7 +378,7 @@ final class FastPathPaginationTests: XCTestCase {
     private static let values = ["1", "", "a+b", "a%20b", "a%2Fb", "%2f", "é", "%C3%A9", "%FF", "%", "%zz", "x~-_.", "%7E", "a/b?c", "=", "\u{301}"]
 
     func testHeadersWithRandomQueriesMatchReference() {
-        var rng = FastPathRandom(seed: 62)
+        var rng = SeededRandom(seed: 62)
         var mismatches = FastPathMismatches()
         var withLinks = 0
         let figures = Self.figures().filter { !$0.links().isEmpty }
@@ -480,7 +481,7 @@ final class FastPathRouteTableTests: XCTestCase {
     private static let methods: [HTTPMethod] = [.get, .get, .head, .post, .put, .patch, .delete, .options, HTTPMethod("get"), HTTPMethod("PURGE")]
 
     func testRandomPathsMatchReference() {
-        var rng = FastPathRandom(seed: 71)
+        var rng = SeededRandom(seed: 71)
         var mismatches = FastPathMismatches()
         var matched = 0
         for _ in 0..<5000 {
@@ -560,7 +561,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
     }
 
     func testRandomPathsAgreeWithReference() {
-        var rng = FastPathRandom(seed: 81)
+        var rng = SeededRandom(seed: 81)
         var mismatches = FastPathMismatches()
         var answered = 0
         for _ in 0..<5000 {
@@ -579,7 +580,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
 
     /// What can actually arrive (printable ASCII targets), including the cases the fast path declines.
     func testRandomASCIIPathsAgreeWithReference() {
-        var rng = FastPathRandom(seed: 82)
+        var rng = SeededRandom(seed: 82)
         var mismatches = FastPathMismatches()
         let ascii = Self.rest.filter { $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
         var answered = 0

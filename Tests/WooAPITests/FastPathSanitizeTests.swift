@@ -1,4 +1,5 @@
 @testable import WooAPI
+import TestSupport
 import XCTest
 
 /// The byte-level sanitizers (5b899b0 "Instruction diet on the hot paths") against their previous implementations
@@ -23,7 +24,7 @@ final class FastPathSanitizeTests: XCTestCase {
         pieces: [String] = FastPathText.pieces, file: StaticString = #filePath, line: UInt = #line
     ) {
         var mismatches = FastPathMismatches()
-        var rng = FastPathRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var inputs = Self.edgeCases
         for _ in 0..<iterations { inputs.append(FastPathText.random(&rng, maxPieces: 20, pieces: pieces)) }
         for input in inputs {
@@ -167,7 +168,7 @@ final class FastPathSanitizeTests: XCTestCase {
         let local = ["a", "b", "Z", "0", "9", ".", "-", "_", "+", "'", "!", "~", "{", "a", "b", "x"]
         let label = ["a", "b", "z", "Q", "0", "9", "-", "a", "b", "c"]
         let noise = [".", "..", "-", "@", " ", "\t", "\n", "\u{0}", "\u{0B}", "_", "\"", "é", "\u{301}", "\u{600}", "中", "%", "&"]
-        var rng = FastPathRandom(seed: 9)
+        var rng = SeededRandom(seed: 9)
         var mismatches = FastPathMismatches()
         var valid = 0
         for _ in 0..<4000 {

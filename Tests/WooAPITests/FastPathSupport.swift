@@ -1,44 +1,9 @@
+import TestSupport
 import XCTest
 
 // Shared helpers of the fast-path equivalence tests (the `FastPath…Tests` classes): a seeded generator so every
 // random input reproduces, text made of the characters the byte-level rewrites are most likely to get wrong, and
 // comparisons on UTF-8 bytes (String `==` is canonical equivalence, which would hide a byte difference).
-
-/// SplitMix64: small, fast and deterministic across runs and platforms.
-struct FastPathRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (bound > 0); the modulo bias is irrelevant here.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    /// A value in `range`.
-    mutating func int(in range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
-
-    /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-
-    /// `count` pieces from `pieces`, concatenated.
-    mutating func text(from pieces: [String], count: Int) -> String {
-        var out = ""
-        for _ in 0..<count { out += pick(pieces) }
-        return out
-    }
-
-    /// Random bytes, any value.
-    mutating func bytes(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-}
 
 enum FastPathText {
     /// ASCII letters and digits, whitespace of every kind, the bytes the sanitizers and parsers look for, multi-byte
@@ -55,7 +20,7 @@ enum FastPathText {
     ]
 
     /// Random text of 0…`maxPieces` pieces.
-    static func random(_ rng: inout FastPathRandom, maxPieces: Int = 16, pieces: [String] = pieces) -> String {
+    static func random(_ rng: inout SeededRandom, maxPieces: Int = 16, pieces: [String] = pieces) -> String {
         rng.text(from: pieces, count: rng.int(in: 0...maxPieces))
     }
 

@@ -1,4 +1,5 @@
 import WooAPI
+import TestSupport
 import XCTest
 
 final class JSONParserTests: XCTestCase {
@@ -234,7 +235,7 @@ final class JSONParserTests: XCTestCase {
 
     func testUTF8ValidationMatchesTheStandardLibrary() {
         // Random byte soup (no quote, backslash or control bytes): accepted exactly when it is valid UTF-8.
-        var rng = JSONTestRandom(seed: 0x5EED)
+        var rng = SeededRandom(seed: 0x5EED)
         let pool: [UInt8] = [0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
                              0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF8, 0xFE, 0xFF]
         var accepted = 0
@@ -304,17 +305,3 @@ final class JSONParserTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct JSONTestRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

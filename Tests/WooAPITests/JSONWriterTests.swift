@@ -1,4 +1,5 @@
 import WooAPI
+import TestSupport
 import XCTest
 
 final class JSONWriterTests: XCTestCase {
@@ -178,7 +179,7 @@ final class JSONWriterTests: XCTestCase {
     }
 
     func testRandomValuesRoundTrip() throws {
-        var rng = JSONTestRandom(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let alphabet = Array("aZ09 \"\\/\n\t\u{0}\u{1F}\u{7F}é€😀日".unicodeScalars)
         func randomString() -> String {
             var s = String.UnicodeScalarView()
