@@ -33,3 +33,18 @@ package struct SeededRandom: RandomNumberGenerator {
     /// Random bytes, any value.
     package mutating func bytes(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }
+
+/// `text` as a Swift string literal with every scalar outside printable ASCII as `\u{…}`, so a failing random
+/// input can be pasted back into a test.
+package func swiftLiteral(_ text: some StringProtocol) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case " "..."~": out.unicodeScalars.append(scalar)
+        default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        }
+    }
+    return out + "\""
+}

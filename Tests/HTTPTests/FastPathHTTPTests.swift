@@ -3,20 +3,6 @@ import HTTP
 import TestSupport
 import XCTest
 
-/// `text` with everything outside printable ASCII as `\u{…}`, so a failing input can be pasted back.
-private func escaped(_ text: some StringProtocol) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case " "..."~": out.unicodeScalars.append(scalar)
-        default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-        }
-    }
-    return out + "\""
-}
-
 private let pieces: [String] = [
     "a", "Z", "k", "0", "9", " ", "\t", ",", ",", "/", "?", ":", "//", "://", "#", "%", "%20", "@", "`", "[", "{", "_", "-", "*",
     "\u{7F}", "\u{0}", "é", "É", "中", "😀", "\u{301}", "\u{600}", "close", "CLOSE", "keep-alive", "100-continue", "http", "h",
@@ -57,7 +43,7 @@ final class FastPathHeadersTests: XCTestCase {
             let old = ReferenceHTTP.equal(a, b)
             mismatches.check(HTTPHeaders.equal(a, b) == old && HTTPHeaders.equal(Substring(a), b) == old
                                  && HTTPHeaders.equal(a, Substring(b)) == old,
-                             "equal(\(escaped(a)), \(escaped(b))): old \(old)")
+                             "equal(\(swiftLiteral(a)), \(swiftLiteral(b))): old \(old)")
         }
         mismatches.finish("equal")
     }
@@ -79,13 +65,13 @@ final class FastPathHeadersTests: XCTestCase {
     func testEmptyTokenNowMatchesEmptyItems() {
         for value in ["", ",", "a,,b", ",a", "a,"] {
             let headers = HTTPHeaders([("Connection", value)])
-            XCTAssertFalse(ReferenceHTTP.hasToken(headers.fields, "", in: "Connection"), escaped(value))
-            XCTAssertTrue(headers.hasToken("", in: "Connection"), escaped(value))
+            XCTAssertFalse(ReferenceHTTP.hasToken(headers.fields, "", in: "Connection"), swiftLiteral(value))
+            XCTAssertTrue(headers.hasToken("", in: "Connection"), swiftLiteral(value))
         }
         for value in [" ", "a, \t ,b"] {  // an item that trims to nothing: both
             let headers = HTTPHeaders([("Connection", value)])
-            XCTAssertTrue(ReferenceHTTP.hasToken(headers.fields, "", in: "Connection"), escaped(value))
-            XCTAssertTrue(headers.hasToken("", in: "Connection"), escaped(value))
+            XCTAssertTrue(ReferenceHTTP.hasToken(headers.fields, "", in: "Connection"), swiftLiteral(value))
+            XCTAssertTrue(headers.hasToken("", in: "Connection"), swiftLiteral(value))
         }
         XCTAssertFalse(HTTPHeaders([("Connection", "a,b")]).hasToken("", in: "Connection"))
     }
@@ -115,7 +101,7 @@ final class FastPathHeadersTests: XCTestCase {
                     let old = ReferenceHTTP.hasToken(headers.fields, token, in: name)
                     if old { found += 1 }
                     mismatches.check(headers.hasToken(token, in: name) == old,
-                                     "hasToken(\(escaped(token)), in: \(name)) on \(fields.map { "\($0.0): \(escaped($0.1))" }): old \(old)")
+                                     "hasToken(\(swiftLiteral(token)), in: \(name)) on \(fields.map { "\($0.0): \(swiftLiteral($0.1))" }): old \(old)")
                 }
             }
         }
@@ -128,8 +114,8 @@ final class FastPathHeadersTests: XCTestCase {
     func testCommaInsideACharacterNowSeparates() {
         for value in ["close,\u{301}", "\u{600},close", "x\u{600},close"] {
             let headers = HTTPHeaders([("Connection", value)])
-            XCTAssertFalse(ReferenceHTTP.hasToken(headers.fields, "close", in: "Connection"), escaped(value))
-            XCTAssertTrue(headers.hasToken("close", in: "Connection"), escaped(value))
+            XCTAssertFalse(ReferenceHTTP.hasToken(headers.fields, "close", in: "Connection"), swiftLiteral(value))
+            XCTAssertTrue(headers.hasToken("close", in: "Connection"), swiftLiteral(value))
         }
         // Through the parser: `Connection: close,<CC 81>` closes the connection now; it was kept alive before.
         let raw: [UInt8] = Array("GET / HTTP/1.1\r\nHost: h\r\nConnection: close,".utf8) + [0xCC, 0x81] + Array("\r\n\r\n".utf8)
@@ -155,7 +141,7 @@ final class FastPathHeadersTests: XCTestCase {
 /// `HTTPRequest.split(target:)` on buffer pointers (6c40bb2) against the previous code.
 final class FastPathSplitTargetTests: XCTestCase {
     private func describe(_ split: (path: String, query: String?)) -> String {
-        escaped(split.path) + " ? " + (split.query.map { escaped($0) } ?? "nil")
+        swiftLiteral(split.path) + " ? " + (split.query.map { swiftLiteral($0) } ?? "nil")
     }
 
     func testKnownValues() {
@@ -179,7 +165,7 @@ final class FastPathSplitTargetTests: XCTestCase {
             var target = rng.text(from: pieces, count: rng.int(in: 0...10))
             if rng.chance(30) { target = rng.pick(["http://", "https://h", "/", "a://"]) + target }
             let old = describe(ReferenceHTTP.split(target: target)), new = describe(HTTPRequest.split(target: target))
-            mismatches.check(old == new, "split(target: \(escaped(target))): old \(old), new \(new)")
+            mismatches.check(old == new, "split(target: \(swiftLiteral(target))): old \(old), new \(new)")
         }
         mismatches.finish("split(target:)")
     }
@@ -259,11 +245,11 @@ final class FastPathUTF8BytesTests: XCTestCase {
             for (kind, sample) in samples(&rng) {
                 let expected = Array(sample.utf8)
                 let buffered = sample.withUTF8Buffer { Array($0) }
-                mismatches.check(buffered == expected, "withUTF8Buffer on \(kind) \(escaped(sample)): \(buffered)")
-                mismatches.check(sample.isASCIIText == expected.allSatisfy { $0 < 0x80 }, "isASCIIText on \(kind) \(escaped(sample))")
+                mismatches.check(buffered == expected, "withUTF8Buffer on \(kind) \(swiftLiteral(sample)): \(buffered)")
+                mismatches.check(sample.isASCIIText == expected.allSatisfy { $0 < 0x80 }, "isASCIIText on \(kind) \(swiftLiteral(sample))")
                 for byte in [0x00, 0x20, 0x25, 0x2C, 0x2F, 0x3F, 0x61, 0x7F] as [UInt8] {
                     mismatches.check(sample.containsUTF8Byte(byte) == expected.contains(byte),
-                                     "containsUTF8Byte(0x\(String(byte, radix: 16))) on \(kind) \(escaped(sample))")
+                                     "containsUTF8Byte(0x\(String(byte, radix: 16))) on \(kind) \(swiftLiteral(sample))")
                 }
             }
         }

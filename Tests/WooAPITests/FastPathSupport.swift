@@ -24,21 +24,10 @@ enum FastPathText {
         rng.text(from: pieces, count: rng.int(in: 0...maxPieces))
     }
 
-    /// `text` with every byte outside printable ASCII as `\u{…}` (per scalar), so a failing input can be pasted back.
-    static func escaped(_ text: some StringProtocol) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case " "..."~": out.unicodeScalars.append(scalar)
-            default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a Swift literal (``swiftLiteral(_:)``), so a failing input can be pasted back.
+    static func escaped(_ text: some StringProtocol) -> String { swiftLiteral(text) }
 
-    static func escaped(_ text: String?) -> String { text.map { escaped($0) } ?? "nil" }
+    static func escaped(_ text: String?) -> String { text.map { swiftLiteral($0) } ?? "nil" }
 
     static func escaped(bytes: some Sequence<UInt8>) -> String {
         "[" + bytes.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: ", ") + "]"
