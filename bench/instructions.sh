@@ -4,20 +4,20 @@
 # what a code change costs or saves before a full `make bench-api`. User-space instructions only: the kernel's
 # share (TCP, syscalls) is not counted.
 #
-#   bash bench/instructions.sh                       # all of get,list,create,update,mix, 10 s each
+#   bash bench/instructions.sh                       # get,list,create,update,mix,orders,order_create, 10 s each
 #   SCENARIOS=get,mix SECONDS_PER_RUN=20 bash bench/instructions.sh
 #   SERVER_BIN=/path/to/wc-api-server bash bench/instructions.sh   # skip the build (compare two binaries)
 #   KEEP=1 bash bench/instructions.sh                # keep the callgrind files (callgrind_annotate --inclusive=yes F)
 #
-# Per scenario: a copy of one seeded store (10,000 customers, as api-bench.sh), the server started under
-# `valgrind --tool=callgrind --instr-atstart=no`, every customer read once (`filter[limit]=-1`) and 3 s of the
-# scenario as warm-up with instrumentation off, then SECONDS_PER_RUN seconds measured (callgrind_control -i on/off)
-# with `wrk -t1 -c16`. Prints one line per scenario: requests, instructions, instructions per request.
+# Per scenario: a copy of one seeded store (10,000 customers and the orders fixture, as api-bench.sh), the server
+# started under `valgrind --tool=callgrind --instr-atstart=no`, every customer read once (`filter[limit]=-1`) and
+# 3 s of the scenario as warm-up with instrumentation off, then SECONDS_PER_RUN seconds measured (callgrind_control
+# -i on/off) with `wrk -t1 -c16`. Prints one line per scenario: requests, instructions, instructions per request.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-SCENARIOS=${SCENARIOS:-get,list,create,update,mix}
+SCENARIOS=${SCENARIOS:-get,list,create,update,mix,orders,order_create}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 KEEP=${KEEP:-0}
 HOST=127.0.0.1
@@ -43,13 +43,28 @@ SERVER_BIN="$WORK/wc-api-server"
 log "seeding 10,000 customers"
 "$SERVER_BIN" seed --database "$WORK/pristine.sqlite" --customers 10000 >&2
 "$SERVER_BIN" keys create --database "$WORK/pristine.sqlite" --json >"$WORK/key.json"
-sqlite3 "$WORK/pristine.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 CREDENTIALS=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["consumer_key"] + ":" + d["consumer_secret"])' "$WORK/key.json")
 AUTH="Basic $(printf '%s' "$CREDENTIALS" | base64 -w0)"
 RUN_ID="$(date +%s)-$$"
 
+# The orders scenarios' fixture, as api-bench.sh makes it: product 1, and customer 100 with 10 paid orders.
+"$SERVER_BIN" serve --host "$HOST" --port "$PORT" --database "$WORK/pristine.sqlite" --no-access-log >"$WORK/fixture.log" 2>&1 &
+pid=$!
+PIDS+=("$pid")
+for ((i = 0; i < 100; i++)); do curl -s -o /dev/null "http://$HOST:$PORT/" && break; sleep 0.1; done
+curl -fsS -o /dev/null -H "Authorization: $AUTH" -H 'Content-Type: application/json' -X POST \
+    -d '{"product":{"title":"Bench Widget","type":"simple","regular_price":"19.99","sku":"BENCH-1"}}' \
+    "http://$HOST:$PORT/wc-api/v2/products"
+for ((i = 0; i < 10; i++)); do
+    curl -fsS -o /dev/null -H "Authorization: $AUTH" -H 'Content-Type: application/json' -X POST \
+        -d '{"order":{"customer_id":100,"payment_details":{"method_id":"bacs","method_title":"Direct Bank Transfer","paid":true},"line_items":[{"product_id":1,"quantity":2}],"shipping_lines":[{"method_id":"flat_rate","method_title":"Flat Rate","total":"10.00"}]}}' \
+        "http://$HOST:$PORT/wc-api/v2/orders"
+done
+stop_pid "$pid"
+sqlite3 "$WORK/pristine.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+
 IFS=, read -r -a LIST <<<"$SCENARIOS"
-printf '%-8s %10s %15s %12s\n' scenario requests instructions per_request
+printf '%-13s %10s %15s %12s\n' scenario requests instructions per_request
 for scenario in "${LIST[@]}"; do
     [[ -f "$LUA_DIR/$scenario.lua" ]] || die "no scenario $scenario (bench/api/$scenario.lua)"
     rm -f "$WORK"/store.sqlite*
@@ -69,6 +84,6 @@ for scenario in "${LIST[@]}"; do
     callgrind_control -i off "$pid" >/dev/null 2>&1
     stop_pid "$pid"
     total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-    printf '%-8s %10d %15d %12d\n' "$scenario" "$requests" "$total" "$((total / requests))"
+    printf '%-13s %10d %15d %12d\n' "$scenario" "$requests" "$total" "$((total / requests))"
     if ((KEEP)); then cp "$out" "$ROOT/bench/results/" 2>/dev/null || { mkdir -p "$ROOT/bench/results"; cp "$out" "$ROOT/bench/results/"; }; fi
 done
