@@ -74,18 +74,15 @@ package enum CustomerRepository {
         if useCache, let cache, query.usesDefaultOrder, let limit = query.limit {
             // The usual page (role only, oldest first): fixed SQL, no text to build or hash.
             var offset = query.offset
-            let statement: Statement
+            var start = (createdAt: Int64.min, id: Int64.min)
             if let anchors, let anchor = try anchors.anchor(role: query.roles[0], offset: offset, in: db) {
-                statement = try db.cachedStatement(defaultPage)
-                try statement.bind(anchor.createdAt, at: 2)
-                try statement.bind(anchor.id, at: 3)
+                start = (anchor.createdAt, anchor.id)
                 offset -= anchor.position
-            } else {
-                statement = try db.cachedStatement(defaultPage)
-                try statement.bind(Int64.min, at: 2)
-                try statement.bind(Int64.min, at: 3)
             }
+            let statement = try db.cachedStatement(defaultPage)
             try statement.bind(query.roles[0], at: 1)
+            try statement.bind(start.createdAt, at: 2)
+            try statement.bind(start.id, at: 3)
             try statement.bind(Int64(limit), at: 4)
             try statement.bind(Int64(offset), at: 5)
             // Each row is written as it is stepped to (the cache's own statements are others on this connection).
