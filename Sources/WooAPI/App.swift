@@ -146,9 +146,11 @@ package final class WooAPI: Sendable {
         path.withUTF8Buffer { bytes -> String? in
             let prefix = v2Prefix
             guard bytes.count >= prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+            // From the `/` after `v2` to the end, trailing slashes trimmed (never past that first `/`).
+            let start = prefix.count - 1
             var end = bytes.count
-            while end > prefix.count - 1, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
-            let rest = bytes[(prefix.count - 1)..<max(end, prefix.count - 1)]  // from the `/` after `v2`
+            while end > start, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            let rest = bytes[start..<end]
             guard !rest.contains(UInt8(ascii: "%")) else { return nil }
             return rest.isEmpty ? "/" : String(decoding: UnsafeBufferPointer(rebasing: rest), as: UTF8.self)
         }
