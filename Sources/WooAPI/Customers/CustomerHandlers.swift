@@ -47,12 +47,7 @@ struct CustomerHandlers: Sendable {
         let query = try CustomerQuery(parameters: context.parameters)
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
         let total = try store.apiRead { db in try CustomerRepository.count(query, in: db) }
-        return .now(.json(capacity: 32) { writer in
-            writer.beginObject()
-            writer.key("count")
-            writer.int(total)
-            writer.endObject()
-        })
+        return .now(.count(total))
     }
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

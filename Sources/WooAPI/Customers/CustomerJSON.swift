@@ -20,30 +20,11 @@ package enum CustomerJSON {
 
     /// Writes the customer on the statement's current row, filtered by `fields` when given.
     package static func write(row: Statement, fields: FieldFilter? = nil, to writer: inout JSONWriter) {
-        guard let fields else {
-            writer.beginObject()
-            for index in keys.indices { writeMember(index, row: row, rule: nil, to: &writer) }
-            writer.endObject()
-            return
-        }
-        let kept = keys.indices.filter { fields.inclusion(of: keys[$0].name, isObject: keys[$0].isObject) != .excluded }
-        if kept.isEmpty {
-            // PHP encodes the emptied array as `[]` (spec §3.5).
-            writer.beginArray()
-            writer.endArray()
-            return
-        }
-        writer.beginObject()
-        for index in kept {
-            let key = keys[index]
-            let rule = fields.inclusion(of: key.name, isObject: key.isObject) == .children ? fields : nil
-            writeMember(index, row: row, rule: rule, to: &writer)
-        }
-        writer.endObject()
+        writer.filteredObject(keys, fields: fields) { index, rule, writer in writeValue(index, row: row, rule: rule, to: &writer) }
     }
 
-    private static func writeMember(_ index: Int, row: Statement, rule: FieldFilter?, to writer: inout JSONWriter) {
-        writer.key(keys[index].name)
+    /// The value of member `index` (its key is written).
+    private static func writeValue(_ index: Int, row: Statement, rule: FieldFilter?, to writer: inout JSONWriter) {
         switch index {
         case 0: writer.int(Int(row.int64(at: Column.id)))
         case 1: APIDate.write(row.int64(at: Column.createdAt), to: &writer)

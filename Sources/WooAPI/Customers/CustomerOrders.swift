@@ -96,16 +96,8 @@ struct DownloadRecord {
     ]
 
     func write(base: String, fields: FieldFilter?, to writer: inout JSONWriter) {
-        let kept = Self.keys.filter { fields?.inclusion(of: $0.name, isObject: $0.isObject) ?? .whole != .excluded }
-        if kept.isEmpty {
-            writer.beginArray()
-            writer.endArray()
-            return
-        }
-        writer.beginObject()
-        for key in kept {
-            writer.key(key.name)
-            switch key.name {
+        writer.filteredObject(Self.keys, fields: fields) { index, rule, writer in
+            switch Self.keys[index].name {
             case "download_url":
                 writer.string(base + "\(productID)&order=" + orderKey + "&email=" + URLEncoding.formEncode(email)
                               + "&key=" + URLEncoding.formEncode(downloadID))
@@ -117,8 +109,7 @@ struct DownloadRecord {
             case "downloads_remaining": writer.string(remaining)
             case "access_expires":
                 if let expires { APIDate.write(expires, to: &writer) } else { writer.null() }
-            default:
-                let rule = fields?.inclusion(of: "file", isObject: true) == .children ? fields : nil
+            default:  // "file"
                 let children = [("name", name), ("file", file)].filter { rule?.keepsChild($0.0) ?? true }
                 if children.isEmpty {
                     writer.beginArray()
@@ -133,7 +124,6 @@ struct DownloadRecord {
                 }
             }
         }
-        writer.endObject()
     }
 }
 

@@ -39,3 +39,35 @@ package struct FieldFilter: Sendable, Equatable {
     /// Whether a child of a sub-filtered object is kept.
     package func keepsChild(_ key: String) -> Bool { children.contains(key) }
 }
+
+extension JSONWriter {
+    /// Writes an object of `members`, filtered by `fields` when given (spec §3.5): for each kept member its key,
+    /// then `value(index, rule, &writer)` writes its value, with `rule` = `fields` for an object whose children are
+    /// filtered and nil for a whole value. An object left with no member is `[]`, as PHP encodes an emptied array.
+    mutating func filteredObject(
+        _ members: [(name: String, isObject: Bool)], fields: FieldFilter?,
+        _ value: (_ index: Int, _ rule: FieldFilter?, _ writer: inout JSONWriter) -> Void
+    ) {
+        guard let fields else {
+            beginObject()
+            for index in members.indices {
+                key(members[index].name)
+                value(index, nil, &self)
+            }
+            endObject()
+            return
+        }
+        let inclusions = members.map { fields.inclusion(of: $0.name, isObject: $0.isObject) }
+        guard inclusions.contains(where: { $0 != .excluded }) else {
+            beginArray()
+            endArray()
+            return
+        }
+        beginObject()
+        for (index, inclusion) in inclusions.enumerated() where inclusion != .excluded {
+            key(members[index].name)
+            value(index, inclusion == .children ? fields : nil, &self)
+        }
+        endObject()
+    }
+}

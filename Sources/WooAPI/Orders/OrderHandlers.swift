@@ -57,12 +57,7 @@ struct OrderHandlers: Sendable {
         }
         let query = try OrderQuery(parameters: context.parameters)
         let total = try store.apiRead { db in try OrderRepository.count(query, in: db) }
-        return .now(.json(capacity: 32) { writer in
-            writer.beginObject()
-            writer.key("count")
-            writer.int(total)
-            writer.endObject()
-        })
+        return .now(.count(total))
     }
 
     func statuses(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

@@ -48,28 +48,9 @@ enum OrderJSON {
     static func write(_ order: OrderRecord, customer: [UInt8], view: OrderView, to writer: inout JSONWriter) {
         let members = view.meta ? keys + [("order_meta", true)] : keys
         let lines = Lines(order)
-        guard let fields = view.fields else {
-            writer.beginObject()
-            for index in members.indices {
-                writer.key(members[index].name)
-                value(index, order, lines, customer: customer, view: view, rule: nil, to: &writer)
-            }
-            writer.endObject()
-            return
-        }
-        let kept = members.indices.filter { fields.inclusion(of: members[$0].name, isObject: members[$0].isObject) != .excluded }
-        if kept.isEmpty {
-            writer.beginArray()
-            writer.endArray()
-            return
-        }
-        writer.beginObject()
-        for index in kept {
-            writer.key(members[index].name)
-            let rule = fields.inclusion(of: members[index].name, isObject: members[index].isObject) == .children ? fields : nil
+        writer.filteredObject(members, fields: view.fields) { index, rule, writer in
             value(index, order, lines, customer: customer, view: view, rule: rule, to: &writer)
         }
-        writer.endObject()
     }
 
     /// The order's items by kind, split once per order.

@@ -44,12 +44,7 @@ struct ProductHandlers: Sendable {
         guard context.caller?.managesShop ?? false else { throw ProductErrors.cannotReadCount }
         let query = try ProductQuery(parameters: context.parameters)
         let total = try store.apiRead { db in try ProductRepository.count(query, in: db) }
-        return .now(.json(capacity: 32) { writer in
-            writer.beginObject()
-            writer.key("count")
-            writer.int(total)
-            writer.endObject()
-        })
+        return .now(.count(total))
     }
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

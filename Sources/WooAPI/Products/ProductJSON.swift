@@ -45,21 +45,10 @@ package enum ProductJSON {
     package static func write(_ product: ProductRecord, related: [Int64], view: ProductView, to writer: inout JSONWriter) {
         var members = keys
         if view.meta { members.append(("product_meta", true)) }
-        let fields = view.fields
-        let kept = members.filter { fields?.inclusion(of: $0.name, isObject: $0.isObject) ?? .whole != .excluded }
-        if kept.isEmpty {
-            writer.beginArray()
-            writer.endArray()
-            return
-        }
         let onSale = ProductPrices.isOnSale(regular: product.regularPrice, sale: product.salePrice)
-        writer.beginObject()
-        for key in kept {
-            writer.key(key.name)
-            let rule = fields?.inclusion(of: key.name, isObject: key.isObject) == .children ? fields : nil
-            writeValue(key.name, product, onSale: onSale, related: related, view: view, rule: rule, to: &writer)
+        writer.filteredObject(members, fields: view.fields) { index, rule, writer in
+            writeValue(members[index].name, product, onSale: onSale, related: related, view: view, rule: rule, to: &writer)
         }
-        writer.endObject()
     }
 
     private static func writeValue(

@@ -40,6 +40,16 @@ package struct APIResponse: Sendable {
         }
     }
 
+    /// `{"count":N}`, the body of every `/count` endpoint.
+    package static func count(_ total: Int) -> APIResponse {
+        json(capacity: 32) { writer in
+            writer.beginObject()
+            writer.key("count")
+            writer.int(total)
+            writer.endObject()
+        }
+    }
+
     /// A JSON body written by `write`.
     package static func json(status: Int = 200, headers: [(String, String)] = [], capacity: Int = 1024,
                              _ write: (inout JSONWriter) -> Void) -> APIResponse {
