@@ -124,7 +124,7 @@ package struct OAuthVerifier: Sendable {
     /// became a space), then percent-decoded once more.
     package static func presentedSignature(_ value: String) -> [UInt8] {
         let repaired = value.utf8.map { $0 == 0x20 ? UInt8(ascii: "+") : $0 }
-        return OAuthSignature.decode(repaired, plusIsSpace: false)
+        return PercentDecoding.decodedBytes(repaired, plusIsSpace: false)
     }
 
     /// `oauth_timestamp` as a PHP 8 numeric string: optional surrounding whitespace, an optional sign, digits

@@ -56,7 +56,7 @@ package enum OAuthSignature {
         let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
         var out = Array(method.uppercased().utf8)
         out.append(UInt8(ascii: "&"))
-        appendEncoded(baseURI.utf8, escape: percent, to: &out)
+        PercentDecoding.appendEncoded(baseURI.utf8, to: &out)
         out.append(UInt8(ascii: "&"))
         for (position, index) in order.enumerated() {
             if position > 0 { out += encodedAmpersand }
@@ -71,7 +71,7 @@ package enum OAuthSignature {
     static func storeNormalized(_ text: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
-        appendEncoded(decode(text, plusIsSpace: false), escape: doubledPercent, to: &out)
+        PercentDecoding.appendEncoded(PercentDecoding.decodedBytes(text, plusIsSpace: false), escape: doubledPercent, to: &out)
         return out
     }
 
@@ -98,8 +98,8 @@ package enum OAuthSignature {
         func addForm(_ text: some Collection<UInt8>) {
             for pair in text.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
                 let equals = pair.firstIndex(of: UInt8(ascii: "="))
-                let name = decode(equals.map { pair[..<$0] } ?? pair, plusIsSpace: true)
-                let value = equals.map { decode(pair[pair.index(after: $0)...], plusIsSpace: true) } ?? []
+                let name = PercentDecoding.decodedBytes(equals.map { pair[..<$0] } ?? pair, plusIsSpace: true)
+                let value = equals.map { PercentDecoding.decodedBytes(pair[pair.index(after: $0)...], plusIsSpace: true) } ?? []
                 pairs.append((name, value))
             }
         }
@@ -118,8 +118,8 @@ package enum OAuthSignature {
         // order of the singly encoded ones, since the first difference stays the first difference.
         var encoded = parameters.map { pair -> (name: [UInt8], value: [UInt8]) in
             var name: [UInt8] = [], value: [UInt8] = []
-            appendEncoded(pair.name, escape: doubledPercent, to: &name)
-            appendEncoded(pair.value, escape: doubledPercent, to: &value)
+            PercentDecoding.appendEncoded(pair.name, escape: doubledPercent, to: &name)
+            PercentDecoding.appendEncoded(pair.value, escape: doubledPercent, to: &value)
             return (name, value)
         }
         encoded.sort { a, b in
@@ -127,7 +127,7 @@ package enum OAuthSignature {
         }
         var out = Array(method.uppercased().utf8)
         out.append(UInt8(ascii: "&"))
-        appendEncoded(baseURI.utf8, escape: percent, to: &out)
+        PercentDecoding.appendEncoded(baseURI.utf8, to: &out)
         out.append(UInt8(ascii: "&"))
         for (position, pair) in encoded.enumerated() {
             if position > 0 { out += encodedAmpersand }
@@ -141,62 +141,16 @@ package enum OAuthSignature {
     /// RFC 5849 §3.4.2: the HMAC key is `encode(consumer secret)&encode(token secret)`.
     package static func rfc5849Key(consumerSecret: [UInt8], tokenSecret: [UInt8] = []) -> [UInt8] {
         var key: [UInt8] = []
-        appendEncoded(consumerSecret, escape: percent, to: &key)
+        PercentDecoding.appendEncoded(consumerSecret, to: &key)
         key.append(UInt8(ascii: "&"))
-        appendEncoded(tokenSecret, escape: percent, to: &key)
+        PercentDecoding.appendEncoded(tokenSecret, to: &key)
         return key
     }
 
     // MARK: Bytes
 
     private static let signatureName = Array("oauth_signature".utf8)
-    private static let percent = Array("%".utf8)
     private static let doubledPercent = Array("%25".utf8)
     private static let encodedEquals = Array("%3D".utf8)
     private static let encodedAmpersand = Array("%26".utf8)
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    /// RFC 3986 encoding (PHP `rawurlencode`): unreserved bytes as they are, others as `escape` + two hex digits.
-    static func appendEncoded(_ bytes: some Sequence<UInt8>, escape: [UInt8], to out: inout [UInt8]) {
-        for byte in bytes {
-            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E {
-                out.append(byte)
-            } else {
-                out += escape
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-    }
-
-    /// Percent-decoding to raw bytes (no UTF-8 check: the v2 second decode may produce any byte).
-    static func decode(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var index = text.startIndex
-        while index != text.endIndex {
-            let byte = text[index]
-            index = text.index(after: index)
-            if byte == 0x25, index != text.endIndex {
-                let second = text.index(after: index)
-                if second != text.endIndex, let high = hexValue(text[index]), let low = hexValue(text[second]) {
-                    out.append(high << 4 | low)
-                    index = text.index(after: second)
-                    continue
-                }
-            }
-            out.append(byte == 0x2B && plusIsSpace ? 0x20 : byte)
-        }
-        return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
-    }
 }

@@ -13,36 +13,53 @@ package enum PercentDecoding {
         if !bytes.contains(where: { $0 == 0x25 || ($0 == 0x2B && plusIsSpace) }) {
             return String(decoding: bytes, as: UTF8.self)
         }
+        return String(validating: decodedBytes(bytes, plusIsSpace: plusIsSpace), as: UTF8.self)
+    }
+
+    /// Decodes `%XX` octets (and `+` when `plusIsSpace`) to raw bytes, with no UTF-8 check (OAuth's second
+    /// decode may produce any byte). A `%` not followed by two hex digits stays literal.
+    package static func decodedBytes(_ text: some Collection<UInt8>, plusIsSpace: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x25, index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                out.append(high << 4 | low)
-                index += 3
-                continue
+        out.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index != text.endIndex {
+            let byte = text[index]
+            index = text.index(after: index)
+            if byte == 0x25, index != text.endIndex {
+                let second = text.index(after: index)
+                if second != text.endIndex, let high = hexValue(text[index]), let low = hexValue(text[second]) {
+                    out.append(high << 4 | low)
+                    index = text.index(after: second)
+                    continue
+                }
             }
             out.append(byte == 0x2B && plusIsSpace ? 0x20 : byte)
-            index += 1
         }
-        return String(validating: out, as: UTF8.self)
+        return out
     }
 
     /// RFC 3986 percent-encoding of everything except unreserved characters (PHP `rawurlencode`).
-    package static func encode(_ text: some StringProtocol, keeping extra: String = "") -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        let keep = Array(extra.utf8)
+    package static func encode(_ text: some StringProtocol) -> String {
         var out: [UInt8] = []
-        for byte in text.utf8 {
-            if isUnreserved(byte) || keep.contains(byte) {
-                out.append(byte)
-            } else {
-                out += [0x25, digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-            }
-        }
+        appendEncoded(text.utf8, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// ``encode(_:)`` onto `out`, each escaped byte as `escape` + two upper-case hex digits (`%25` instead of `%`
+    /// encodes a second time, as OAuth's base string does).
+    package static func appendEncoded(_ bytes: some Sequence<UInt8>, escape: [UInt8] = [0x25], to out: inout [UInt8]) {
+        for byte in bytes {
+            if isUnreserved(byte) {
+                out.append(byte)
+            } else {
+                out += escape
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     @inline(__always) static func isUnreserved(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
