@@ -1,0 +1,79 @@
+import SQLite
+
+/// What the products and orders lists read alike, as WP_Query does for any post type in the real store
+/// (doc §2.7, §4.9): the statuses to match, `filter[in]`, the date bounds, the page window (a bad `page`,
+/// `filter[limit]` or `filter[offset]` is a 400, DECISIONS #23/#24), `filter[orderby]` and `filter[order]`; and
+/// their SQL on the table's alias. Each list adds its own filters around it.
+struct PostListQuery: Sendable, Equatable {
+    /// The table alias the SQL fragments use (`p`, `o`).
+    let alias: String
+    /// Statuses to match; nil means every status but trash.
+    var statuses: [String]?
+    var ids: [Int64]?
+    var dates = PostDateBounds()
+    /// Page size; nil means all rows (`filter[limit]=-1`).
+    var limit: Int? = 10
+    var offset = 0
+    var page = 1
+    var ascending = false
+    var orderBy: [String]
+
+    /// Reads `filter[in]`, the date bounds, `page`, `filter[limit|offset|orderby|order]`. `columns` maps the
+    /// orderby keys the list sorts by, beyond date, modified and id, to columns (without the alias).
+    init(alias: String, statuses: [String]?, parameters: QueryParameters, filter: PostFilter,
+         columns: [String: String] = [:]) throws(APIError) {
+        self.alias = alias
+        self.statuses = statuses
+        orderBy = [alias + ".created_at"]
+        if let list = filter["in"] {
+            // Bound as JSON numbers (doubles): larger ids could only match the wrong row, and no post has one.
+            ids = list.split(separator: ",").compactMap { Int64($0.trimmingWhitespace) }.filter { $0.magnitude < 1 << 53 }
+        }
+        dates = PostDateBounds { filter[$0] }
+        let window = try PageWindow(limit: filter["limit"], page: parameters.string("page"), offset: filter["offset"])
+        (limit, offset, page) = (window.limit, window.offset, window.page)
+        if let orderby = filter["orderby"] {
+            let sortable = ["date": "created_at", "post_date": "created_at", "modified": "updated_at",
+                            "post_modified": "updated_at", "ID": "id", "id": "id"].merging(columns) { $1 }
+            let keys = orderby.split(separator: " ").compactMap { sortable[String($0)].map { alias + "." + $0 } }
+            if !keys.isEmpty { orderBy = keys }
+        }
+        ascending = filter["order"]?.uppercased() == "ASC"
+    }
+
+    /// Appends the status, id and date conditions (fixed fragments; lists are bound as one JSON array, so the SQL
+    /// text, and its cached statement, does not vary with them).
+    func appendConditions(to clauses: inout [String], _ values: inout [SQLiteValue]) {
+        if let statuses {
+            clauses.append(alias + ".status IN (SELECT value FROM json_each(?))")
+            values.append(.text(JSONWriter.arrayText(statuses.map { .string($0) })))
+        } else {
+            clauses.append(alias + ".status <> 'trash'")
+        }
+        if let ids {
+            clauses.append(alias + ".id IN (SELECT value FROM json_each(?))")
+            values.append(.text(JSONWriter.arrayText(ids.map { .number(Double($0)) })))
+        }
+        dates.append(alias: alias, to: &clauses, &values)
+    }
+
+    /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).
+    func orderClause() -> String {
+        let direction = ascending ? "ASC" : "DESC"
+        return orderBy.map { "\($0) \(direction)" }.joined(separator: ", ") + ", \(alias).id \(direction)"
+    }
+}
+
+/// A post list's `filter[…]` parameters: the last value sent for a key, when not empty.
+struct PostFilter {
+    private let members: [(key: String, value: String)]
+
+    init(_ parameters: QueryParameters) throws(APIError) {
+        members = try parameters.array("filter")
+    }
+
+    subscript(_ key: String) -> String? {
+        guard let text = members.last(where: { $0.key == key })?.value, !text.isEmpty else { return nil }
+        return text
+    }
+}
