@@ -130,7 +130,19 @@ class APITestCase: XCTestCase {
 
     /// The ids of a list response, in order.
     func ids(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [Int] {
-        try customers(response, file: file, line: line).map { ($0["id"] as? Int) ?? -1 }
+        try ids(response, "customers", file: file, line: line)
+    }
+
+    /// The ids of the list `body[key]`, in order (-1 for an element without an integer id).
+    func ids(_ response: TestResponse, _ key: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Int] {
+        try members(response, key, file: file, line: line).map { ($0["id"] as? Int) ?? -1 }
+    }
+
+    /// The raw JSON tokens of `body[key]`, asserting the body holds that key only.
+    func orderedMember(_ response: TestResponse, _ key: String, file: StaticString = #filePath, line: UInt = #line) throws -> OrderedJSON {
+        let json = try ordered(response, file: file, line: line)
+        XCTAssertEqual(json.keys, [key], file: file, line: line)
+        return try XCTUnwrap(json[key], file: file, line: line)
     }
 
     /// The body parsed keeping key order and raw scalar tokens.

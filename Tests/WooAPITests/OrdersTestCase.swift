@@ -120,14 +120,12 @@ class OrdersTestCase: ProductsTestCase {
 
     /// The ids of an orders list, in order.
     func orderIDs(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [Int] {
-        try orders(response, file: file, line: line).map { ($0["id"] as? Int) ?? -1 }
+        try ids(response, "orders", file: file, line: line)
     }
 
     /// The raw JSON tokens of `response`'s `order` object.
     func orderedOrder(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> OrderedJSON {
-        let json = try ordered(response, file: file, line: line)
-        XCTAssertEqual(json.keys, ["order"], file: file, line: line)
-        return try XCTUnwrap(json["order"], file: file, line: line)
+        try orderedMember(response, "order", file: file, line: line)
     }
 
     /// An order's `line_items` (or another list key).

@@ -65,14 +65,12 @@ class ProductsTestCase: APITestCase {
 
     /// The ids of a products list, in order.
     func productIDs(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> [Int] {
-        try products(response, file: file, line: line).map { ($0["id"] as? Int) ?? -1 }
+        try ids(response, "products", file: file, line: line)
     }
 
     /// The raw JSON tokens of `response`'s `product` object.
     func orderedProduct(_ response: TestResponse, file: StaticString = #filePath, line: UInt = #line) throws -> OrderedJSON {
-        let json = try ordered(response, file: file, line: line)
-        XCTAssertEqual(json.keys, ["product"], file: file, line: line)
-        return try XCTUnwrap(json["product"], file: file, line: line)
+        try orderedMember(response, "product", file: file, line: line)
     }
 
     /// A `Link` value for `/wc-api/v2/products?<query>`.
