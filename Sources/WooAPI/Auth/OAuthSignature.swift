@@ -54,15 +54,20 @@ package enum OAuthSignature {
         for (key, value) in filters { add("filter[" + key + "]", value) }
 
         let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
+        return joined(method: method, baseURI: baseURI, encodedPairs: order.map { (names[$0], values[$0]) })
+    }
+
+    /// `METHOD&<encoded base URI>&` then the already encoded pairs as `name%3Dvalue`, joined with `%26`.
+    private static func joined(method: String, baseURI: String, encodedPairs: [(name: [UInt8], value: [UInt8])]) -> [UInt8] {
         var out = Array(method.uppercased().utf8)
         out.append(UInt8(ascii: "&"))
         PercentDecoding.appendEncoded(baseURI.utf8, to: &out)
         out.append(UInt8(ascii: "&"))
-        for (position, index) in order.enumerated() {
+        for (position, pair) in encodedPairs.enumerated() {
             if position > 0 { out += encodedAmpersand }
-            out += names[index]
+            out += pair.name
             out += encodedEquals
-            out += values[index]
+            out += pair.value
         }
         return out
     }
@@ -125,17 +130,7 @@ package enum OAuthSignature {
         encoded.sort { a, b in
             a.name == b.name ? a.value.lexicographicallyPrecedes(b.value) : a.name.lexicographicallyPrecedes(b.name)
         }
-        var out = Array(method.uppercased().utf8)
-        out.append(UInt8(ascii: "&"))
-        PercentDecoding.appendEncoded(baseURI.utf8, to: &out)
-        out.append(UInt8(ascii: "&"))
-        for (position, pair) in encoded.enumerated() {
-            if position > 0 { out += encodedAmpersand }
-            out += pair.name
-            out += encodedEquals
-            out += pair.value
-        }
-        return out
+        return joined(method: method, baseURI: baseURI, encodedPairs: encoded)
     }
 
     /// RFC 5849 §3.4.2: the HMAC key is `encode(consumer secret)&encode(token secret)`.
