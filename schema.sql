@@ -300,4 +300,22 @@ CREATE TABLE oauth_nonces (
 CREATE INDEX oauth_nonces_timestamp ON oauth_nonces (timestamp);
 -- @end
 
-PRAGMA user_version = 2;
+-- @since 3 ------------------------------------------------------------------------------------------------
+-- Variable products (doc v2-products-orders.md §7): a variation is a row of products with type 'variation' and
+-- its parent's id, ordered under it by menu_order (its index in the last `variations` list that named it).
+-- attributes holds a product's attribute list as JSON ([{name, position, visible, variation, options}]), or a
+-- variation's chosen values ([[key, value], ...], "" meaning any). trash_status remembers the status a variation
+-- had when its parent was trashed, so restoring the parent restores it.
+ALTER TABLE products ADD COLUMN type TEXT NOT NULL DEFAULT 'simple';
+ALTER TABLE products ADD COLUMN parent_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE products ADD COLUMN menu_order INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE products ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE products ADD COLUMN trash_status TEXT NOT NULL DEFAULT '';
+CREATE INDEX products_parent ON products (parent_id, menu_order, id) WHERE parent_id <> 0;
+-- A line for a variation keeps the parent in product_id and the variation in variation_id (as WooCommerce's
+-- _product_id / _variation_id item meta); meta holds the line's visible item meta as JSON [[key, value], ...].
+ALTER TABLE order_items ADD COLUMN variation_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_items ADD COLUMN meta TEXT NOT NULL DEFAULT '[]';
+-- @end
+
+PRAGMA user_version = 3;

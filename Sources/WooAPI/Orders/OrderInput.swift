@@ -64,6 +64,8 @@ struct LineInput: Sendable {
     var productID: Int64?
     var sku: String?
     var variationsInvalid = false
+    /// `variations` as an object of attribute → value, in order (doc §7.5): which variation of `product_id` to sell.
+    var variations: [(key: String, value: String)]?
     var quantity: Double?
     var total: Double?
     var subtotal: Double?
@@ -193,10 +195,20 @@ struct OrderInput: Sendable {
         if let value = object["product_id"], !value.isNull { line.productID = try id(value, "product_id") }
         line.sku = try CustomerInput.text(object["sku"], "sku").map(Sanitize.textField).flatMap { $0.isEmpty ? nil : $0 }
         if let variations = object["variations"], !variations.isNull {
-            if let members = variations.objectValue?.members {
-                line.variationsInvalid = members.contains { key, value in
-                    key.isEmpty || ((try? CustomerInput.text(value, "variations")) ?? nil).map { $0.isEmpty } ?? true
+            // `is_array`: a JSON object or list; each key and value must be non-empty (PHP truthiness).
+            let members: [(key: String, value: JSONValue)]? = variations.objectValue?.members
+                ?? variations.arrayValue.map { $0.enumerated().map { (String($0.offset), $0.element) } }
+            if let members {
+                var pairs: [(key: String, value: String)] = []
+                for (key, value) in members {
+                    let text = (try? CustomerInput.text(value, "variations")) ?? nil
+                    guard ProductAttributes.isTruthy(.string(key)), let text, ProductAttributes.isTruthy(.string(text)) else {
+                        line.variationsInvalid = true
+                        break
+                    }
+                    pairs.append((key, text))
                 }
+                line.variations = pairs
             }
         }
         line.quantity = try OrderMoney.value(object["quantity"], "quantity")

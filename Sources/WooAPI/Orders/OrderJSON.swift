@@ -119,10 +119,19 @@ enum OrderJSON {
                 writer.key("quantity"); writer.int(Int(item.quantity))
                 writer.key("tax_class"); writer.string(item.taxClass)
                 writer.key("name"); writer.string(item.name)
-                writer.key("product_id"); writer.int(Int(item.productID))
+                writer.key("product_id"); writer.int(Int(item.shownProductID))
                 writer.key("sku")
                 if let sku = item.sku { writer.string(sku) } else { writer.null() }
-                writer.key("meta"); writer.beginArray(); writer.endArray()
+                writer.key("meta")
+                writer.beginArray()
+                for entry in item.shownMeta {
+                    writer.beginObject()
+                    writer.key("key"); writer.string(entry.key)
+                    writer.key("value"); writer.string(entry.value)
+                    writer.key("label"); writer.string(entry.label)
+                    writer.endObject()
+                }
+                writer.endArray()
                 writer.endObject()
             }
             writer.endArray()

@@ -35,12 +35,28 @@ package struct OrderItem: Sendable, Equatable {
     package var subtotal: Double = 0
     /// Line total: product total, shipping cost, fee amount, coupon discount.
     package var total: Double = 0
-    /// The product's current SKU (read only): nil once the product is permanently deleted.
+    /// A variation line's variation (the product stays in ``productID``, as `_product_id`/`_variation_id`); 0 otherwise.
+    package var variationID: Int64 = 0
+    /// The line's item meta: a variation's attribute values and the client's `variations` (doc §7.5).
+    package var meta: [VariationValue] = []
+    /// The `product_id` a read shows (read only): the variation if it still exists, else the product if it still
+    /// exists, else 0 (DECISIONS #34).
+    package var shownProductID: Int64 = 0
+    /// The SKU of the product a read shows (read only): nil once it is permanently deleted.
     package var sku: String?
+    /// The item meta a read shows, `{key, value, label}` (read only, doc §7.5).
+    package var shownMeta: [ItemMeta] = []
     /// Whether the product is downloadable and virtual (read only; false once the product is gone).
     package var downloadableAndVirtual = false
 
     package init(kind: Kind) { self.kind = kind }
+}
+
+/// One entry of a line item's `meta` as a read shows it.
+package struct ItemMeta: Sendable, Equatable {
+    package var key: String
+    package var value: String
+    package var label: String
 }
 
 /// A stored order with its lines (doc §3).

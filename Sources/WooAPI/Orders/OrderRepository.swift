@@ -13,8 +13,11 @@ package enum OrderRepository {
     static let byID = SQL("SELECT \(columns) FROM orders WHERE id = ?")
     static let itemsByOrder = SQL("""
         SELECT i.id, i.type, i.name, i.product_id, i.quantity, i.tax_class, i.method_id, i.subtotal, i.total,
-               p.sku, coalesce(p.downloadable AND p.virtual, 0)
-        FROM order_items i LEFT JOIN products p ON p.id = i.product_id AND i.type = 'line_item'
+               i.variation_id, i.meta, p.id, p.sku, coalesce(p.downloadable AND p.virtual, 0),
+               v.id, v.sku, coalesce(v.downloadable AND v.virtual, 0), CASE WHEN i.meta <> '[]' THEN p.attributes END
+        FROM order_items i
+        LEFT JOIN products p ON p.id = i.product_id AND i.type = 'line_item'
+        LEFT JOIN products v ON v.id = i.variation_id AND i.variation_id <> 0 AND i.type = 'line_item'
         WHERE i.order_id = ? ORDER BY i.id
         """)
     static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
@@ -24,12 +27,13 @@ package enum OrderRepository {
         "UPDATE orders SET " + columnNames.indices.dropFirst().map { "\(columnNames[$0]) = ?\($0 + 1)" }.joined(separator: ", ")
             + " WHERE id = ?1")
     static let insertItem = SQL("""
-        INSERT INTO order_items (order_id, type, name, product_id, quantity, tax_class, method_id, subtotal, total)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO order_items (order_id, type, name, product_id, quantity, tax_class, method_id, subtotal, total,
+          variation_id, meta)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     static let updateItem = SQL("""
         UPDATE order_items SET name = ?2, product_id = ?3, quantity = ?4, tax_class = ?5, method_id = ?6, subtotal = ?7,
-          total = ?8 WHERE id = ?1
+          total = ?8, variation_id = ?9, meta = ?10 WHERE id = ?1
         """)
     static let deleteItem = SQL("DELETE FROM order_items WHERE id = ?")
     static let deleteOrder = SQL("DELETE FROM orders WHERE id = ?")
@@ -56,11 +60,42 @@ package enum OrderRepository {
             item.methodID = row.text(at: 6)
             item.subtotal = row.double(at: 7)
             item.total = row.double(at: 8)
-            item.sku = row.nullableText(at: 9)
-            item.downloadableAndVirtual = row.int64(at: 10) != 0
+            item.variationID = row.int64(at: 9)
+            if item.kind == .lineItem { readProduct(row, into: &item) }
             return item
         }
         return record
+    }
+
+    /// What a line shows of its product (DECISIONS #34, doc §7.5): the variation while it exists, else the product
+    /// while it exists, else id 0 and no SKU; and its meta, labelled with the product's attribute names, leaving
+    /// out empty values and (for a variation) values its name already shows.
+    private static func readProduct(_ row: Statement, into item: inout OrderItem) {
+        let metaText = row.text(at: 10)
+        if metaText != "[]" { item.meta = ProductAttributes.decode(metaText).values }
+        let productExists = !row.isNull(at: 11), variationExists = !row.isNull(at: 14)
+        if variationExists {
+            item.shownProductID = row.int64(at: 14)
+            let sku = row.text(at: 15)
+            // A variation without a SKU of its own shows its parent's.
+            item.sku = sku.isEmpty && productExists ? row.text(at: 12) : sku
+            item.downloadableAndVirtual = row.int64(at: 16) != 0
+        } else if productExists {
+            item.shownProductID = row.int64(at: 11)
+            item.sku = row.text(at: 12)
+            item.downloadableAndVirtual = row.int64(at: 13) != 0
+        }
+        guard !item.meta.isEmpty else { return }
+        let attributes = row.isNull(at: 17) ? [] : ProductAttributes.decode(row.text(at: 17)).attributes
+        let name = item.name.lowercased()
+        for entry in item.meta where !entry.value.isEmpty && !entry.key.hasPrefix("_") {
+            // `wc_is_attribute_in_product_name`: " value," inside the name, or the name ending in " value".
+            let value = entry.value.lowercased()
+            if variationExists && (name.contains(" " + value + ",") || name.hasSuffix(" " + value)) { continue }
+            let key = entry.key.hasPrefix("attribute_") ? String(entry.key.dropFirst(10)) : entry.key
+            let label = attributes.first { $0.key == ProductText.sanitizeTitle(key) }?.name ?? key
+            item.shownMeta.append(ItemMeta(key: entry.key, value: entry.value, label: label))
+        }
     }
 
     private static func record(from row: Statement) -> OrderRecord {
@@ -162,7 +197,8 @@ package enum OrderRepository {
         let statement = try db.cachedStatement(insertItem)
         try statement.bind([
             .integer(orderID), .text(item.kind.rawValue), .text(item.name), .integer(item.productID), .integer(item.quantity),
-            .text(item.taxClass), .text(item.methodID), .real(item.subtotal), .real(item.total),
+            .text(item.taxClass), .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
+            .text(ProductAttributes.encode(item.meta)),
         ])
         try statement.execute()
         return db.lastInsertRowID
@@ -172,7 +208,8 @@ package enum OrderRepository {
         let statement = try db.cachedStatement(updateItem)
         try statement.bind([
             .integer(item.id), .text(item.name), .integer(item.productID), .integer(item.quantity), .text(item.taxClass),
-            .text(item.methodID), .real(item.subtotal), .real(item.total),
+            .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
+            .text(ProductAttributes.encode(item.meta)),
         ])
         try statement.execute()
     }

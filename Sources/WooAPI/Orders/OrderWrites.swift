@@ -162,7 +162,9 @@ enum OrderWrites {
     static func grantDownloads(_ order: OrderRecord, now: Int64, in db: Database) throws {
         let email = order.billing[Address.billingKeys.firstIndex(of: "email")!]
         for line in order.items(.lineItem) {
-            guard let product = try ProductRepository.load(line.productID, in: db), product.downloadable else { continue }
+            // The line's product as `get_product` finds it: its variation, if it names one (doc §7.5).
+            let soldID = line.variationID != 0 ? line.variationID : line.productID
+            guard let product = try ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
             var expires: SQLiteValue = .null
             if product.downloadExpiry > 0 {
@@ -239,14 +241,11 @@ enum OrderWrites {
         var item = OrderItem(kind: kind)
         switch kind {
         case .lineItem:
-            let product = try resolveProduct(line, in: db)
+            let sold = try resolveProduct(line, in: db)
             guard let quantity = line.quantity else { throw OrderErrors.quantityRequired }
             item.quantity = try checkedQuantity(quantity)
-            item.productID = product.id
-            item.name = product.title
-            // What the payment-complete status depends on (doc §4.6): known now, not only once the order is re-read.
-            item.downloadableAndVirtual = product.downloadable && product.virtual
-            let lineTotal = (ProductPrices.numericValue(product.price) ?? 0) * Double(item.quantity)
+            sold.apply(to: &item)
+            let lineTotal = (ProductPrices.numericValue(sold.price) ?? 0) * Double(item.quantity)
             item.total = line.total ?? lineTotal
             item.subtotal = line.subtotal ?? (line.total.map { max(lineTotal, $0) } ?? lineTotal)
         case .shipping:
@@ -274,8 +273,10 @@ enum OrderWrites {
             // As on create, the product is required, and it must be this line's by `product_id` (an `sku` alone
             // does not match); the line is then written from it again, taking its current name (doc §4.3).
             guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
-            guard line.productID == item.productID else { throw OrderErrors.productIDMismatch }
-            item.name = try resolveProduct(line, in: db).title
+            guard line.productID == item.productID || (item.variationID != 0 && line.productID == item.variationID) else {
+                throw OrderErrors.productIDMismatch
+            }
+            try resolveProduct(line, in: db).apply(to: &item)
             if let quantity = line.quantity { item.quantity = try checkedQuantity(quantity) }
             // Omitting `total` keeps the old total even when the quantity changed (doc §6 Q8, matched).
             if let total = line.total { item.total = total }
@@ -294,19 +295,56 @@ enum OrderWrites {
         }
     }
 
-    /// The line's product: `product_id` wins over `sku`; trashed and draft products are accepted (doc §4.3).
-    static func resolveProduct(_ line: LineInput, in db: Database) throws -> ProductRecord {
+    /// The line's product (doc §4.3, §7.5): `product_id` wins over `sku` (either may name a variation); with
+    /// `variations`, the first of a variable product's variations whose values match them all (keys with or without
+    /// `attribute_`/`pa_`, values in any case). Trashed and draft products are accepted.
+    static func resolveProduct(_ line: LineInput, in db: Database) throws -> SoldProduct {
         guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
-        if line.variationsInvalid { throw OrderErrors.invalidVariation }
         var id = line.productID
         if id == nil, let sku = line.sku {
             let statement = try db.cachedStatement(productBySKU)
             try statement.bind(sku, at: 1)
             id = try statement.first(nil) { $0.int64(at: 0) }
         }
-        guard let id, let product = try ProductRepository.load(id, in: db) else { throw OrderErrors.invalidProduct }
+        if line.variationsInvalid { throw OrderErrors.invalidVariation }
+        guard let id, var product = try ProductRepository.load(id, in: db) else { throw OrderErrors.invalidProduct }
+        var chosen: [(key: String, value: String)] = []
+        if let wanted = line.variations, product.isVariable {
+            let variations = try ProductRepository.variations(of: product.id, in: db)
+            // Fix: a combination no variation has is refused; the real store would sell the parent at its lowest price.
+            guard !variations.isEmpty || wanted.isEmpty else { throw OrderErrors.invalidVariation }
+            if !variations.isEmpty {
+                guard let match = variations.first(where: { matches(wanted, $0) }) else { throw OrderErrors.invalidVariation }
+                product = match
+                chosen = wanted
+            }
+        }
         if let quantity = line.quantity, quantity <= 0 { throw OrderErrors.quantityNotPositive }
-        return product
+        var sold = SoldProduct(product: product)
+        if product.isVariation {
+            let parent = try ProductRepository.load(product.parentID, in: db)
+            let values = ProductAttributes.effectiveValues(product.variationValues, parent: parent?.attributes ?? [])
+            if let parent { sold.name = ProductAttributes.variationTitle(parentTitle: parent.title, values: values) }
+            sold.meta = values
+            // `set_variation`: the client's own keys (less `attribute_`) and values replace the variation's.
+            for (key, value) in chosen {
+                let metaKey = key.hasPrefix("attribute_") ? String(key.dropFirst(10)) : key
+                sold.meta.removeAll { $0.key == metaKey }
+                sold.meta.append(VariationValue(key: metaKey, value: value))
+            }
+        } else if product.isVariable {
+            sold.price = VariablePrices(try ProductRepository.variations(of: product.id, in: db)).price
+        }
+        return sold
+    }
+
+    /// `get_variation_id`'s test: every wanted key (less `attribute_` and `pa_`) has the wanted value, compared
+    /// lower-cased, among the variation's values.
+    private static func matches(_ wanted: [(key: String, value: String)], _ variation: ProductRecord) -> Bool {
+        wanted.allSatisfy { key, value in
+            let normalized = key.replacingOccurrences(of: "pa_", with: "").replacingOccurrences(of: "attribute_", with: "")
+            return variation.variationValues.contains { $0.key == normalized && $0.value.lowercased() == value.lowercased() }
+        }
     }
 
     /// A positive quantity stored as an integer; fix of doc §6 Q10: one that truncates to 0 (`0.5`) is refused.
@@ -326,5 +364,34 @@ enum OrderWrites {
         var writer = JSONWriter(capacity: 64)
         writer.value(.object(JSONObject(members)))
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
+/// What a product line sells (`WC_Order_Item_Product::set_product`, doc §7.5): the product or variation, its name
+/// and price now, and for a variation its parent and attribute meta.
+struct SoldProduct {
+    var product: ProductRecord
+    var name: String
+    var price: String
+    var meta: [VariationValue] = []
+
+    init(product: ProductRecord) {
+        self.product = product
+        name = product.title
+        price = product.price
+    }
+
+    /// Writes the product into a line: a variation keeps its parent in `product_id` (the real `_product_id`).
+    func apply(to item: inout OrderItem) {
+        if product.isVariation {
+            item.productID = product.parentID
+            item.variationID = product.id
+        } else {
+            item.productID = product.id
+        }
+        item.name = name
+        item.meta = meta
+        // What the payment-complete status depends on (doc §4.6): known now, not only once the order is re-read.
+        item.downloadableAndVirtual = product.downloadable && product.virtual && !product.isVariable
     }
 }

@@ -1,7 +1,7 @@
 import HTTP
 import SQLite
 
-/// The products endpoints for simple products (doc §2), each in the real store's order of checks.
+/// The products endpoints for simple and variable products (doc §2, §7), each in the real store's order of checks.
 ///
 /// Reads run on the calling I/O thread (WAL reads never wait and never fsync); writes run as one job on the
 /// writer thread, in their own savepoint, and answer once committed.
@@ -32,8 +32,8 @@ struct ProductHandlers: Sendable {
         ) { db, writer in
             if canRead {
                 for id in try ProductRepository.pageIDs(query, in: db) {
-                    guard let record = try ProductRepository.load(id, in: db) else { continue }
-                    ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: id, in: db), view: view, to: &writer)
+                    guard let loaded = try ProductRepository.loadTree(id, in: db) else { continue }
+                    ProductJSON.write(loaded, view: view, to: &writer)
                 }
             }
             return try ProductRepository.count(query, in: db)
@@ -142,7 +142,7 @@ struct ProductHandlers: Sendable {
         var writer = JSONWriter(capacity: 2400)
         writer.beginObject()
         writer.key("product")
-        ProductJSON.write(record, related: try ProductRepository.relatedIDs(of: record.id, in: db), view: view, to: &writer)
+        ProductJSON.write(try ProductRepository.tree(of: record, in: db), view: view, to: &writer)
         writer.endObject()
         return writer.bytes
     }

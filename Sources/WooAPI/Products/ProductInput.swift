@@ -18,7 +18,15 @@ enum ProductErrors {
     /// A real product type this server does not serve (fix: the real store would create it).
     static func unsupportedType(_ type: String) -> APIError {
         APIError("woocommerce_api_invalid_product_type",
-                 "Unsupported product type - this store only serves simple products, not \(type)", status: 400)
+                 "Unsupported product type - this store serves simple and variable products, not \(type)", status: 400)
+    }
+    /// A variation's SKU another product or variation holds (`WC_Product::set_sku`'s data error).
+    static let invalidSKU = APIError("product_invalid_sku", "Invalid or duplicated SKU.", status: 400)
+    /// Fix: a `variations` entry naming a post that is not one of this product's variations (the real store
+    /// would read that post as a variation and move it under this product, or fail with a 500).
+    static func notAVariation(_ id: Int64) -> APIError {
+        APIError("woocommerce_api_invalid_product_id",
+                 "Invalid variation ID \(id) - it is not a variation of this product", status: 400)
     }
     static let invalidID = APIError("woocommerce_api_invalid_product_id", "Invalid product ID", status: 404)
     static func notFound(_ id: Int64) -> APIError {
@@ -64,6 +72,12 @@ struct ProductInput: Sendable {
     var downloads: [DownloadInput]?
     var downloadLimit: Int64?
     var downloadExpiry: Int64?
+    /// `type` as given (checked); on create it chooses the product's type, on edit it is ignored (doc §2.5).
+    var type: String?
+    /// `attributes`: replaces the whole list when given.
+    var attributes: [ProductAttribute]?
+    /// `variations` when it is a list: entries with an `id` update that variation, others create one.
+    var variations: [VariationInput]?
 
     /// The statuses WordPress registers for posts (`future` is stored as `publish`: the date is now).
     static let statuses: Set<String> = ["publish", "draft", "pending", "private", "trash"]
@@ -86,7 +100,7 @@ struct ProductInput: Sendable {
         }
         title = try clean("title")
         if create && title == nil { throw ProductErrors.missingTitle }
-        if create { try Self.checkType(given("type"), create: true) }
+        if create { type = try Self.checkType(given("type"), create: true) }
         if !create { slug = try clean("name") }
         if let status = try clean("status") {
             let effective = status.isEmpty || status == "future" ? "publish" : status
@@ -95,7 +109,7 @@ struct ProductInput: Sendable {
         }
         shortDescription = try clean("short_description")
         description = try clean("description")
-        if !create { try Self.checkType(given("type"), create: false) }
+        if !create { type = try Self.checkType(given("type"), create: false) }
 
         if let value = given("virtual") { virtual = try Self.stringToBool(value, "virtual") }
         sku = try clean("sku")
@@ -110,19 +124,26 @@ struct ProductInput: Sendable {
         }
         downloadLimit = try Self.limit(given("download_limit"), "download_limit")
         downloadExpiry = try Self.limit(given("download_expiry"), "download_expiry")
+        if let value = given("attributes") { attributes = try ProductAttributes.parse(value) }
+        switch given("variations") {
+        case .array(let items)?: variations = try items.map(VariationInput.init)
+        case .object(let members)?: variations = try members.members.map { member throws(APIError) in try VariationInput(member.value) }
+        default: break
+        }
     }
 
-    /// The type, `wc_clean`ed, must be a real product type; on create only `simple` is served.
-    private static func checkType(_ value: JSONValue?, create: Bool) throws(APIError) {
-        guard let value else { return }
+    /// The type, `wc_clean`ed, must be a real product type; on create only `simple` and `variable` are served.
+    private static func checkType(_ value: JSONValue?, create: Bool) throws(APIError) -> String? {
+        guard let value else { return nil }
         guard let text = try? CustomerInput.text(value, "type").map(Sanitize.textField), realTypes.contains(text) else {
             throw ProductErrors.invalidType
         }
-        if create && text != "simple" { throw ProductErrors.unsupportedType(text) }
+        if create && text != "simple" && text != "variable" { throw ProductErrors.unsupportedType(text) }
+        return text
     }
 
     /// `wc_string_to_bool`: `true`, `1`, `"1"`, `"yes"`, `"true"` (any case) are true.
-    private static func stringToBool(_ value: JSONValue, _ name: String) throws(APIError) -> Bool {
+    static func stringToBool(_ value: JSONValue, _ name: String) throws(APIError) -> Bool {
         switch value {
         case .bool(let flag): return flag
         case .number: return value.intValue == 1
@@ -131,13 +152,13 @@ struct ProductInput: Sendable {
         }
     }
 
-    private static func price(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
+    static func price(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
         guard let value else { return nil }
         guard let stored = ProductPrices.stored(from: value) else { throw APIError.invalidData("\(name) must be a string.") }
         return stored
     }
 
-    private static func limit(_ value: JSONValue?, _ name: String) throws(APIError) -> Int64? {
+    static func limit(_ value: JSONValue?, _ name: String) throws(APIError) -> Int64? {
         guard let value else { return nil }
         guard let limit = PHPInt.limit(value) else { throw APIError.invalidData("\(name) must be an integer.") }
         return limit
@@ -145,7 +166,7 @@ struct ProductInput: Sendable {
 
     /// `save_downloadable_files`: `url` overrides `file`; entries without a file are skipped; `name` defaults
     /// to the file name of the URL; absolute URLs go through `esc_url_raw`, anything else through `wc_clean`.
-    private static func downloads(_ items: [JSONValue]) throws(APIError) -> [DownloadInput] {
+    static func downloads(_ items: [JSONValue]) throws(APIError) -> [DownloadInput] {
         var result: [DownloadInput] = []
         for item in items {
             guard let entry = item.objectValue else { continue }
@@ -172,5 +193,50 @@ struct ProductInput: Sendable {
     private static func isTruthy(_ text: String, _ value: JSONValue?) -> Bool {
         if case .number(let number)? = value { return number != 0 }
         return !text.isEmpty && text != "0"
+    }
+}
+
+/// One entry of a variable product's `variations` (`save_variations`, doc §7.3); nil means "not given".
+struct VariationInput: Sendable {
+    /// The variation to update (`absint`); nil or 0 creates one.
+    var id: Int64?
+    /// `visible`: JSON `false` makes the variation private, anything else publishes it.
+    var visible: Bool?
+    var sku: String?
+    var virtual: Bool?
+    var downloadable: Bool?
+    var downloads: [DownloadInput]?
+    var downloadLimit: Int64?
+    var downloadExpiry: Int64?
+    var regularPrice: String?
+    var salePrice: String?
+    /// The named options, resolved against the parent's attributes when saved.
+    var attributes: [(name: String, option: String)]?
+
+    init(_ value: JSONValue) throws(APIError) {
+        guard let object = value.objectValue else { throw APIError.invalidData("variations entries must be objects.") }
+        func given(_ key: String) -> JSONValue? {
+            guard let value = object[key], !value.isNull else { return nil }
+            return value
+        }
+        if let value = given("id") {
+            guard let number = PHPInt.intval(value) else { throw APIError.invalidData("variations.id must be an integer.") }
+            let id = number == .min ? Int64.max : abs(number)
+            self.id = id == 0 ? nil : id
+        }
+        if let value = given("visible") { visible = value != .bool(false) }
+        sku = try CustomerInput.text(given("sku"), "variations.sku").map(Sanitize.textField)
+        if let value = given("virtual") { virtual = try ProductInput.stringToBool(value, "variations.virtual") }
+        if let value = given("downloadable") { downloadable = try ProductInput.stringToBool(value, "variations.downloadable") }
+        switch given("downloads") {
+        case .array(let items)?: downloads = try ProductInput.downloads(items)
+        case .object(let members)?: downloads = try ProductInput.downloads(members.members.map(\.value))
+        default: break
+        }
+        downloadLimit = try ProductInput.limit(given("download_limit"), "variations.download_limit")
+        downloadExpiry = try ProductInput.limit(given("download_expiry"), "variations.download_expiry")
+        regularPrice = try ProductInput.price(given("regular_price"), "variations.regular_price")
+        salePrice = try ProductInput.price(given("sale_price"), "variations.sale_price")
+        if let value = given("attributes") { attributes = try ProductAttributes.parseValues(value) }
     }
 }

@@ -5,8 +5,8 @@ import SQLite
 package struct ProductQuery: Sendable, Equatable {
     /// Statuses (`publish` by default), ids, dates, page window and order.
     var post: PostListQuery
-    /// False when `type` names no type this store has (only `simple`): nothing matches.
-    var typeMatches = true
+    /// The product types `type` asks for (nil: any); types this store has no product of match nothing.
+    var types: [String]?
     var categoryMatches = true
     var sku: String?
     var search: [String] = []
@@ -18,7 +18,7 @@ package struct ProductQuery: Sendable, Equatable {
     package init(parameters: QueryParameters) throws(APIError) {
         let filter = try PostFilter(parameters)
         if let types = try parameters.string("type").flatMap({ $0.isEmpty ? nil : $0 }) ?? filter["type"] {
-            typeMatches = types.split(separator: ",").contains { $0.trimmingWhitespace == "simple" }
+            self.types = types.split(separator: ",").map { $0.trimmingWhitespace }.filter { $0 == "simple" || $0 == "variable" }
         }
         if let category = filter["category"] { categoryMatches = category == "uncategorized" }
         sku = filter["sku"]
@@ -38,11 +38,19 @@ package struct ProductQuery: Sendable, Equatable {
     func whereClause() -> (String, [SQLiteValue]) {
         var clauses: [String] = []
         var values: [SQLiteValue] = []
-        if !typeMatches || !categoryMatches { clauses.append("0") }
+        if !categoryMatches { clauses.append("0") }
         post.appendConditions(to: &clauses, &values)
+        if let types {
+            clauses.append("p.type IN (SELECT value FROM json_each(?))")
+            values.append(.text(JSONWriter.arrayText(types.map { .string($0) })))
+        }
         if let sku {
+            // A SKU search looks at variations too (post types product and product_variation, doc §2.7).
             clauses.append("p.sku = ?")
             values.append(.text(sku))
+        } else {
+            // Variations are not products of their own in lists and counts (doc §7.4).
+            clauses.append("p.type <> 'variation'")
         }
         for term in search {
             let pattern = "%" + term.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

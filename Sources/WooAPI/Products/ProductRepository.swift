@@ -30,6 +30,34 @@ package struct ProductRecord: Sendable, Equatable {
     package var createdAt: Int64 = 0
     package var updatedAt: Int64 = 0
     package var downloads: [ProductDownload] = []
+    /// `simple`, `variable` or `variation`.
+    package var type = "simple"
+    /// A variation's parent product; 0 for products.
+    package var parentID: Int64 = 0
+    /// A variation's place under its parent (its index in the last `variations` list that named it).
+    package var menuOrder: Int64 = 0
+    /// A product's attributes (a variation has none of its own).
+    package var attributes: [ProductAttribute] = []
+    /// A variation's chosen values for its parent's variation attributes.
+    package var variationValues: [VariationValue] = []
+    /// The status a variation had before its parent was trashed (restored with the parent); `""` otherwise.
+    package var trashStatus = ""
+
+    package var isVariable: Bool { type == "variable" }
+    package var isVariation: Bool { type == "variation" }
+}
+
+/// A product with what its JSON shows beyond its own row (doc §1.1, §7): related ids, a variable product's
+/// variations, a variation's parent and the parent's variations (which make the parent's prices).
+package struct LoadedProduct: Sendable {
+    package var record: ProductRecord
+    package var related: [Int64] = []
+    /// A variable product's variations in menu order (publish and private; trashed ones are not shown).
+    package var variations: [ProductRecord] = []
+    /// A variation's parent, with its related ids and its variations.
+    package var parent: ProductRecord?
+    package var parentRelated: [Int64] = []
+    package var parentVariations: [ProductRecord] = []
 }
 
 /// SQL for products. Every value is bound; the only SQL composed at run time is the list's WHERE and ORDER BY,
@@ -37,22 +65,32 @@ package struct ProductRecord: Sendable, Equatable {
 package enum ProductRepository {
     static let columns = """
         id, title, slug, desired_slug, status, sku, regular_price, sale_price, price, description, short_description,
-        virtual, downloadable, download_limit, download_expiry, total_sales, created_at, updated_at
+        virtual, downloadable, download_limit, download_expiry, total_sales, created_at, updated_at, type, parent_id,
+        menu_order, attributes, trash_status
         """
     static let byID = SQL("SELECT \(columns) FROM products WHERE id = ?")
     static let downloadsByID = SQL(
         "SELECT download_id, name, file FROM product_downloads WHERE product_id = ? ORDER BY position")
     static let postTypeByID = SQL("SELECT type FROM posts WHERE id = ?")
-    static let related = SQL("SELECT id FROM products WHERE status = 'publish' AND id <> ? ORDER BY id LIMIT 5")
+    static let related = SQL(
+        "SELECT id FROM products WHERE status = 'publish' AND type <> 'variation' AND id <> ? ORDER BY id LIMIT 5")
+    /// A variable product's variations as `read_children` lists them: publish and private, in menu order.
+    static let children = SQL("""
+        SELECT id FROM products WHERE parent_id = ? AND type = 'variation' AND status IN ('publish', 'private')
+        ORDER BY menu_order, id
+        """)
+    /// Every variation of a product, whatever its status (delete and trash take them all).
+    static let allChildren = SQL("SELECT id FROM products WHERE parent_id = ? AND type = 'variation' ORDER BY id")
     static let skuOwner = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' AND id <> ? LIMIT 1")
     static let slugOwner = SQL("SELECT 1 FROM products WHERE slug = ? AND id <> ? LIMIT 1")
     static let trashedWithSlug = SQL("SELECT id FROM products WHERE slug = ? AND status = 'trash' AND id <> ?")
-    static let insertPost = SQL("INSERT INTO posts (type) VALUES ('product')")
-    static let insertProduct = SQL("INSERT INTO products (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
+    static let insertProduct = SQL("INSERT INTO products (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     static let updateProduct = SQL("""
         UPDATE products SET title = ?2, slug = ?3, desired_slug = ?4, status = ?5, sku = ?6, regular_price = ?7,
           sale_price = ?8, price = ?9, description = ?10, short_description = ?11, virtual = ?12, downloadable = ?13,
-          download_limit = ?14, download_expiry = ?15, total_sales = ?16, created_at = ?17, updated_at = ?18
+          download_limit = ?14, download_expiry = ?15, total_sales = ?16, created_at = ?17, updated_at = ?18,
+          type = ?19, parent_id = ?20, menu_order = ?21, attributes = ?22, trash_status = ?23
         WHERE id = ?1
         """)
     static let renameSlug = SQL("UPDATE products SET slug = ?, desired_slug = ? WHERE id = ?")
@@ -83,13 +121,57 @@ package enum ProductRepository {
     }
 
     private static func record(from row: Statement) -> ProductRecord {
-        ProductRecord(
+        var record = ProductRecord(
             id: row.int64(at: 0), title: row.text(at: 1), slug: row.text(at: 2), desiredSlug: row.text(at: 3),
             status: row.text(at: 4), sku: row.text(at: 5), regularPrice: row.text(at: 6), salePrice: row.text(at: 7),
             price: row.text(at: 8), description: row.text(at: 9), shortDescription: row.text(at: 10),
             virtual: row.int64(at: 11) != 0, downloadable: row.int64(at: 12) != 0, downloadLimit: row.int64(at: 13),
             downloadExpiry: row.int64(at: 14), totalSales: row.int64(at: 15), createdAt: row.int64(at: 16),
             updatedAt: row.int64(at: 17))
+        record.type = row.text(at: 18)
+        record.parentID = row.int64(at: 19)
+        record.menuOrder = row.int64(at: 20)
+        (record.attributes, record.variationValues) = ProductAttributes.decode(row.text(at: 21))
+        record.trashStatus = row.text(at: 22)
+        return record
+    }
+
+    /// The product with what its JSON shows (doc §1.1, §7.1): related ids (none for a variation), a variable
+    /// product's variations, a variation's parent with the parent's related ids and variations.
+    package static func loadTree(_ id: Int64, in db: Database) throws -> LoadedProduct? {
+        guard let record = try load(id, in: db) else { return nil }
+        return try tree(of: record, in: db)
+    }
+
+    /// ``loadTree(_:in:)`` for a record already read.
+    package static func tree(of record: ProductRecord, in db: Database) throws -> LoadedProduct {
+        var loaded = LoadedProduct(record: record)
+        if record.isVariation {
+            if record.parentID > 0, let parent = try load(record.parentID, in: db) {
+                loaded.parent = parent
+                loaded.parentRelated = try relatedIDs(of: parent.id, in: db)
+                if parent.isVariable { loaded.parentVariations = try variations(of: parent.id, in: db) }
+            }
+        } else {
+            loaded.related = try relatedIDs(of: record.id, in: db)
+            if record.isVariable { loaded.variations = try variations(of: record.id, in: db) }
+        }
+        return loaded
+    }
+
+    /// A product's listed variations (publish and private), in menu order.
+    package static func variations(of parentID: Int64, in db: Database) throws -> [ProductRecord] {
+        let statement = try db.cachedStatement(children)
+        try statement.bind(parentID, at: 1)
+        let ids = try statement.map(nil) { $0.int64(at: 0) }
+        return try ids.compactMap { try load($0, in: db) }
+    }
+
+    /// Every variation id of a product, whatever its status.
+    static func allVariationIDs(of parentID: Int64, in db: Database) throws -> [Int64] {
+        let statement = try db.cachedStatement(allChildren)
+        try statement.bind(parentID, at: 1)
+        return try statement.map(nil) { $0.int64(at: 0) }
     }
 
     /// `related_ids`, made deterministic (doc §6 Q1): up to five other published products, lowest ids first.
@@ -151,7 +233,9 @@ package enum ProductRepository {
 
     /// Takes the next post id (shared with every other post-backed object) and inserts the product under it.
     static func insert(_ record: ProductRecord, in db: Database) throws -> Int64 {
-        try db.cachedStatement(insertPost).execute()
+        let post = try db.cachedStatement(insertPost)
+        try post.bind(record.isVariation ? "product_variation" : "product", at: 1)
+        try post.execute()
         var stored = record
         stored.id = db.lastInsertRowID
         try bindAll(stored, to: db.cachedStatement(insertProduct)).execute()
@@ -169,6 +253,9 @@ package enum ProductRepository {
             .text(r.regularPrice), .text(r.salePrice), .text(r.price), .text(r.description), .text(r.shortDescription),
             .integer(r.virtual ? 1 : 0), .integer(r.downloadable ? 1 : 0), .integer(r.downloadLimit),
             .integer(r.downloadExpiry), .integer(r.totalSales), .integer(r.createdAt), .integer(r.updatedAt),
+            .text(r.type), .integer(r.parentID), .integer(r.menuOrder),
+            .text(r.isVariation ? ProductAttributes.encode(r.variationValues) : ProductAttributes.encode(r.attributes)),
+            .text(r.trashStatus),
         ]
         try statement.bind(values)
         return statement

@@ -15,6 +15,7 @@ enum ProductWrites {
         // An empty title is accepted; the post title then becomes "Product" (doc §2.3 step 3).
         if record.title.isEmpty { record.title = "Product" }
         record.status = input.status ?? "publish"
+        record.type = input.type == "variable" ? "variable" : "simple"
         record.createdAt = now
         record.updatedAt = now
         try apply(input, to: &record, previousDownloads: [], in: db)
@@ -23,6 +24,10 @@ enum ProductWrites {
         try assignSlug(&record, requested: nil, previousStatus: nil, in: db)
         try ProductRepository.update(record, in: db)
         try ProductRepository.replaceDownloads(of: record.id, with: record.downloads, in: db)
+        // Variations are saved after their parent, which gives them their attributes (doc §7.3).
+        if record.isVariable, let variations = input.variations {
+            try saveVariations(variations, parent: record, now: now, in: db)
+        }
         return record.id
     }
 
@@ -38,10 +43,18 @@ enum ProductWrites {
         if let status = input.status { record.status = status }
         try apply(input, to: &record, previousDownloads: previousDownloads, in: db)
         record.updatedAt = now
-        try assignSlug(&record, requested: input.slug, previousStatus: previousStatus, in: db)
+        // A variation has no slug of its own: its permalink is its parent's.
+        if !record.isVariation {
+            try assignSlug(&record, requested: input.slug, previousStatus: previousStatus, in: db)
+        }
         try ProductRepository.update(record, in: db)
         if record.downloads != previousDownloads {
             try ProductRepository.replaceDownloads(of: id, with: record.downloads, in: db)
+        }
+        if record.isVariable {
+            // Restoring a trashed variable product restores the variations trashed with it.
+            if previousStatus == "trash" && record.status != "trash" { try restoreVariations(of: id, now: now, in: db) }
+            if let variations = input.variations { try saveVariations(variations, parent: record, now: now, in: db) }
         }
     }
 
@@ -49,15 +62,107 @@ enum ProductWrites {
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
         var record = try existing(id, in: db)
         guard canDelete else { throw ProductErrors.cannot("delete") }
+        // A variable product takes its variations with it, to the trash or for good (doc §2.6, §7.4).
+        let variationIDs = record.isVariable ? try ProductRepository.allVariationIDs(of: id, in: db) : []
         if force {
+            for variationID in variationIDs { try ProductRepository.delete(variationID, in: db) }
             try ProductRepository.delete(id, in: db)
         } else if record.status != "trash" {
             let previousStatus = record.status
             record.status = "trash"
             record.updatedAt = now
-            try assignSlug(&record, requested: nil, previousStatus: previousStatus, in: db)
+            if record.isVariation {
+                record.trashStatus = previousStatus
+            } else {
+                try assignSlug(&record, requested: nil, previousStatus: previousStatus, in: db)
+            }
             try ProductRepository.update(record, in: db)
+            for variationID in variationIDs {
+                guard var variation = try ProductRepository.load(variationID, in: db), variation.status != "trash" else { continue }
+                variation.trashStatus = variation.status
+                variation.status = "trash"
+                variation.updatedAt = now
+                try ProductRepository.update(variation, in: db)
+            }
         }
+    }
+
+    /// `untrash_variations`: the variations trashed with their parent get their earlier status back.
+    private static func restoreVariations(of parentID: Int64, now: Int64, in db: Database) throws {
+        for variationID in try ProductRepository.allVariationIDs(of: parentID, in: db) {
+            guard var variation = try ProductRepository.load(variationID, in: db), variation.status == "trash" else { continue }
+            variation.status = variation.trashStatus.isEmpty ? "publish" : variation.trashStatus
+            variation.trashStatus = ""
+            variation.updatedAt = now
+            try ProductRepository.update(variation, in: db)
+        }
+    }
+
+    /// `save_variations` (doc §7.3): each entry updates the variation its `id` names (which must be one of this
+    /// product's) or creates one; its index becomes its menu order. Variations not named are kept.
+    static func saveVariations(_ inputs: [VariationInput], parent: ProductRecord, now: Int64, in db: Database) throws {
+        for (menuOrder, input) in inputs.enumerated() {
+            var variation: ProductRecord
+            if let id = input.id {
+                guard let found = try ProductRepository.load(id, in: db), found.isVariation, found.parentID == parent.id else {
+                    throw ProductErrors.notAVariation(id)
+                }
+                variation = found
+            } else {
+                variation = ProductRecord()
+                variation.type = "variation"
+                variation.status = input.visible == false ? "private" : "publish"
+                variation.createdAt = now
+            }
+            let previousDownloads = variation.downloads
+            variation.parentID = parent.id
+            variation.menuOrder = Int64(menuOrder)
+            if let visible = input.visible { variation.status = visible ? "publish" : "private" }
+            if let sku = input.sku {
+                // `WC_Product::set_sku`: a SKU another non-trashed product or variation holds is a data error.
+                if !sku.isEmpty, try ProductRepository.skuOwner(sku, excluding: variation.id, in: db) != nil {
+                    throw ProductErrors.invalidSKU
+                }
+                variation.sku = sku
+            }
+            if let virtual = input.virtual { variation.virtual = virtual }
+            let downloadable = input.downloadable ?? variation.downloadable
+            variation.downloadable = downloadable
+            if downloadable {
+                if let files = input.downloads {
+                    if let missing = files.first(where: { $0.kind == .relative }) { throw ProductErrors.missingFile(missing.file) }
+                    variation.downloads = assignIDs(files, previous: previousDownloads)
+                }
+                if let limit = input.downloadLimit { variation.downloadLimit = limit }
+                if let expiry = input.downloadExpiry { variation.downloadExpiry = expiry }
+            }
+            if let regular = input.regularPrice { variation.regularPrice = regular }
+            if let sale = input.salePrice { variation.salePrice = sale }
+            settlePrice(&variation)
+            if let attributes = input.attributes {
+                variation.variationValues = ProductAttributes.values(attributes, parent: parent.attributes)
+            }
+            variation.title = ProductAttributes.variationTitle(
+                parentTitle: parent.title,
+                values: ProductAttributes.effectiveValues(variation.variationValues, parent: parent.attributes))
+            variation.updatedAt = now
+            if variation.id == 0 {
+                variation.id = try ProductRepository.insert(variation, in: db)
+                try ProductRepository.replaceDownloads(of: variation.id, with: variation.downloads, in: db)
+            } else {
+                try ProductRepository.update(variation, in: db)
+                if variation.downloads != previousDownloads {
+                    try ProductRepository.replaceDownloads(of: variation.id, with: variation.downloads, in: db)
+                }
+            }
+        }
+    }
+
+    /// A sale price not below the regular price is cleared; the price is the sale price while on sale.
+    private static func settlePrice(_ record: inout ProductRecord) {
+        if ProductPrices.compare(record.salePrice, record.regularPrice) >= 0 { record.salePrice = "" }
+        record.price = ProductPrices.isOnSale(regular: record.regularPrice, sale: record.salePrice)
+            ? record.salePrice : record.regularPrice
     }
 
     /// `validate_request` for a product (doc §2.2): no post → 404, another kind of post → 404.
@@ -90,12 +195,17 @@ enum ProductWrites {
             throw ProductErrors.missingFile(missing.file)
         }
 
+        if let attributes = input.attributes { record.attributes = attributes }
+
         // Prices: a sale price not below the regular price is cleared; the price is the sale price while on sale.
-        if let regular = input.regularPrice { record.regularPrice = regular }
-        if let sale = input.salePrice { record.salePrice = sale }
-        if ProductPrices.compare(record.salePrice, record.regularPrice) >= 0 { record.salePrice = "" }
-        record.price = ProductPrices.isOnSale(regular: record.regularPrice, sale: record.salePrice)
-            ? record.salePrice : record.regularPrice
+        // A variable product has no prices of its own: they come from its variations (doc §7.1).
+        if record.isVariable {
+            (record.regularPrice, record.salePrice, record.price) = ("", "", "")
+        } else {
+            if let regular = input.regularPrice { record.regularPrice = regular }
+            if let sale = input.salePrice { record.salePrice = sale }
+            settlePrice(&record)
+        }
 
         record.downloadable = downloadable
         if downloadable {
