@@ -74,7 +74,8 @@ final class OrdersReadTests: OrdersTestCase {
                     code: "woocommerce_api_user_cannot_read_order", message: "You do not have permission to read this order")
     }
 
-    func testDeletedProductKeepsTheOrderReadableWithANullSKU() throws {
+    /// DECISIONS #34: the line keeps its name and figures; `product_id` reads 0 and `sku` null.
+    func testDeletedProductReadsBackAsProductZeroWithANullSKU() throws {
         let widget = try createWidget(sku: "W-1")
         let id = try createOrderID(["line_items": [item(widget, 2)]])
         XCTAssertEqual(try send("DELETE", "/products/\(widget)?force=true").status, 200)
@@ -82,7 +83,7 @@ final class OrdersReadTests: OrdersTestCase {
         let line = try XCTUnwrap(try orderedOrder(response)["line_items"]?[0])
         XCTAssertEqual(line["sku"]?.raw, "null")
         XCTAssertEqual(line["name"]?.raw, #""Widget""#)
-        XCTAssertEqual(line["product_id"]?.raw, "\(widget)")
+        XCTAssertEqual(line["product_id"]?.raw, "0")
         XCTAssertEqual(line["total"]?.raw, #""39.98""#)
         XCTAssertEqual(try order(response)["total"] as? String, "39.98")
     }

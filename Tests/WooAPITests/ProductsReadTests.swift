@@ -118,11 +118,11 @@ final class ProductsReadTests: ProductsTestCase {
         assertError(try send("PUT", "/products/1", body: "{oops"), status: 400, code: "woocommerce_api_missing_callback_param")
     }
 
-    func testNonSimpleTypesAreRefused() throws {
-        for type in ["variable", "grouped", "external"] {
+    func testGroupedAndExternalTypesAreRefused() throws {
+        for type in ["grouped", "external"] {
             assertError(try send("POST", "/products", body: ["product": ["title": "X", "type": type]]), status: 400,
                         code: "woocommerce_api_invalid_product_type",
-                        message: "Unsupported product type - this store only serves simple products, not \(type)")
+                        message: "Unsupported product type - this store serves simple and variable products, not \(type)")
         }
         for type: Any in ["bundle", "Simple", ["simple"], 1] {
             assertError(try send("POST", "/products", body: ["product": ["title": "X", "type": type]]), status: 400,

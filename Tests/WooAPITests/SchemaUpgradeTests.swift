@@ -36,12 +36,19 @@ final class SchemaUpgradeTests: XCTestCase {
         defer { store.close() }
         let (version, columns, customers, posts) = try store.read { db in
             (try db.userVersion(),
-             try db.query("SELECT name FROM pragma_table_info('orders')").compactMap { $0[0].stringValue },
+             try db.query("""
+                 SELECT name FROM pragma_table_info('orders') UNION ALL SELECT name FROM pragma_table_info('products')
+                 UNION ALL SELECT name FROM pragma_table_info('order_items')
+                 """).compactMap { $0[0].stringValue },
              try db.query("SELECT count(*) FROM users WHERE role = 'customer'").first?[0].intValue,
              try db.query("SELECT count(*) FROM posts").first?[0].intValue)
         }
-        XCTAssertEqual(version, 2)
+        XCTAssertEqual(version, Store.schemaVersion)
         XCTAssertTrue(columns.contains("order_key"))
+        // Version 3: variable products and variation lines.
+        for column in ["type", "parent_id", "menu_order", "attributes", "trash_status", "variation_id", "meta"] {
+            XCTAssertTrue(columns.contains(column), column)
+        }
         XCTAssertTrue(columns.contains("billing_email"))
         XCTAssertEqual(customers, 1)
         XCTAssertEqual(posts, 1)
