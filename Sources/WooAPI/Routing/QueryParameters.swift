@@ -146,7 +146,8 @@ package struct QueryParameters: Sendable {
             }
             let base = phpName(parts.base)
             // A nested name is told apart by everything after the base, so `a[x][y]` and `a[x][z]` both stay.
-            let rest = parts.nested ? String(Substring(name.utf8.dropFirst(parts.base.utf8.count))) : "[" + parts.key + "]"
+            let rest = parts.nested
+                ? String(Substring(name.utf8.dropFirst(parts.base.utf8.count))) : "[" + parts.key + "]"
             let member = parts.key.isEmpty ? nil : base + "\u{0}" + rest
             if let member, let index = memberAt[member] {
                 kept[index] = pair
