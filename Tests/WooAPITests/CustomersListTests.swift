@@ -74,6 +74,21 @@ final class CustomersListTests: APITestCase {
         for value in links(response) { XCTAssertTrue(value.hasPrefix("<http://127.0.0.1:\(api.port)/"), value) }
     }
 
+    func testRepeatedParametersAreReadWithTheLastValueAndLinkedOnce() throws {
+        try createCustomers(5)
+        // As the official Python client sends them: once in its signed URL, once again (issue 9).
+        let twice = assertOK(try get("/customers?filter[limit]=2&page=1&filter[limit]=2&page=1"))
+        XCTAssertEqual(try ids(twice), [2, 3])
+        assertTotals(twice, 5, 3)
+        XCTAssertEqual(links(twice), [link("\(limit2)&page=2", "next"), link("\(limit2)&page=3", "last")])
+        // Different values: the last one wins, as in PHP's `$_GET`.
+        let last = assertOK(try get("/customers?filter[limit]=3&page=1&fields=id&\(limit2)&page=2&fields=email"))
+        XCTAssertEqual(try customers(last).map { Array($0.keys) }, [["email"], ["email"]])
+        assertTotals(last, 5, 3)
+        XCTAssertEqual(links(last), [link("\(limit2)&fields=email&page=1", "first"), link("\(limit2)&fields=email&page=1", "prev"),
+                                     link("\(limit2)&fields=email&page=3", "next"), link("\(limit2)&fields=email&page=3", "last")])
+    }
+
     func testQueryCredentialsAreNeverCopiedIntoLinks() throws {
         try createCustomers(3)
         let credentials = "consumer_key=\(api.key.consumerKey)&consumer_secret=\(api.key.consumerSecret)"

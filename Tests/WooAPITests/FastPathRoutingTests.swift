@@ -394,7 +394,8 @@ final class FastPathPaginationTests: XCTestCase {
             let baseURL = rng.pick(["http://127.0.0.1:8080", "https://shop.example", "", "http://h/é"])
             let path = rng.pick(["/wc-api/v2/customers", "/wc-api/v2/orders/", "/x%20y", "/é", ""])
             let new = Self.describe(p.headers(baseURL: baseURL, path: path, query: parsed))
-            let old = Self.describe(Self.reference(p).headers(baseURL: baseURL, path: path, rawPairs: parsed.rawPairs))
+            // The reference predates collapsing repeats (issue 9), so it is given the collapsed pairs.
+            let old = Self.describe(Self.reference(p).headers(baseURL: baseURL, path: path, rawPairs: parsed.uniqueRawPairs))
             if new.count > 2 { withLinks += 1 }
             mismatches.check(new == old, "headers for \(FastPathText.escaped(query)):\n old \(old)\n new \(new)")
         }

@@ -126,6 +126,93 @@ final class OAuthSignatureTests: XCTestCase {
         XCTAssertEqual(try storeBase("GET", "http://e/", "page=1&page=2"), try storeBase("GET", "http://e/", "page=2"))
     }
 
+    // MARK: The official Python client's construction (issue 9)
+
+    // Each vector below was produced by the official client's own code (`woocommerce` 3.0.0, `oauth.py`, in the
+    // Python suite's .venv): `OAuth(url="http://example.com/wc-api/v2/<endpoint>?" + urlencode(params), key, secret,
+    // version="v2", method=…, oauth_timestamp=1700000000)` with `generate_nonce` returning "abc123", then
+    // `get_oauth_url()`, the base string captured by wrapping `woocommerce.oauth.HMAC`. `query` is what the client
+    // then sends: its signed URL's query, followed by `params` once more (`requests` appends them).
+
+    private func assertPythonClient(
+        _ method: String, _ uri: String, _ query: String, base expectedBase: String, signature expected: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let parameters = try QueryParameters(parsing: query)
+        let base = try XCTUnwrap(OAuthSignature.pythonClientBaseString(method: method, baseURI: uri, query: parameters),
+                                 file: file, line: line)
+        XCTAssertEqual(String(decoding: base, as: UTF8.self), expectedBase, file: file, line: line)
+        XCTAssertEqual(OAuthSignature.sign(base, key: secret, method: .hmacSHA256), expected, file: file, line: line)
+        // The store's construction signs something else, which is why these requests failed before.
+        let store = try XCTUnwrap(OAuthSignature.storeBaseString(method: method, baseURI: uri, query: parameters))
+        XCTAssertNotEqual(OAuthSignature.sign(store, key: secret, method: .hmacSHA256), expected, file: file, line: line)
+    }
+
+    private var pythonOAuth: String {
+        "oauth_consumer_key=\(key)&oauth_timestamp=1700000000&oauth_nonce=abc123&oauth_signature_method=HMAC-SHA256"
+    }
+
+    private var pythonOAuthBase: String {
+        "oauth_consumer_key%3D\(key)%26oauth_nonce%3Dabc123%26oauth_signature_method%3DHMAC-SHA256%26oauth_timestamp%3D1700000000"
+    }
+
+    func testPythonClientKeepsFilterKeysInTheOrderGiven() throws {
+        // params={"filter[q]": "*example*", "filter[limit]": 2}
+        let params = "filter%5Bq%5D=%2Aexample%2A&filter%5Blimit%5D=2"
+        try assertPythonClient(
+            "GET", "http://example.com/wc-api/v2/customers",
+            "\(params)&\(pythonOAuth)&oauth_signature=2XRk8x3Jr%2BZ3UedNyDUaRmLH9wPWUMFZ5nDPuS3jR1s%3D&\(params)",
+            base: "GET&http%3A%2F%2Fexample.com%2Fwc-api%2Fv2%2Fcustomers&filter%255Bq%255D%3D%252Aexample%252A%26"
+                + "filter%255Blimit%255D%3D2%26\(pythonOAuthBase)",
+            signature: "2XRk8x3Jr+Z3UedNyDUaRmLH9wPWUMFZ5nDPuS3jR1s=")
+    }
+
+    func testPythonClientLeavesSlashUnencoded() throws {
+        // params={"filter[created_at_min]": "2020/01/01", "filter[q]": "a/b c+d"}
+        let params = "filter%5Bcreated_at_min%5D=2020%2F01%2F01&filter%5Bq%5D=a%2Fb+c%2Bd"
+        try assertPythonClient(
+            "GET", "http://example.com/wc-api/v2/customers",
+            "\(params)&\(pythonOAuth)&oauth_signature=3tulyAtGGSvnJtoVRpVwOUSnPPevXLXeXFW8kCMdDdg%3D&\(params)",
+            base: "GET&http%3A%2F%2Fexample.com%2Fwc-api%2Fv2%2Fcustomers&filter%255Bcreated_at_min%255D%3D2020/01/01%26"
+                + "filter%255Bq%255D%3Da/b%2520c%252Bd%26\(pythonOAuthBase)",
+            signature: "3tulyAtGGSvnJtoVRpVwOUSnPPevXLXeXFW8kCMdDdg=")
+    }
+
+    func testPythonClientSortsByTheNameBeforeTheBracket() throws {
+        // params={"page": 2, "filter[q]": "*john*", "fields": "id,email", "filter[limit]": 2, "_jsonp": "cb"}
+        let params = "page=2&filter%5Bq%5D=%2Ajohn%2A&fields=id%2Cemail&filter%5Blimit%5D=2&_jsonp=cb"
+        try assertPythonClient(
+            "GET", "http://example.com/wc-api/v2/customers",
+            "\(params)&\(pythonOAuth)&oauth_signature=Yt6TXaq6AHzZ69D0d%2B6SiAEhI8bxl82YNWt1ZqbgFB4%3D&\(params)",
+            base: "GET&http%3A%2F%2Fexample.com%2Fwc-api%2Fv2%2Fcustomers&_jsonp%3Dcb%26fields%3Did%252Cemail%26"
+                + "filter%255Bq%255D%3D%252Ajohn%252A%26filter%255Blimit%255D%3D2%26\(pythonOAuthBase)%26page%3D2",
+            signature: "Yt6TXaq6AHzZ69D0d+6SiAEhI8bxl82YNWt1ZqbgFB4=")
+    }
+
+    func testPythonClientDecodesAgainAndRepairsBytesThatAreNotUTF8() throws {
+        // params={"filter[q]": "100%FF/x%2F"}: `unquote` gives U+FFFD for the lone 0xFF and `/` for `%2F`.
+        let params = "filter%5Bq%5D=100%25FF%2Fx%252F"
+        try assertPythonClient(
+            "GET", "http://example.com/wc-api/v2/customers",
+            "\(params)&\(pythonOAuth)&oauth_signature=rXDpw%2B28tyHQB05WRkJH2LoNynGl1VWkwye%2FbRJqNsA%3D&\(params)",
+            base: "GET&http%3A%2F%2Fexample.com%2Fwc-api%2Fv2%2Fcustomers&filter%255Bq%255D%3D100%25EF%25BF%25BD/x/%26"
+                + pythonOAuthBase,
+            signature: "rXDpw+28tyHQB05WRkJH2LoNynGl1VWkwye/bRJqNsA=")
+    }
+
+    func testPythonClientRepairsInvalidUTF8AsPythonDoes() {
+        // Python: b"\xe2\x82x\xf0\x80\x80\xc3".decode("utf-8", "replace") == "\ufffdx\ufffd\ufffd\ufffd\ufffd"
+        let normalized = OAuthSignature.pythonClientNormalized("%E2%82x%F0%80%80%C3".utf8)
+        XCTAssertEqual(String(decoding: normalized, as: UTF8.self), "%25EF%25BF%25BDx" + String(repeating: "%25EF%25BF%25BD", count: 4))
+    }
+
+    func testPythonClientCannotSignWhatTheStoreCannot() throws {
+        for query in ["filter[a][b]=1", "fields[]=id", "list[x]=1"] {
+            XCTAssertNil(OAuthSignature.pythonClientBaseString(method: "GET", baseURI: "http://e/wc-api/v2/customers",
+                                                               query: try QueryParameters(parsing: query)), query)
+        }
+    }
+
     // MARK: RFC 5849
 
     func testRFC5849Section3_4_1BaseString() {

@@ -46,6 +46,33 @@ struct OAuthTestSigner {
         return all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
     }
 
+    /// The official Python client's way (`woocommerce` 3.0.0, `oauth.py`; issue 9), as that code reads: the store's
+    /// recipe, but the parameters ordered by the name before the first `[` (keeping the order given among names
+    /// sharing it), and `/` left unencoded in names and values (Python's `quote`). Values must hold no `%` (the
+    /// client decodes them again first). Returns the query the client sends: the parameters, the OAuth ones and
+    /// the signature, then the parameters once more (`requests` appends `params` to the signed URL).
+    func pythonClientQuery(
+        method: String, url: String, parameters: [(String, String)], timestamp: String = String(Self.now),
+        nonce: String = UUID().uuidString
+    ) -> String {
+        let oauth = [
+            ("oauth_consumer_key", consumerKey), ("oauth_timestamp", timestamp), ("oauth_nonce", nonce),
+            ("oauth_signature_method", signatureMethod),
+        ]
+        let all = parameters + oauth
+        func base(_ name: String) -> String { String(name.prefix { $0 != "[" }) }
+        let bases = Set(all.map { base($0.0) }).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let ordered = bases.flatMap { b in all.filter { base($0.0) == b } }
+        let slashKept = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+        func normalized(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: slashKept)!.replacingOccurrences(of: "%", with: "%25")
+        }
+        let joined = ordered.map { "\(normalized($0.0))%3D\(normalized($0.1))" }.joined(separator: "%26")
+        let signature = hmac(consumerSecret, "\(method)&\(Self.encode(url))&\(joined)")
+        let sent = parameters + oauth + [("oauth_signature", signature)] + parameters
+        return sent.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+    }
+
     /// RFC 5849 with the OAuth parameters in an `Authorization` header: base URI `url` as requested, the query
     /// `query` (raw values) signed too, key `secret&`. Returns the header value.
     func rfcHeader(

@@ -66,6 +66,20 @@ final class OrdersListTests: OrdersTestCase {
                                      orderLink("filter%5Blimit%5D=2&page=2", "prev")])
     }
 
+    func testRepeatedParametersAreReadWithTheLastValueAndLinkedOnce() throws {
+        try createOrders(5)
+        // As the official Python client sends them: once in its signed URL, once again (issue 9).
+        let twice = assertOK(try get("/orders?filter[limit]=2&page=1&filter[limit]=2&page=1"))
+        XCTAssertEqual(try orderIDs(twice), [5, 4])
+        assertTotals(twice, 5, 3)
+        XCTAssertEqual(links(twice), [orderLink("filter%5Blimit%5D=2&page=2", "next"), orderLink("filter%5Blimit%5D=2&page=3", "last")])
+        // Different values: the last one wins, as in PHP's `$_GET`.
+        let last = assertOK(try get("/orders?filter[limit]=1&page=3&filter%5Blimit%5D=2&page=1"))
+        XCTAssertEqual(try orderIDs(last), [5, 4])
+        assertTotals(last, 5, 3)
+        XCTAssertEqual(links(last), [orderLink("filter%5Blimit%5D=2&page=2", "next"), orderLink("filter%5Blimit%5D=2&page=3", "last")])
+    }
+
     func testLimitMinusOneListsEverything() throws {
         try createOrders(12)
         let response = assertOK(try get("/orders?filter%5Blimit%5D=-1"))

@@ -55,4 +55,14 @@ final class PaginationTests: XCTestCase {
         XCTAssertEqual(headers[2].1, "5")
         XCTAssertEqual(headers[3].1, "3")
     }
+
+    func testRepeatedParametersAppearOnceWithTheLastValue() throws {
+        // The official Python client sends every parameter twice: in its signed URL, then again (issue 9).
+        let query = try QueryParameters(parsing: "filter[limit]=2&page=1&filter[q]=a&oauth_nonce=n&filter[limit]=3&page=1&filter%5Bq%5D=b")
+        let headers = Pagination(total: 7, limit: 3, offset: 0).headers(baseURL: "http://h", path: "/wc-api/v2/customers", query: query)
+        XCTAssertEqual(headers.map(\.1), [
+            "<http://h/wc-api/v2/customers?filter%5Blimit%5D=3&filter%5Bq%5D=b&page=2>; rel=\"next\"",
+            "<http://h/wc-api/v2/customers?filter%5Blimit%5D=3&filter%5Bq%5D=b&page=3>; rel=\"last\"", "7", "3",
+        ])
+    }
 }

@@ -55,6 +55,20 @@ final class ProductsListTests: ProductsTestCase {
                                      productLink("filter%5Blimit%5D=2&page=2", "prev")])
     }
 
+    func testRepeatedParametersAreReadWithTheLastValueAndLinkedOnce() throws {
+        try createProducts(5)
+        // As the official Python client sends them: once in its signed URL, once again (issue 9).
+        let twice = assertOK(try get("/products?filter[limit]=2&page=1&filter[limit]=2&page=1"))
+        XCTAssertEqual(try productIDs(twice), [5, 4])
+        assertTotals(twice, 5, 3)
+        XCTAssertEqual(links(twice), [productLink("filter%5Blimit%5D=2&page=2", "next"), productLink("filter%5Blimit%5D=2&page=3", "last")])
+        // Different values: the last one wins, as in PHP's `$_GET`.
+        let last = assertOK(try get("/products?filter[limit]=1&page=3&filter%5Blimit%5D=2&page=1"))
+        XCTAssertEqual(try productIDs(last), [5, 4])
+        assertTotals(last, 5, 3)
+        XCTAssertEqual(links(last), [productLink("filter%5Blimit%5D=2&page=2", "next"), productLink("filter%5Blimit%5D=2&page=3", "last")])
+    }
+
     func testLimitMinusOneListsEverything() throws {
         try createProducts(12)
         let response = assertOK(try get("/products?filter%5Blimit%5D=-1"))

@@ -43,6 +43,38 @@ final class QueryParametersTests: XCTestCase {
     func testInvalidUTF8IsRejected() {
         XCTAssertThrowsError(try QueryParameters(parsing: "q=%FF"))
     }
+
+    private func pairs(_ query: QueryParameters) -> [String] {
+        query.uniqueRawPairs.map { $0.name + ($0.value.map { "=" + $0 } ?? "") }
+    }
+
+    func testUniqueRawPairsKeepEachParameterOnceAtItsFirstPositionWithItsLastValue() throws {
+        let query = try QueryParameters(parsing: "filter[limit]=2&page=1&a.b=1&filter%5Blimit%5D=3&page=2&q&a_b=2&filter[q]=x")
+        XCTAssertTrue(query.hasRepeats)
+        XCTAssertEqual(pairs(query), ["filter%5Blimit%5D=3", "page=2", "a_b=2", "q", "filter[q]=x"])
+        XCTAssertEqual(query.rawPairs.count, 8)
+        XCTAssertEqual(try query.array("filter").map { "\($0.key)=\($0.value)" }, ["limit=3", "q=x"])
+    }
+
+    func testWithoutRepeatsUniqueRawPairsAreTheRawPairs() throws {
+        let query = try QueryParameters(parsing: "filter[limit]=2&filter[q]=x&list[]=1&list[]=2&page=1&&=v&q")
+        XCTAssertFalse(query.hasRepeats)
+        XCTAssertEqual(pairs(query), ["filter[limit]=2", "filter[q]=x", "list[]=1", "list[]=2", "page=1", "=v", "q"])
+    }
+
+    func testAScalarTurnedIntoAnArrayAndBackTakesItsFirstPlace() throws {
+        let toArray = try QueryParameters(parsing: "f=1&x=0&f[a]=2&f[b]=3")
+        XCTAssertTrue(toArray.hasRepeats)
+        XCTAssertEqual(pairs(toArray), ["f[a]=2", "x=0", "f[b]=3"])
+        let back = try QueryParameters(parsing: "f=1&x=0&f[a]=2&f[b]=3&f=4")
+        XCTAssertEqual(pairs(back), ["f=4", "x=0"])
+        XCTAssertEqual(back["f"], .string("4"))
+    }
+
+    func testNestedNamesAreToldApartByTheirWholeSuffix() throws {
+        let query = try QueryParameters(parsing: "x[a][b]=1&x[a][c]=2&x[a][b]=3")
+        XCTAssertEqual(pairs(query), ["x[a][b]=3", "x[a][c]=2"])
+    }
 }
 
 final class PercentDecodingTests: XCTestCase {

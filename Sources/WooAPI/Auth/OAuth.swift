@@ -1,16 +1,19 @@
 import HTTP
 
-/// One-legged OAuth 1.0a verification (spec §2.3–§2.5), accepting two signature constructions (DECISIONS #4):
+/// One-legged OAuth 1.0a verification (spec §2.3–§2.5), accepting three signature constructions (DECISIONS #4):
 ///
 /// - **the v2 store's** (spec §2.4), which the official SDKs use over `http://`: parameters in the query,
 ///   the effective method, base URI `http://<site host and path>/wc-api/v2<route>`, the bare secret as key.
 ///   Tried with the public URL's host, then, when the request's `Host` differs (a client that says
 ///   `localhost` where the public URL says `127.0.0.1`), with that host;
+/// - **the official Python client's** (`woocommerce` 3.0.0, issue 9), tried only when the store's fails: the
+///   store's with the client's parameter order and encoding (``OAuthSignature/pythonClientBaseString``); same
+///   effective method, base URIs, bare secret and HMAC;
 /// - **RFC 5849's**, which generic OAuth libraries use: parameters from an `Authorization: OAuth` header and
 ///   the query (and a form-encoded body), the request's own method and URL, the key `secret&`.
 ///
-/// A request passes when either verifies. Then the timestamp must lie within ±15 minutes and the nonce must be
-/// new for the key (``NonceStore``, DECISIONS #5).
+/// A request passes when any verifies. Then, once whichever verified, the timestamp must lie within ±15 minutes
+/// and the nonce must be new for the key (``NonceStore``, DECISIONS #5).
 package struct OAuthVerifier: Sendable {
     /// The parameters every OAuth request needs, in the order their absence is reported (spec §2.3).
     package static let requiredParameters = [
@@ -102,10 +105,19 @@ package struct OAuthVerifier: Sendable {
         if tryStoreConstruction {
             var authorities = [siteAuthority]
             if let host, !host.isEmpty, host != siteAuthority { authorities.append(host) }
-            for authority in authorities {
-                let baseURI = "http://" + authority + sitePath + "/wc-api/v2" + route
+            let baseURIs = authorities.map { "http://" + $0 + sitePath + "/wc-api/v2" + route }
+            for baseURI in baseURIs {
                 guard let base = OAuthSignature.storeBaseString(method: method.rawValue, baseURI: baseURI, query: parameters)
                 else { break }
+                let expected = OAuthSignature.sign(base, key: secret, method: signatureMethod)
+                if Crypto.constantTimeEqual(Array(expected.utf8), signature) { return true }
+            }
+            // Only when the store's fails: the official Python client's variant (issue 9), same method, base URIs,
+            // key and HMAC. (The client signs the method it sends; with an override that is not the effective one,
+            // which it fails on a real store too, and here: that is not what issue 9 is about.)
+            for baseURI in baseURIs {
+                guard let base = OAuthSignature.pythonClientBaseString(
+                    method: method.rawValue, baseURI: baseURI, query: parameters) else { break }
                 let expected = OAuthSignature.sign(base, key: secret, method: signatureMethod)
                 if Crypto.constantTimeEqual(Array(expected.utf8), signature) { return true }
             }

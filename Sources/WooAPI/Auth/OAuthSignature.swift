@@ -1,5 +1,6 @@
-/// OAuth 1.0a signature base strings and signatures, in the two constructions we accept (DECISIONS #4): the v2
-/// store's (spec §2.4) and RFC 5849's (§3.4). Pure functions over bytes; the HMACs come from libcrypto.
+/// OAuth 1.0a signature base strings and signatures, in the constructions we accept (DECISIONS #4): the v2
+/// store's (spec §2.4), the official Python client's variant of it (issue 9) and RFC 5849's (§3.4). Pure
+/// functions over bytes; the HMACs come from libcrypto.
 package enum OAuthSignature {
     /// The `oauth_signature_method` values we verify; anything else (`PLAINTEXT`, `RSA-SHA1`, other case) is refused.
     package enum Method: String, Sendable {
@@ -55,6 +56,57 @@ package enum OAuthSignature {
 
         let order = names.indices.sorted { names[$0].lexicographicallyPrecedes(names[$1]) }
         return joined(method: method, baseURI: baseURI, encodedPairs: order.map { (names[$0], values[$0]) })
+    }
+
+    // MARK: The official Python client's construction (`woocommerce` 3.0.0, issue 9)
+
+    /// What the official Python client (`woocommerce` 3.0.0, `oauth.py`) signs over plain HTTP: the store's string
+    /// with two differences the store never forgave (wc-api-python #3, #8, #13):
+    ///
+    /// - order: its `sorted_params` sorts by the name up to the first `[` (byte order) and keeps the order sent among
+    ///   names sharing it, so `filter[q]` sent before `filter[limit]` stays first;
+    /// - encoding: its `normalize_parameters` is Python's `quote(unquote(text))` with every `%` then doubled, and
+    ///   `quote` leaves `/` unencoded (`unquote` also turns bytes that are not UTF-8 into U+FFFD).
+    ///
+    /// The parameters are the store's: the query as parsed (last value wins), without `oauth_signature`, `filter[…]`
+    /// flattened, nil when the store could not sign them, except that a scalar `filter` is signed like any scalar
+    /// (the client signs what it sends). The method and base URI are the store's.
+    package static func pythonClientBaseString(method: String, baseURI: String, query: QueryParameters) -> [UInt8]? {
+        var parameters: [(base: [UInt8], name: [UInt8], value: [UInt8])] = []
+        for (name, value) in query.items where name != "oauth_signature" {
+            switch value {
+            case .string(let text):
+                let bytes = Array(name.utf8)
+                let base = bytes.firstIndex(of: UInt8(ascii: "[")).map { Array(bytes[..<$0]) } ?? bytes
+                parameters.append((base, pythonClientNormalized(bytes), pythonClientNormalized(text.utf8)))
+            case .array(let members, let nested):
+                guard name == "filter", !nested else { return nil }
+                for (key, value) in members {
+                    parameters.append((Array(name.utf8), pythonClientNormalized(("filter[" + key + "]").utf8),
+                                       pythonClientNormalized(value.utf8)))
+                }
+            }
+        }
+        // A stable sort by base name: positions break ties.
+        let order = parameters.indices.sorted { a, b in
+            let (x, y) = (parameters[a].base, parameters[b].base)
+            return x == y ? a < b : x.lexicographicallyPrecedes(y)
+        }
+        let pairs = order.map { (name: parameters[$0].name, value: parameters[$0].value) }
+        return joined(method: method, baseURI: baseURI, encodedPairs: pairs)
+    }
+
+    /// Python's `quote(unquote(text))` (`/` kept, upper-case hex) with every `%` then replaced by `%25`.
+    package static func pythonClientNormalized(_ text: some Collection<UInt8>) -> [UInt8] {
+        // `unquote` decodes as UTF-8 with errors="replace"; Swift's repair makes the same U+FFFD substitutions.
+        let decoded = Array(String(decoding: PercentDecoding.decodedBytes(text, plusIsSpace: false), as: UTF8.self).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(decoded.count)
+        for (position, segment) in decoded.split(separator: slash, omittingEmptySubsequences: false).enumerated() {
+            if position > 0 { out.append(slash) }
+            PercentDecoding.appendEncoded(segment, escape: doubledPercent, to: &out)
+        }
+        return out
     }
 
     /// `METHOD&<encoded base URI>&` then the already encoded pairs as `name%3Dvalue`, joined with `%26`.
@@ -145,6 +197,7 @@ package enum OAuthSignature {
     // MARK: Bytes
 
     private static let signatureName = Array("oauth_signature".utf8)
+    private static let slash = UInt8(ascii: "/")
     private static let doubledPercent = Array("%25".utf8)
     private static let encodedEquals = Array("%3D".utf8)
     private static let encodedAmpersand = Array("%26".utf8)

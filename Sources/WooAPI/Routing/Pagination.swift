@@ -5,7 +5,8 @@ import HTTP
 /// Totals match the real store (0 rows → 0 pages; `filter[limit]=-1` → 1 page). Links differ on purpose: they
 /// keep the public URL's scheme, host and port; they are percent-encoded; they never carry credentials or
 /// `oauth_*`; pages are integers (an offset is reported as the page it falls in); and a link is present whenever
-/// the page it points to exists, including when the current page holds one row.
+/// the page it points to exists, including when the current page holds one row. A repeated parameter appears
+/// once, with its last value, as PHP's `$_GET` holds it (issue 9: the official Python client sends each twice).
 package struct Pagination: Equatable, Sendable {
     package var total: Int
     package var totalPages: Int
@@ -50,13 +51,14 @@ package struct Pagination: Equatable, Sendable {
         result.reserveCapacity(6)
         if hasLinks {
             // `<base><path>?<kept parameters, re-encoded>&page=` once, as bytes; each link appends its page number.
+            // A repeated parameter appears once, with the value PHP would read (the last).
             var prefix: [UInt8] = []
             prefix.reserveCapacity(baseURL.utf8.count + path.utf8.count + 64)
             prefix.append(UInt8(ascii: "<"))
             prefix.appendUTF8(baseURL)
             prefix.appendUTF8(path)
             prefix.append(UInt8(ascii: "?"))
-            for pair in query.rawPairs {
+            for pair in query.uniqueRawPairs {
                 let name = PercentDecoding.decode(pair.name, plusIsSpace: true) ?? ""
                 if Self.isDropped(name) { continue }
                 prefix.appendUTF8(Self.reencoded(pair.name, decoded: name))

@@ -20,8 +20,11 @@ package struct QueryParameters: Sendable {
 
     /// Parameters in first-appearance order, each with its final value.
     package private(set) var items: [(name: String, value: Value)] = []
-    /// The raw `name=value` pairs as sent (still encoded), for building links.
+    /// The raw `name=value` pairs as sent (still encoded), repeats included.
     package private(set) var rawPairs: [(name: String, value: String?)] = []
+    /// Whether a later pair overwrote an earlier one (a repeated name or array key, or a scalar turned into an
+    /// array or back); only then does ``uniqueRawPairs`` differ from ``rawPairs``.
+    package private(set) var hasRepeats = false
 
     package init() {}
 
@@ -55,43 +58,113 @@ package struct QueryParameters: Sendable {
     }
 
     private mutating func add(name: String, value: String) {
-        // PHP: `base[key]…` makes an array; `.` and space in the base name become `_`.
-        let parts = name.withUTF8Buffer { bytes -> (base: String, key: String, nested: Bool)? in
+        guard let parts = Self.arrayParts(name) else {
+            if set(phpName(name), .string(value)) { hasRepeats = true }
+            return
+        }
+        let base = phpName(parts.base)
+        let key = parts.key
+        var members: [(key: String, value: String)] = []
+        var wasNested = false
+        switch items.first(where: { $0.name == base })?.value {
+        case .array(let current, let n)?:
+            members = current
+            wasNested = n
+        case .string?:
+            hasRepeats = true  // PHP replaces the scalar with the array
+        case nil:
+            break
+        }
+        if key.isEmpty {
+            members.append((String(members.count), value))
+        } else if let index = members.firstIndex(where: { $0.key == key }) {
+            members[index].value = value
+            hasRepeats = true
+        } else {
+            members.append((key, value))
+        }
+        set(base, .array(members, nested: wasNested || parts.nested))
+    }
+
+    /// PHP's reading of `base[key]…`: the base name (before PHP's `.`/space rule), the first key, and whether
+    /// another `[` follows; nil for a scalar name.
+    private static func arrayParts(_ name: String) -> (base: String, key: String, nested: Bool)? {
+        name.withUTF8Buffer { bytes -> (base: String, key: String, nested: Bool)? in
             guard let open = bytes.firstIndex(of: UInt8(ascii: "[")), open != 0,
                   let close = bytes[open...].firstIndex(of: UInt8(ascii: "]")) else { return nil }
             return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<open]), as: UTF8.self),
                     String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 1)..<close]), as: UTF8.self),
                     close + 1 < bytes.count && bytes[close + 1] == UInt8(ascii: "["))
         }
-        guard let parts else {
-            set(phpName(name), .string(value))
-            return
-        }
-        let base = phpName(parts.base)
-        let key = parts.key
-        let nested = parts.nested
-        var members: [(key: String, value: String)] = []
-        var wasNested = false
-        if let existing = items.first(where: { $0.name == base })?.value, case .array(let current, let n) = existing {
-            members = current
-            wasNested = n
-        }
-        if key.isEmpty {
-            members.append((String(members.count), value))
-        } else if let index = members.firstIndex(where: { $0.key == key }) {
-            members[index].value = value
-        } else {
-            members.append((key, value))
-        }
-        set(base, .array(members, nested: wasNested || nested))
     }
 
-    private mutating func set(_ name: String, _ value: Value) {
+    /// Sets `name`; true when it was already there (its first position is kept, as PHP's array keeps it).
+    @discardableResult
+    private mutating func set(_ name: String, _ value: Value) -> Bool {
         if let index = items.firstIndex(where: { $0.name == name }) {
             items[index].value = value
-        } else {
-            items.append((name, value))
+            return true
         }
+        items.append((name, value))
+        return false
+    }
+
+    /// The raw pairs as PHP's `$_GET` holds them, for building links: a repeated parameter (a scalar, or one
+    /// `name[key]` of an array) once, at its first position, with its last raw text; a scalar later sent as an
+    /// array (or back) takes the place of the first pair of that name. `name[]` pairs all stay. Without repeats
+    /// this is ``rawPairs`` itself, with no copy.
+    package var uniqueRawPairs: [(name: String, value: String?)] {
+        hasRepeats ? lastWinsRawPairs() : rawPairs
+    }
+
+    private func lastWinsRawPairs() -> [(name: String, value: String?)] {
+        var kept: [(name: String, value: String?)?] = []
+        var scalarAt: [String: Int] = [:]                                // base → its scalar pair
+        var arrayAt: [String: [(member: String?, index: Int)]] = [:]     // base → its array pairs
+        var memberAt: [String: Int] = [:]                                // member (`base` NUL rest) → its pair
+        for pair in rawPairs {
+            guard let name = PercentDecoding.decode(pair.name, plusIsSpace: true), !name.isEmpty else {
+                kept.append(pair)  // not a parameter: carried as sent
+                continue
+            }
+            guard let parts = Self.arrayParts(name) else {
+                let base = phpName(name)
+                if let index = scalarAt[base] {
+                    kept[index] = pair
+                } else if let members = arrayAt.removeValue(forKey: base) {
+                    for entry in members {
+                        kept[entry.index] = nil
+                        if let member = entry.member { memberAt[member] = nil }
+                    }
+                    kept[members[0].index] = pair
+                    scalarAt[base] = members[0].index
+                } else {
+                    scalarAt[base] = kept.count
+                    kept.append(pair)
+                }
+                continue
+            }
+            let base = phpName(parts.base)
+            // A nested name is told apart by everything after the base, so `a[x][y]` and `a[x][z]` both stay.
+            let rest = parts.nested
+                ? String(Substring(name.utf8.dropFirst(parts.base.utf8.count))) : "[" + parts.key + "]"
+            let member = parts.key.isEmpty ? nil : base + "\u{0}" + rest
+            if let member, let index = memberAt[member] {
+                kept[index] = pair
+                continue
+            }
+            let index: Int
+            if let scalar = scalarAt.removeValue(forKey: base) {
+                index = scalar
+                kept[index] = pair
+            } else {
+                index = kept.count
+                kept.append(pair)
+            }
+            arrayAt[base, default: []].append((member, index))
+            if let member { memberAt[member] = index }
+        }
+        return kept.compactMap { $0 }
     }
 
     private func phpName(_ name: String) -> String {
