@@ -249,6 +249,7 @@ final class EventLoop {
             response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)
         if !keepAlive { connection.closeAfterWrite = true }
+        connection.hasResponded = true
         if config.accessLog { logAccess(request, status: response.status.code, bytes: response.body.count) }
     }
 
@@ -361,6 +362,13 @@ final class EventLoop {
                 if now >= started + config.requestTimeout {
                     writeError(connection, .requestTimeout, "The request was not received in time.")
                     flush(connection)
+                }
+            } else if !connection.hasResponded {
+                // Never sent a byte: there is no request to answer, so no 408 — closed silently at the request
+                // deadline, as nginx does with an empty connection at client_header_timeout. Silent connections
+                // then cost a slowloris a reconnect every few seconds instead of holding a slot for the idle time.
+                if shutdownDeadline != nil || now >= connection.lastActivity + config.requestTimeout {
+                    close(connection)
                 }
             } else if shutdownDeadline != nil || now >= connection.lastActivity + config.idleTimeout {
                 close(connection)
