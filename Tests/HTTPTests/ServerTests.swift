@@ -206,7 +206,7 @@ final class ServerTests: XCTestCase {
     // MARK: Errors
 
     /// An application's own error envelope, to check the engine answers its errors with it.
-    private static let applicationErrorResponder: HTTPErrorResponder = { status, message in
+    static let applicationErrorResponder: HTTPErrorResponder = { status, message in
         HTTPResponse(status: status, contentType: "application/json",
                      body: "{\"errors\":[{\"code\":\"http_\(status.code)\",\"message\":\"\(message)\"}]}")
     }

@@ -12,6 +12,8 @@ final class Connection {
         var keepAlive: Bool
         var http10: Bool
         var started: Instant
+        /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
+        var note: String? = nil
     }
 
     enum Phase {
