@@ -12,7 +12,7 @@ package struct ServerConfiguration: Sendable {
     package var blockingThreads = 8
     /// Listen backlog. Default 1024.
     package var backlog: Int32 = 1024
-    /// Request size limits (request line 8 KiB, headers 32 KiB / 100 fields, body 1 MiB).
+    /// Request size limits (request line 8 KiB, headers 32 KiB / 200 fields, body 1 MiB).
     package var limits = ParserLimits()
     /// Deadline for receiving one whole request, head and body together, from its first byte. Default 10 s → 408.
     /// Also how long a new connection may stay silent before its first byte; then closed quietly (nothing to answer).
