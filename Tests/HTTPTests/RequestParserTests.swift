@@ -540,16 +540,16 @@ final class RequestParserTests: XCTestCase {
     }
 
     func testMoreThanMaxHeaderFieldsIsRejected() {
-        let fields = (1..<101).map { "X-Field-\($0): \($0)" }
-        XCTAssertEqual(fields.count + 1, 101)
+        let fields = (1..<201).map { "X\($0):\($0)" }  // short lines: the verifier tries every split
+        XCTAssertEqual(fields.count + 1, ParserLimits().maxHeaderCount + 1)
         assertParseError(head("GET / HTTP/1.1", fields), .requestHeaderFieldsTooLarge)
     }
 
     func testExactlyMaxHeaderFieldsIsAccepted() {
-        let fields = (1..<100).map { "X-Field-\($0): \($0)" }
+        let fields = (1..<200).map { "X\($0):\($0)" }
         guard let request = assertSingleRequest(head("GET / HTTP/1.1", fields)) else { return }
-        XCTAssertEqual(request.headers.count, 100)
-        XCTAssertEqual(request.values("X-Field-99"), ["99"])
+        XCTAssertEqual(request.headers.count, ParserLimits().maxHeaderCount)
+        XCTAssertEqual(request.values("X199"), ["199"])
     }
 
     func testTrailersDoNotCountAgainstHeaderFieldLimit() {

@@ -12,6 +12,8 @@ final class Connection {
         var keepAlive: Bool
         var http10: Bool
         var started: Instant
+        /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
+        var note: String? = nil
     }
 
     enum Phase {
@@ -32,9 +34,13 @@ final class Connection {
     var phase = Phase.open
     /// Close once ``output`` is flushed (an error, `Connection: close`, HTTP/1.0 without keep-alive, shutdown).
     var closeAfterWrite = false
+    /// A response has been written. Until then quiet time counts against the request deadline, not the idle
+    /// timeout: a connection that never sends a byte must not hold a slot for the whole keep-alive time.
+    var hasResponded = false
     /// When the first byte of the request being received arrived; nil between requests.
     var requestStarted: Instant?
-    /// Last read or completed write: the idle timeout counts from here.
+    /// Accept, last read or completed write: the idle timeout counts from here (before the first response, the
+    /// request deadline does).
     var lastActivity: Instant
     /// Last time a write made progress: the write timeout counts from here while output is pending.
     var lastWriteProgress: Instant

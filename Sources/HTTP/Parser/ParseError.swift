@@ -15,6 +15,7 @@ package struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
     package static let bodyTooLarge = ParseError(.contentTooLarge, "The request body is too large.")
     package static let versionNotSupported = ParseError(.httpVersionNotSupported, "Only HTTP/1.x is supported.")
     package static let unsupportedTransferEncoding = ParseError(.notImplemented, "Only the chunked transfer coding is supported.")
+    package static let tlsOnPlainPort = ParseError(.badRequest, "TLS handshake on a plain HTTP port.")
     package static let methodNotImplemented = ParseError(.notImplemented, "The request method is not supported.")
 
     package var description: String { "\(status.code) \(message)" }

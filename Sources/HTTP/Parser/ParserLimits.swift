@@ -4,8 +4,9 @@ package struct ParserLimits: Sendable {
     package var maxRequestLineBytes = 8 * 1024
     /// Largest header section (every field line with its line ending). Default 32 KiB; beyond it → 431.
     package var maxHeaderBytes = 32 * 1024
-    /// Most header fields. Default 100; beyond it → 431.
-    package var maxHeaderCount = 100
+    /// Most header fields. Default 200; beyond it → 431. Browsers, proxies and tracing add many fields (nginx
+    /// counts none, only bytes), so 100 custom fields plus the usual ones must pass; the byte limit still binds.
+    package var maxHeaderCount = 200
     /// Largest request body. Default 1 MiB; a larger `Content-Length` → 413 before any body byte is read.
     package var maxBodyBytes = 1024 * 1024
     /// Longest chunk-size line (size plus extensions). Default 4 KiB; beyond it → 400.

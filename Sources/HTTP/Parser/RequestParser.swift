@@ -44,6 +44,8 @@ package struct RequestParser {
     private var expectsContinue = false
     /// Empty lines were skipped before the request line: the next request has begun, for its deadline.
     private var skippedEmptyLine = false
+    /// Leading bytes of the pending request line that ``RequestLineStart`` passed; nil once its method ended.
+    private var methodChecked: Int? = 0
 
     package init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
@@ -63,11 +65,14 @@ package struct RequestParser {
         while true {
             switch state {
             case .requestLine:
+                // Refuses what cannot be HTTP (a TLS handshake, binary) now, not when a line feed or the deadline comes.
+                if let checked = methodChecked { methodChecked = try RequestLineStart.check(buffer, from: checked) }
                 guard let line = nextLine(buffer, limit: limits.maxRequestLineBytes, overflow: .uriTooLong) else {
                     return .needMoreData
                 }
                 let (start, end, length) = try line.get()
                 buffer.moveReaderIndex(by: length)
+                methodChecked = 0
                 if start == end {  // RFC 9112 §2.2: ignore empty lines before a request line
                     skippedEmptyLine = true
                     continue
@@ -376,7 +381,7 @@ package struct RequestParser {
 }
 
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-@inline(__always) private func isTokenByte(_ byte: UInt8) -> Bool {
+@inline(__always) func isTokenByte(_ byte: UInt8) -> Bool {
     if isAlpha(byte) || isDigit(byte) { return true }
     switch byte {
     case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: return true

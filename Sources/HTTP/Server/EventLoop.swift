@@ -249,6 +249,7 @@ final class EventLoop {
             response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)
         if !keepAlive { connection.closeAfterWrite = true }
+        connection.hasResponded = true
         if config.accessLog { logAccess(request, status: response.status.code, bytes: response.body.count) }
     }
 
@@ -257,7 +258,7 @@ final class EventLoop {
         let response = config.errorResponder(status, message)
         let request = Connection.InFlight(
             method: HTTPMethod("-"), path: "-", keepAlive: false, http10: false,
-            started: connection.requestStarted ?? now)
+            started: connection.requestStarted ?? now, note: message)
         write(response, for: request, on: connection)
     }
 
@@ -362,6 +363,13 @@ final class EventLoop {
                     writeError(connection, .requestTimeout, "The request was not received in time.")
                     flush(connection)
                 }
+            } else if !connection.hasResponded {
+                // Never sent a byte: there is no request to answer, so no 408 — closed silently at the request
+                // deadline, as nginx does with an empty connection at client_header_timeout. Silent connections
+                // then cost a slowloris a reconnect every few seconds instead of holding a slot for the idle time.
+                if shutdownDeadline != nil || now >= connection.lastActivity + config.requestTimeout {
+                    close(connection)
+                }
             } else if shutdownDeadline != nil || now >= connection.lastActivity + config.idleTimeout {
                 close(connection)
             } else if now >= connection.lastActivity + .seconds(1) {
@@ -382,6 +390,9 @@ final class EventLoop {
     // MARK: Logging
 
     /// `2026-11-29T03:39:09Z GET /wc-api/v2/customers 200 1234 0.412ms` — no query string, so no credentials.
+    ///
+    /// A request the engine refused itself logs `-` as method and path and ends with the reason in quotes:
+    /// `… - - 400 97 0.051ms "TLS handshake on a plain HTTP port."`. The first six fields stay positional.
     private func logAccess(_ request: Connection.InFlight, status: Int, bytes: Int) {
         accessLog.append(contentsOf: clock.logStamp)
         accessLog.append(0x20)
@@ -400,7 +411,14 @@ final class EventLoop {
         if fraction < 100 { accessLog.append(0x30) }
         if fraction < 10 { accessLog.append(0x30) }
         accessLog.appendDecimal(fraction)
-        accessLog.append(contentsOf: "ms\n".utf8)
+        accessLog.append(contentsOf: "ms".utf8)
+        if let note = request.note {
+            accessLog.append(contentsOf: " \"".utf8)
+            // Printable ASCII only, no quote: the line stays one parseable line whatever a message holds.
+            accessLog.append(contentsOf: note.utf8.lazy.map { $0 < 0x20 || $0 > 0x7E || $0 == 0x22 ? 0x3F : $0 })
+            accessLog.append(0x22)
+        }
+        accessLog.append(0x0A)
     }
 
     private func flushAccessLog() {

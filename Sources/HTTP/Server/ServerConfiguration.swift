@@ -12,11 +12,13 @@ package struct ServerConfiguration: Sendable {
     package var blockingThreads = 8
     /// Listen backlog. Default 1024.
     package var backlog: Int32 = 1024
-    /// Request size limits (request line 8 KiB, headers 32 KiB / 100 fields, body 1 MiB).
+    /// Request size limits (request line 8 KiB, headers 32 KiB / 200 fields, body 1 MiB).
     package var limits = ParserLimits()
     /// Deadline for receiving one whole request, head and body together, from its first byte. Default 10 s → 408.
+    /// Also how long a new connection may stay silent before its first byte; then closed quietly (nothing to answer).
     package var requestTimeout: Duration = .seconds(10)
-    /// How long a keep-alive connection may sit idle between requests. Default 60 s; then closed quietly.
+    /// How long a keep-alive connection may sit idle between requests, once it has had a response. Default 60 s;
+    /// then closed quietly.
     package var idleTimeout: Duration = .seconds(60)
     /// How long a pending response may make no write progress (a client that never reads). Default 30 s.
     package var writeTimeout: Duration = .seconds(30)
