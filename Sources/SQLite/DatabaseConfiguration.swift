@@ -18,20 +18,26 @@ extension Database {
         package var busyTimeoutMilliseconds: Int32
         /// `PRAGMA synchronous`.
         package var synchronous: Synchronous
+        /// The most prepared statements `cachedStatement(_:)` keeps; past it the least recently used is evicted.
+        /// 128 holds every statement the server caches (about 110 texts, most never on the same connection), so
+        /// it bounds memory (a few KB per statement) without ever evicting in normal use.
+        package var statementCacheCapacity: Int
 
-        /// Server defaults: read-write, WAL, foreign keys on, 5 s busy timeout, synchronous FULL.
+        /// Server defaults: read-write, WAL, foreign keys on, 5 s busy timeout, synchronous FULL, 128 statements.
         package init(
             readOnly: Bool = false,
             journalMode: JournalMode? = .wal,
             foreignKeys: Bool = true,
             busyTimeoutMilliseconds: Int32 = 5_000,
-            synchronous: Synchronous = .full
+            synchronous: Synchronous = .full,
+            statementCacheCapacity: Int = 128
         ) {
             self.readOnly = readOnly
             self.journalMode = journalMode
             self.foreignKeys = foreignKeys
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.synchronous = synchronous
+            self.statementCacheCapacity = statementCacheCapacity
         }
     }
 
