@@ -34,9 +34,13 @@ package final class ServerProcess {
     private let stderr = Pipe()
 
     /// Starts `serve --port 0 --database path` and waits (up to 10 s) for `listening on http://127.0.0.1:PORT`.
-    package init(database: String, extraArguments: [String] = []) throws {
+    /// `environment` adds to (or overrides) the test's own environment.
+    package init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = builtProductsDirectory().appendingPathComponent("wc-api-server")
         process.arguments = ["serve", "--port", "0", "--database", database, "--no-access-log"] + extraArguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -57,6 +61,14 @@ package final class ServerProcess {
         }
         process.terminate()
         throw RawClientError("server did not start: \(text)")
+    }
+
+    /// The process's resident set size in bytes (`VmRSS` of `/proc/<pid>/status`), or nil once it has exited.
+    package func residentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
     }
 
     /// Sends a signal (SIGKILL for a crash, SIGTERM for a graceful stop).
