@@ -34,13 +34,9 @@ package final class ServerProcess {
     private let stderr = Pipe()
 
     /// Starts `serve --port 0 --database path` and waits (up to 10 s) for `listening on http://127.0.0.1:PORT`.
-    /// `environment` adds to (or overrides) the test's own environment.
-    package init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    package init(database: String, extraArguments: [String] = []) throws {
         process.executableURL = builtProductsDirectory().appendingPathComponent("wc-api-server")
         process.arguments = ["serve", "--port", "0", "--database", database, "--no-access-log"] + extraArguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -8,10 +8,12 @@ struct RandomListRequests {
 
     init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    /// A list request whose `filter[orderby]` is a random list of known and unknown keys, in a random direction.
+    /// A list request whose `filter[orderby]` is a random list of known and unknown keys, in a random direction;
+    /// half of them ask only for ids (both ways of reading a customers page, and less JSON to encode).
     mutating func orderby() -> String {
         let (path, keys) = random.pick(Self.endpoints)
-        return "/wc-api/v2/\(path)?" + (orderParameters(keys) + [limit()]).joined(separator: "&")
+        let fields = random.chance(50) ? ["fields=id"] : []
+        return "/wc-api/v2/\(path)?" + (orderParameters(keys) + [limit()] + fields).joined(separator: "&")
     }
 
     /// A list or count request with random `fields`, search, date bounds, `filter[in]` and page window, and
