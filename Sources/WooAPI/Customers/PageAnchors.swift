@@ -22,6 +22,9 @@ package final class PageAnchors: Sendable {
 
     package init() {}
 
+    /// How many roles have anchors (for tests and diagnostics).
+    package var rememberedRoles: Int { byRole.withLock { $0.count } }
+
     static let generationSQL = SQL("SELECT value FROM list_generation WHERE id = 1")
     static let scanSQL = SQL("""
         SELECT created_at, id FROM users WHERE role = ? AND (created_at, id) >= (?, ?) ORDER BY created_at, id
