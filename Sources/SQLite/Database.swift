@@ -11,8 +11,8 @@ package final class Database {
     package let path: String
     /// Owns the `sqlite3*`; statements retain it too, so it closes only after the last one is gone.
     let connection: ConnectionHandle
-    /// Prepared statements reused by `cachedStatement(_:)`.
-    var statementCache = StatementCache()
+    /// Prepared statements reused by `cachedStatement(_:)`, at most `statementCacheCapacity` of them.
+    var statementCache: StatementCache
     /// How many savepoints `transaction(_:_:)` currently has open (for unique names).
     var savepointDepth = 0
 
@@ -34,6 +34,7 @@ package final class Database {
         sqlite3_extended_result_codes(pointer, 1)
         self.path = path
         self.connection = ConnectionHandle(pointer)
+        self.statementCache = StatementCache(capacity: configuration.statementCacheCapacity)
         try configure(configuration)
     }
 

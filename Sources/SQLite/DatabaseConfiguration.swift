@@ -18,20 +18,28 @@ extension Database {
         package var busyTimeoutMilliseconds: Int32
         /// `PRAGMA synchronous`.
         package var synchronous: Synchronous
+        /// The most prepared statements `cachedStatement(_:)` keeps; past it the least recently used is evicted.
+        /// 128 holds every text the server may cache, so it bounds memory (a few KB per statement) without
+        /// evicting in normal use: at most 119 (54 fixed in WooAPI, 11 transaction and savepoint texts, 54 list
+        /// and count shapes, see `CustomerQuery.hasCommonShape`, `ProductQuery` and `OrderQuery`), and fewer on
+        /// any one connection, since reads and writes run on different ones.
+        package var statementCacheCapacity: Int
 
-        /// Server defaults: read-write, WAL, foreign keys on, 5 s busy timeout, synchronous FULL.
+        /// Server defaults: read-write, WAL, foreign keys on, 5 s busy timeout, synchronous FULL, 128 statements.
         package init(
             readOnly: Bool = false,
             journalMode: JournalMode? = .wal,
             foreignKeys: Bool = true,
             busyTimeoutMilliseconds: Int32 = 5_000,
-            synchronous: Synchronous = .full
+            synchronous: Synchronous = .full,
+            statementCacheCapacity: Int = 128
         ) {
             self.readOnly = readOnly
             self.journalMode = journalMode
             self.foreignKeys = foreignKeys
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.synchronous = synchronous
+            self.statementCacheCapacity = statementCacheCapacity
         }
     }
 

@@ -59,6 +59,14 @@ package final class ServerProcess {
         throw RawClientError("server did not start: \(text)")
     }
 
+    /// The process's resident set size in bytes (`VmRSS` of `/proc/<pid>/status`), or nil once it has exited.
+    package func residentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
+    }
+
     /// Sends a signal (SIGKILL for a crash, SIGTERM for a graceful stop).
     package func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 

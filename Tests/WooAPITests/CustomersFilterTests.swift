@@ -48,6 +48,15 @@ final class CustomersFilterTests: APITestCase {
         XCTAssertEqual(try ids(assertOK(try get("/customers?filter%5Borderby%5D=ID&filter%5Border%5D=DESC"))), [4, 3, 2])
     }
 
+    func testRepeatedOrderbyKeysSortAsTheFirstOfEach() throws {
+        for email in ["carol@example.com", "alice@example.com", "bob@example.com"] { try api.createCustomer(["email": email]) }
+        let long = "email%20id,email%20ID%20registered%20id%20bogus%20email"
+        for order in ["ASC", "DESC"] {
+            let expected = try ids(assertOK(try get("/customers?filter%5Borderby%5D=email&filter%5Border%5D=\(order)")))
+            XCTAssertEqual(try ids(assertOK(try get("/customers?filter%5Borderby%5D=\(long)&filter%5Border%5D=\(order)"))), expected)
+        }
+    }
+
     func testRoleFilter() throws {
         try createDocsCustomer()
         let admins = assertOK(try get("/customers?filter%5Brole%5D=administrator"))

@@ -50,6 +50,21 @@ final class PageAnchorsTests: XCTestCase {
         }
     }
 
+    func testRolesWithoutUsersAreNotRemembered() throws {
+        try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
+        let anchors = PageAnchors()
+        for role in ["customer"] + (0..<50).map({ "made-up-\($0)" }) {
+            let query = try CustomerQuery(parameters: QueryParameters(parsing: "filter[role]=\(role)&page=3"))
+            _ = try store.read { db in
+                try db.transaction(.deferred) { db in
+                    var writer = JSONWriter()
+                    try CustomerRepository.writeList(query, fields: nil, anchors: anchors, in: db, to: &writer)
+                }
+            }
+        }
+        XCTAssertEqual(anchors.rememberedRoles, 1, "only `customer` has users to anchor")
+    }
+
     func testAnchoredPagesMatchOffsetPagesThroughWrites() throws {
         // Many registration-time ties, so the id tie-break matters.
         try insert(700, createdAt: { 1_000_000 + Int64($0 / 3) }, tag: "a")

@@ -34,8 +34,10 @@ package struct CustomerQuery: Sendable, Equatable {
         (limit, offset, page) = (window.limit, window.offset, window.page)
         if let order = value("order"), !order.isEmpty { ascending = order.lowercased() == "asc" }
         if let orderby = value("orderby"), !orderby.isEmpty {
+            // A column named again adds nothing to the order, so each appears once, where first named: at most
+            // four, however long the list (issue 9: the list must not choose ever new SQL).
             let columns = orderby.split(whereSeparator: { $0 == "," || $0 == " " }).map { Self.column(for: String($0)) }
-            orderBy = columns.isEmpty ? ["u.username"] : columns
+            orderBy = columns.isEmpty ? ["u.username"] : columns.uniqued()
         }
     }
 
@@ -48,6 +50,15 @@ package struct CustomerQuery: Sendable, Equatable {
         // display_name and nicename default to the login on a store whose users sign up through WooCommerce.
         default: "u.username"
         }
+    }
+
+    /// Whether the list query has a common shape, worth a persistent statement: one role, no search or date
+    /// bounds, one order key, paged. Such page queries have at most 18 texts (with or without `u.version` ×
+    /// (4 columns × 2 directions + the default order from a page anchor)); any other shape is prepared for the
+    /// request and finalized after it (issue 9), as is every count beyond the role counter.
+    var hasCommonShape: Bool {
+        search == nil && createdMin == nil && createdMax == nil && Set(roles).count == 1 && orderBy.count == 1
+            && limit != nil
     }
 
     /// Role-only, ascending by registration, paged: the shape ``PageAnchors`` serve.

@@ -1,7 +1,8 @@
 import SQLite
 
 /// SQL for customers. Every value is bound; the only SQL composed at run time is the list query's WHERE and
-/// ORDER BY, built from fixed fragments chosen by validated filters.
+/// ORDER BY, built from fixed fragments chosen by validated filters, and cached only in its few common shapes
+/// (``CustomerQuery/hasCommonShape``).
 package enum CustomerRepository {
     /// The columns of a customer. Its order figures (spec §3.3) are columns kept exact by the orders triggers.
     static let selectColumns = """
@@ -108,7 +109,7 @@ package enum CustomerRepository {
             arguments.append(.integer(Int64(limit)))
             arguments.append(.integer(Int64(offset)))
         }
-        let rows = try db.cachedStatement(page).map(arguments) { row in
+        let rows = try db.statement(page, cached: query.hasCommonShape).map(arguments) { row in
             (id: row.int64(at: 0), version: useCache ? row.int64(at: 1) : 0)
         }
         for row in rows {
@@ -135,8 +136,9 @@ package enum CustomerRepository {
             try statement.bind(query.roles[0], at: 1)
             return try statement.first(nil) { $0.int(at: 0) } ?? 0
         }
+        // Search, date bounds or several roles: a rare shape, among many, so not kept prepared.
         let (whereSQL, arguments) = query.whereClause()
-        return try db.cachedStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
+        return try db.makeStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
     }
 
     static let roleCount = SQL("SELECT users FROM role_counts WHERE role = ?")

@@ -22,6 +22,9 @@ package final class PageAnchors: Sendable {
 
     package init() {}
 
+    /// How many roles have anchors (for tests and diagnostics).
+    package var rememberedRoles: Int { byRole.withLock { $0.count } }
+
     static let generationSQL = SQL("SELECT value FROM list_generation WHERE id = 1")
     static let scanSQL = SQL("""
         SELECT created_at, id FROM users WHERE role = ? AND (created_at, id) >= (?, ?) ORDER BY created_at, id
@@ -38,6 +41,9 @@ package final class PageAnchors: Sendable {
         if anchors!.keys.count <= wanted {
             try extend(&anchors!, role: role, through: wanted, in: db)
             let updated = anchors!
+            // A role with no users has nothing to anchor; remembering it would let `filter[role]` values a client
+            // makes up grow this cache for good (issue 9). Roles with users are the store's few.
+            if updated.keys.isEmpty { return nil }
             byRole.withLock { cache in
                 // Keep whichever is newer and longer; both are correct for their generation.
                 if let current = cache[role], current.generation == updated.generation, current.keys.count >= updated.keys.count { return }

@@ -33,5 +33,13 @@ package struct OrderQuery: Sendable, Equatable {
         return (clauses.joined(separator: " AND "), values)
     }
 
+    /// Whether the WHERE clause is a common shape, worth a persistent statement: statuses only (2 texts). Any
+    /// other (ids, dates) is prepared for the request and finalized after it (issue 9).
+    var hasCommonFilters: Bool { post.hasCommonFilters }
+
+    /// Whether the page query is a common shape: common filters, one order key, paged. At most 12 texts
+    /// (2 WHERE × 3 columns × 2 directions), and 2 count texts.
+    var hasCommonShape: Bool { post.hasCommonFilters && post.hasCommonOrder }
+
     func orderClause() -> String { post.orderClause() }
 }

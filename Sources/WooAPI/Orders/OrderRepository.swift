@@ -142,13 +142,14 @@ package enum OrderRepository {
             sql += " LIMIT ? OFFSET ?"
             arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
         }
-        return try db.cachedStatement(sql).map(arguments) { $0.int64(at: 0) }
+        return try db.statement(sql, cached: query.hasCommonShape).map(arguments) { $0.int64(at: 0) }
     }
 
     /// How many orders match `query`, ignoring limit and offset.
     package static func count(_ query: OrderQuery, in db: Database) throws -> Int {
         let (whereSQL, arguments) = query.whereClause()
-        return try db.cachedStatement("SELECT count(*) FROM orders o WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
+        let sql = "SELECT count(*) FROM orders o WHERE " + whereSQL
+        return try db.statement(sql, cached: query.hasCommonFilters).first(arguments) { $0.int(at: 0) } ?? 0
     }
 
     /// Orders per registered status (`status=any` on the count).

@@ -61,9 +61,14 @@ package struct ProductQuery: Sendable, Equatable {
         return (clauses.joined(separator: " AND "), values)
     }
 
-    /// Whether the SQL text depends on the request beyond fixed choices (one LIKE per search word): such a
-    /// statement is prepared for the call, not cached.
-    var hasVariableSQL: Bool { !search.isEmpty }
+    /// Whether the WHERE clause is a common shape, worth a persistent statement: statuses only (2 texts). Any
+    /// other (search, whose text has one LIKE per word, SKU, ids, dates, a type or category that matches nothing)
+    /// is prepared for the request and finalized after it (issue 9).
+    var hasCommonFilters: Bool { typeMatches && categoryMatches && sku == nil && search.isEmpty && post.hasCommonFilters }
+
+    /// Whether the page query is a common shape: common filters, one order key, paged. At most 20 texts
+    /// (2 WHERE × 5 columns × 2 directions), and 2 count texts.
+    var hasCommonShape: Bool { hasCommonFilters && post.hasCommonOrder }
 
     func orderClause() -> String { post.orderClause() }
 }

@@ -215,18 +215,14 @@ package enum ProductRepository {
             sql += " LIMIT ? OFFSET ?"
             arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
         }
-        return try statement(sql, variable: query.hasVariableSQL, in: db).map(arguments) { $0.int64(at: 0) }
-    }
-
-    private static func statement(_ sql: String, variable: Bool, in db: Database) throws -> Statement {
-        variable ? try db.makeStatement(sql) : try db.cachedStatement(sql)
+        return try db.statement(sql, cached: query.hasCommonShape).map(arguments) { $0.int64(at: 0) }
     }
 
     /// How many products match `query`, ignoring limit and offset.
     package static func count(_ query: ProductQuery, in db: Database) throws -> Int {
         let (whereSQL, arguments) = query.whereClause()
         let sql = "SELECT count(*) FROM products p WHERE " + whereSQL
-        return try statement(sql, variable: query.hasVariableSQL, in: db).first(arguments) { $0.int(at: 0) } ?? 0
+        return try db.statement(sql, cached: query.hasCommonFilters).first(arguments) { $0.int(at: 0) } ?? 0
     }
 
     // MARK: Writes (writer thread only)

@@ -35,8 +35,10 @@ struct PostListQuery: Sendable, Equatable {
         if let orderby = filter["orderby"] {
             let sortable = ["date": "created_at", "post_date": "created_at", "modified": "updated_at",
                             "post_modified": "updated_at", "ID": "id", "id": "id"].merging(columns) { $1 }
+            // A column named again adds nothing to the order, so each appears once, where first named: at most
+            // five, however long the list (issue 9: the list must not choose ever new SQL).
             let keys = orderby.split(separator: " ").compactMap { sortable[String($0)].map { alias + "." + $0 } }
-            if !keys.isEmpty { orderBy = keys }
+            if !keys.isEmpty { orderBy = keys.uniqued() }
         }
         ascending = filter["order"]?.uppercased() == "ASC"
     }
@@ -57,6 +59,12 @@ struct PostListQuery: Sendable, Equatable {
         dates.append(alias: alias, to: &clauses, &values)
     }
 
+    /// Whether the conditions are statuses only (no `filter[in]`, no date bounds): one of two WHERE texts.
+    var hasCommonFilters: Bool { ids == nil && dates == PostDateBounds() }
+
+    /// Whether the order is one key and the page has a size: keys × 2 directions ORDER BY texts.
+    var hasCommonOrder: Bool { orderBy.count == 1 && limit != nil }
+
     /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).
     func orderClause() -> String {
         let direction = ascending ? "ASC" : "DESC"
@@ -75,5 +83,13 @@ struct PostFilter {
     subscript(_ key: String) -> String? {
         guard let text = members.last(where: { $0.key == key })?.value, !text.isEmpty else { return nil }
         return text
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements without repeats, each kept where it first occurs.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }
