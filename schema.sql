@@ -313,9 +313,10 @@ ALTER TABLE products ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE products ADD COLUMN trash_status TEXT NOT NULL DEFAULT '';
 CREATE INDEX products_parent ON products (parent_id, menu_order, id) WHERE parent_id <> 0;
 -- A line for a variation keeps the parent in product_id and the variation in variation_id (as WooCommerce's
--- _product_id / _variation_id item meta); meta holds the line's visible item meta as JSON [[key, value], ...].
+-- _product_id / _variation_id item meta); meta holds the line's item meta as JSON [[key, value], ...], NULL when it
+-- has none (most lines: a read then skips it without looking at text).
 ALTER TABLE order_items ADD COLUMN variation_id INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE order_items ADD COLUMN meta TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE order_items ADD COLUMN meta TEXT;
 -- @end
 
 PRAGMA user_version = 3;

@@ -11,13 +11,15 @@ package enum OrderRepository {
     ] + addressColumns
     static let columns = columnNames.joined(separator: ", ")
     static let byID = SQL("SELECT \(columns) FROM orders WHERE id = ?")
+    /// An order's items with what a read shows of their products. `nullif` keeps lines without a product (and
+    /// without a variation) from probing the products table at all.
     static let itemsByOrder = SQL("""
         SELECT i.id, i.type, i.name, i.product_id, i.quantity, i.tax_class, i.method_id, i.subtotal, i.total,
-               i.variation_id, i.meta, p.id, p.sku, coalesce(p.downloadable AND p.virtual, 0),
-               v.id, v.sku, coalesce(v.downloadable AND v.virtual, 0), CASE WHEN i.meta <> '[]' THEN p.attributes END
+               i.variation_id, i.meta, p.sku, coalesce(p.downloadable AND p.virtual, 0),
+               v.sku, coalesce(v.downloadable AND v.virtual, 0), CASE WHEN i.meta IS NOT NULL THEN p.attributes END
         FROM order_items i
-        LEFT JOIN products p ON p.id = i.product_id AND i.type = 'line_item'
-        LEFT JOIN products v ON v.id = i.variation_id AND i.variation_id <> 0 AND i.type = 'line_item'
+        LEFT JOIN products p ON p.id = nullif(i.product_id, 0)
+        LEFT JOIN products v ON v.id = nullif(i.variation_id, 0)
         WHERE i.order_id = ? ORDER BY i.id
         """)
     static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
@@ -71,22 +73,22 @@ package enum OrderRepository {
     /// while it exists, else id 0 and no SKU; and its meta, labelled with the product's attribute names, leaving
     /// out empty values and (for a variation) values its name already shows.
     private static func readProduct(_ row: Statement, into item: inout OrderItem) {
-        let metaText = row.text(at: 10)
-        if metaText != "[]" { item.meta = ProductAttributes.decode(metaText).values }
-        let productExists = !row.isNull(at: 11), variationExists = !row.isNull(at: 14)
+        if !row.isNull(at: 10) { item.meta = ProductAttributes.decode(row.text(at: 10)).values }
+        // `sku` is never NULL in products: a NULL one means the LEFT JOIN found no row.
+        let productExists = !row.isNull(at: 11), variationExists = !row.isNull(at: 13)
         if variationExists {
-            item.shownProductID = row.int64(at: 14)
-            let sku = row.text(at: 15)
+            item.shownProductID = item.variationID
+            let sku = row.text(at: 13)
             // A variation without a SKU of its own shows its parent's.
-            item.sku = sku.isEmpty && productExists ? row.text(at: 12) : sku
-            item.downloadableAndVirtual = row.int64(at: 16) != 0
+            item.sku = sku.isEmpty && productExists ? row.text(at: 11) : sku
+            item.downloadableAndVirtual = row.int64(at: 14) != 0
         } else if productExists {
-            item.shownProductID = row.int64(at: 11)
-            item.sku = row.text(at: 12)
-            item.downloadableAndVirtual = row.int64(at: 13) != 0
+            item.shownProductID = item.productID
+            item.sku = row.text(at: 11)
+            item.downloadableAndVirtual = row.int64(at: 12) != 0
         }
         guard !item.meta.isEmpty else { return }
-        let attributes = row.isNull(at: 17) ? [] : ProductAttributes.decode(row.text(at: 17)).attributes
+        let attributes = row.isNull(at: 15) ? [] : ProductAttributes.decode(row.text(at: 15)).attributes
         let name = item.name.lowercased()
         for entry in item.meta where !entry.value.isEmpty && !entry.key.hasPrefix("_") {
             // `wc_is_attribute_in_product_name`: " value," inside the name, or the name ending in " value".
@@ -199,7 +201,7 @@ package enum OrderRepository {
         try statement.bind([
             .integer(orderID), .text(item.kind.rawValue), .text(item.name), .integer(item.productID), .integer(item.quantity),
             .text(item.taxClass), .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
-            .text(ProductAttributes.encode(item.meta)),
+            item.meta.isEmpty ? .null : .text(ProductAttributes.encode(item.meta)),
         ])
         try statement.execute()
         return db.lastInsertRowID
@@ -210,7 +212,7 @@ package enum OrderRepository {
         try statement.bind([
             .integer(item.id), .text(item.name), .integer(item.productID), .integer(item.quantity), .text(item.taxClass),
             .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
-            .text(ProductAttributes.encode(item.meta)),
+            item.meta.isEmpty ? .null : .text(ProductAttributes.encode(item.meta)),
         ])
         try statement.execute()
     }

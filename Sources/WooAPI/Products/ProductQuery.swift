@@ -62,9 +62,9 @@ package struct ProductQuery: Sendable, Equatable {
     }
 
     /// Whether the WHERE clause is a common shape, worth a persistent statement: statuses only (2 texts). Any
-    /// other (search, whose text has one LIKE per word, SKU, ids, dates, a type or category that matches nothing)
+    /// other (search, whose text has one LIKE per word, SKU, ids, dates, a `type`, a category that matches nothing)
     /// is prepared for the request and finalized after it (issue 9).
-    var hasCommonFilters: Bool { typeMatches && categoryMatches && sku == nil && search.isEmpty && post.hasCommonFilters }
+    var hasCommonFilters: Bool { types == nil && categoryMatches && sku == nil && search.isEmpty && post.hasCommonFilters }
 
     /// Whether the page query is a common shape: common filters, one order key, paged. At most 20 texts
     /// (2 WHERE × 5 columns × 2 directions), and 2 count texts.
