@@ -58,6 +58,20 @@ package struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes an object of three string members, e.g. `{"id":…,"name":…,"file":…}` (download files, attribute
+    /// values, item meta): literal keys, no intermediate collection.
+    package mutating func stringObject(_ k1: StaticString, _ v1: String, _ k2: StaticString, _ v2: String,
+                                       _ k3: StaticString, _ v3: String) {
+        beginObject()
+        key(k1)
+        string(v1)
+        key(k2)
+        string(v2)
+        key(k3)
+        string(v3)
+        endObject()
+    }
+
     /// Writes a string value.
     package mutating func string(_ value: String) {
         appendString(value, comma: takeComma(), colon: false)

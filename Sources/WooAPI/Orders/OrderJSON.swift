@@ -125,11 +125,7 @@ enum OrderJSON {
                 writer.key("meta")
                 writer.beginArray()
                 for entry in item.shownMeta {
-                    writer.beginObject()
-                    writer.key("key"); writer.string(entry.key)
-                    writer.key("value"); writer.string(entry.value)
-                    writer.key("label"); writer.string(entry.label)
-                    writer.endObject()
+                    writer.stringObject("key", entry.key, "value", entry.value, "label", entry.label)
                 }
                 writer.endArray()
                 writer.endObject()

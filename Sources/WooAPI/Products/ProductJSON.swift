@@ -251,13 +251,7 @@ package enum ProductJSON {
     /// A variation's attributes: `{name, slug, option}` per variation attribute of its parent, keyed by its sanitized name.
     private static func writeValues(_ values: [VariationValue], to w: inout JSONWriter) {
         w.beginArray()
-        for value in values {
-            w.beginObject()
-            w.key("name"); w.string(value.key)
-            w.key("slug"); w.string(value.key)
-            w.key("option"); w.string(value.value)
-            w.endObject()
-        }
+        for value in values { w.stringObject("name", value.key, "slug", value.key, "option", value.value) }
         w.endArray()
     }
 
@@ -265,13 +259,7 @@ package enum ProductJSON {
     private static func writeDownloads(_ p: ProductRecord, to w: inout JSONWriter) {
         w.beginArray()
         if p.downloadable && !p.isVariable {
-            for file in p.downloads {
-                w.beginObject()
-                w.key("id"); w.string(file.id)
-                w.key("name"); w.string(file.name)
-                w.key("file"); w.string(file.file)
-                w.endObject()
-            }
+            for file in p.downloads { w.stringObject("id", file.id, "name", file.name, "file", file.file) }
         }
         w.endArray()
     }
