@@ -86,33 +86,3 @@ package enum CustomerJSON {
         "https://secure.gravatar.com/avatar/\(avatarHash(email: email))?s=96&d=mm&r=g"
     }
 }
-
-/// Money as the API prints it: two decimals, `.` separator, no grouping (`"48.98"`).
-package enum Money {
-    /// Formats integer cents.
-    package static func format(cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let magnitude = cents.magnitude
-        let fraction = magnitude % 100
-        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    /// Parses a decimal amount (`"12"`, `"12.5"`, `12.345`) to cents, rounding half away from zero; nil if not a number.
-    package static func cents(from text: String) -> Int64? {
-        let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty, let value = Double(trimmed), value.isFinite, abs(value) < 1e15 else { return nil }
-        return Int64((value * 100).rounded(.toNearestOrAwayFromZero))
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF, NUL), as PHP's `trim`.
-    package var trimmingWhitespace: String {
-        let text = String(self)
-        let utf8 = text.utf8
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0 }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
-        return String(decoding: utf8[first...last], as: UTF8.self)
-    }
-}

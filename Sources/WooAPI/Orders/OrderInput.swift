@@ -211,9 +211,9 @@ struct OrderInput: Sendable {
                 line.variations = pairs
             }
         }
-        line.quantity = try OrderMoney.value(object["quantity"], "quantity")
-        line.total = try OrderMoney.value(object["total"], "total")
-        line.subtotal = try OrderMoney.value(object["subtotal"], "subtotal")
+        line.quantity = try Money.value(object["quantity"], "quantity")
+        line.total = try Money.value(object["total"], "total")
+        line.subtotal = try Money.value(object["subtotal"], "subtotal")
         return line
     }
 
@@ -222,7 +222,7 @@ struct OrderInput: Sendable {
         (line.id, line.delete) = try identity(object, deleteKey: "method_id")
         line.methodID = try CustomerInput.text(object["method_id"], "method_id").map(Sanitize.textField)
         line.methodTitle = try CustomerInput.text(object["method_title"], "method_title").map(Sanitize.textField)
-        line.total = try OrderMoney.value(object["total"], "total")
+        line.total = try Money.value(object["total"], "total")
         if let total = line.total, total < 0 { throw OrderErrors.shippingTotalNegative }
         return line
     }
@@ -235,7 +235,7 @@ struct OrderInput: Sendable {
         if let taxable = object["taxable"] {
             line.taxable = ((try? CustomerInput.text(taxable, "taxable")) ?? nil).map { !$0.isEmpty && $0 != "0" } ?? false
         }
-        line.total = try OrderMoney.value(object["total"], "total")
+        line.total = try Money.value(object["total"], "total")
         if line.taxable && line.taxClass == nil { throw OrderErrors.feeTaxClassRequired }
         if let taxClass = line.taxClass, !taxClasses.contains(taxClass) { throw OrderErrors.invalidTaxClass }
         return line
@@ -245,7 +245,7 @@ struct OrderInput: Sendable {
         var line = LineInput()
         (line.id, line.delete) = try identity(object, deleteKey: "code")
         line.code = try CustomerInput.text(object["code"], "code").map(Sanitize.textField)
-        line.amount = try OrderMoney.value(object["amount"], "amount")
+        line.amount = try Money.value(object["amount"], "amount")
         if let amount = line.amount, amount < 0 { throw OrderErrors.couponAmountNegative }
         return line
     }

@@ -77,7 +77,7 @@ enum OrderJSON {
         _ index: Int, _ order: OrderRecord, _ lines: Lines, customer: [UInt8], view: OrderView, rule: FieldFilter?,
         to writer: inout JSONWriter
     ) {
-        func money(_ value: Double) { OrderMoney.write(value, dp: view.dp, to: &writer) }
+        func money(_ value: Double) { Money.write(value, dp: view.dp, to: &writer) }
         switch index {
         case 0: writer.int(Int(order.id))  // id
         case 1: writer.string(String(order.id))  // order_number
@@ -156,7 +156,7 @@ enum OrderJSON {
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("title"); writer.string(item.name.isEmpty ? "Fee" : item.name)
                 writer.key("tax_class"); writer.string(item.taxClass)
-                writer.key("total"); money(OrderMoney.round(item.total))
+                writer.key("total"); money(Money.round(item.total))
                 writer.key("total_tax"); money(0)
                 writer.endObject()
             }

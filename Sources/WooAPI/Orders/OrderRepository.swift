@@ -95,7 +95,7 @@ package enum OrderRepository {
             let value = entry.value.lowercased()
             if variationExists && (name.contains(" " + value + ",") || name.hasSuffix(" " + value)) { continue }
             let key = entry.key.hasPrefix("attribute_") ? String(entry.key.dropFirst(10)) : entry.key
-            let label = attributes.first { $0.key == ProductText.sanitizeTitle(key) }?.name ?? key
+            let label = attributes.first { $0.key == Sanitize.title(key) }?.name ?? key
             item.shownMeta.append(ItemMeta(key: entry.key, value: entry.value, label: label))
         }
     }

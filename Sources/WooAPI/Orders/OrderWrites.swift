@@ -13,10 +13,6 @@ enum OrderWrites {
     static let userEmail = SQL("SELECT email FROM users WHERE id = ?")
     static let productBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
     static let recordSales = SQL("UPDATE products SET total_sales = total_sales + ? WHERE id = ?")
-    static let insertPermission = SQL("""
-        INSERT INTO download_permissions (download_id, product_id, user_id, user_email, order_id, order_key,
-          downloads_remaining, access_granted, access_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
     /// Writes the given address keys to the customer too (doc §4.4): NULL keeps a column.
     static let customerAddress = SQL(
         "UPDATE users SET " + OrderRepository.addressColumns.enumerated()
@@ -135,7 +131,7 @@ enum OrderWrites {
         if order.paidAt == nil && (status == order.paymentCompleteStatus || status == "completed") { order.paidAt = now }
         if status == "completed" { order.completedAt = now }
         if (status == "processing" || status == "completed") && !order.downloadsGranted {
-            try grantDownloads(order, now: now, in: db)
+            try DownloadRepository.grant(order, now: now, in: db)
             order.downloadsGranted = true
         }
         if ["processing", "completed", "on-hold"].contains(status) && !order.salesRecorded {
@@ -156,33 +152,6 @@ enum OrderWrites {
         if let transactionID, !transactionID.isEmpty { order.transactionID = transactionID }
         if order.paidAt == nil { order.paidAt = now }
         try setStatus(&order, to: order.paymentCompleteStatus, now: now, in: db)
-    }
-
-    /// One permission per downloadable file of each product line (doc §5.4).
-    static func grantDownloads(_ order: OrderRecord, now: Int64, in db: Database) throws {
-        let email = order.billing[Address.billingKeys.firstIndex(of: "email")!]
-        for line in order.items(.lineItem) {
-            // The line's product as `get_product` finds it: its variation, if it names one (doc §7.5).
-            let soldID = line.variationID != 0 ? line.variationID : line.productID
-            guard let product = try ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
-            let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
-            var expires: SQLiteValue = .null
-            if product.downloadExpiry > 0 {
-                // Midnight of the completed date (or today) plus the expiry days, capped at the year 9999.
-                let start = (order.completedAt ?? now)
-                let midnight = start - ((start % 86_400) + 86_400) % 86_400
-                let days = min(product.downloadExpiry, 3_000_000)
-                expires = .integer(min(midnight + days * 86_400, 253_402_214_400))
-            }
-            for file in product.downloads {
-                let statement = try db.cachedStatement(insertPermission)
-                try statement.bind([
-                    .text(file.id), .integer(product.id), .integer(order.customerID), .text(email), .integer(order.id),
-                    .text(order.orderKey), .text(remaining), .integer(now), expires,
-                ])
-                try statement.execute()
-            }
-        }
     }
 
     // MARK: Addresses and lines
@@ -245,7 +214,7 @@ enum OrderWrites {
             guard let quantity = line.quantity else { throw OrderErrors.quantityRequired }
             item.quantity = try checkedQuantity(quantity)
             sold.apply(to: &item)
-            let lineTotal = (ProductPrices.numericValue(sold.price) ?? 0) * Double(item.quantity)
+            let lineTotal = (PHPNumericString.value(sold.price) ?? 0) * Double(item.quantity)
             item.total = line.total ?? lineTotal
             item.subtotal = line.subtotal ?? (line.total.map { max(lineTotal, $0) } ?? lineTotal)
         case .shipping:

@@ -50,7 +50,7 @@ struct DownloadInput: Sendable, Equatable {
     var id: String?
     var name: String
     var file: String
-    var kind: ProductText.FileKind
+    var kind: DownloadFile.Kind
 }
 
 /// The writable fields of a `product` body (doc §2.3–§2.5), type-checked and sanitized; nil means "not given".
@@ -154,7 +154,7 @@ struct ProductInput: Sendable {
 
     static func price(_ value: JSONValue?, _ name: String) throws(APIError) -> String? {
         guard let value else { return nil }
-        guard let stored = ProductPrices.stored(from: value) else { throw APIError.invalidData("\(name) must be a string.") }
+        guard let stored = Money.stored(from: value) else { throw APIError.invalidData("\(name) must be a string.") }
         return stored
     }
 
@@ -181,10 +181,10 @@ struct ProductInput: Sendable {
             if let nameValue = entry["name"], let text = try CustomerInput.text(nameValue, "downloads.name"), isTruthy(text, nameValue) {
                 name = text
             } else {
-                name = ProductText.filename(fromURL: raw)
+                name = URLEncoding.filename(fromURL: raw)
             }
-            let file = ProductText.kind(of: raw) == .absolute ? ProductText.escapeURL(raw) : Sanitize.textField(raw)
-            result.append(DownloadInput(id: id, name: Sanitize.textField(name), file: file, kind: ProductText.kind(of: file)))
+            let file = DownloadFile.kind(of: raw) == .absolute ? URLEncoding.escapeURL(raw) : Sanitize.textField(raw)
+            result.append(DownloadInput(id: id, name: Sanitize.textField(name), file: file, kind: DownloadFile.kind(of: file)))
         }
         return result
     }
