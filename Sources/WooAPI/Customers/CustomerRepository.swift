@@ -209,6 +209,34 @@ package enum CustomerRepository {
         try delete.execute()
         return db.changes > 0
     }
+
+    // MARK: What orders read and write of customers (doc §4.4)
+
+    /// A user's account email.
+    static let emailByID = SQL("SELECT email FROM users WHERE id = ?")
+
+    /// Writes the given address keys of an order to its customer: NULL keeps a column.
+    static let mergeAddressesSQL = SQL(
+        "UPDATE users SET " + OrderRepository.addressColumns.enumerated()
+            .map { "\($0.element) = coalesce(?\($0.offset + 2), \($0.element))" }.joined(separator: ", ") + " WHERE id = ?1")
+
+    /// The account email of user `id`, or nil when there is no such user.
+    static func email(of id: Int64, in db: Database) throws -> String? {
+        let statement = try db.cachedStatement(emailByID)
+        try statement.bind(id, at: 1)
+        return try statement.first(nil) { $0.text(at: 0) }
+    }
+
+    /// Writes the given billing and shipping keys (by index in ``Address/billingKeys`` / ``Address/shippingKeys``)
+    /// to user `id`, keeping the others.
+    static func mergeAddresses(id: Int64, billing: [Int: String], shipping: [Int: String], in db: Database) throws {
+        var values: [SQLiteValue] = [.integer(id)]
+        values += Address.billingKeys.indices.map { billing[$0].map { .text($0) } ?? .null }
+        values += Address.shippingKeys.indices.map { shipping[$0].map { .text($0) } ?? .null }
+        let statement = try db.cachedStatement(mergeAddressesSQL)
+        try statement.bind(values)
+        try statement.execute()
+    }
 }
 
 /// A customer object already encoded as JSON, with its id.

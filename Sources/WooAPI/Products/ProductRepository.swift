@@ -93,6 +93,9 @@ package enum ProductRepository {
           type = ?19, parent_id = ?20, menu_order = ?21, attributes = ?22, trash_status = ?23
         WHERE id = ?1
         """)
+    /// The product an order line names by SKU: trashed and draft ones count, the oldest wins (doc §4.3).
+    static let orderableBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
+    static let addSales = SQL("UPDATE products SET total_sales = total_sales + ? WHERE id = ?")
     static let renameSlug = SQL("UPDATE products SET slug = ?, desired_slug = ? WHERE id = ?")
     static let deleteDownloads = SQL("DELETE FROM product_downloads WHERE product_id = ?")
     static let insertDownload = SQL(
@@ -285,5 +288,21 @@ package enum ProductRepository {
             try statement.bind(id, at: 1)
             try statement.execute()
         }
+    }
+
+    // MARK: What orders read and write of products
+
+    /// The product an order line names by `sku`, if any (``orderableBySKU``).
+    static func orderableID(sku: String, in db: Database) throws -> Int64? {
+        let statement = try db.cachedStatement(orderableBySKU)
+        try statement.bind(sku, at: 1)
+        return try statement.first(nil) { $0.int64(at: 0) }
+    }
+
+    /// Adds `quantity` to the product's `total_sales` (an order entering a paid or held status, doc §5.2).
+    static func recordSales(_ quantity: Int64, of id: Int64, in db: Database) throws {
+        let statement = try db.cachedStatement(addSales)
+        try statement.bind([.integer(quantity), .integer(id)])
+        try statement.execute()
     }
 }
