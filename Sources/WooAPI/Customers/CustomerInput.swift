@@ -12,10 +12,10 @@ package struct CustomerInput: Sendable, Equatable {
     package var password: String?
     package var firstName: String?
     package var lastName: String?
-    /// Given billing fields by key (only ``Address/billingKeys``).
-    package var billing: [String: String] = [:]
-    /// Given shipping fields by key (only ``Address/shippingKeys``).
-    package var shipping: [String: String] = [:]
+    /// The given billing fields.
+    package var billing = Address(.billing)
+    /// The given shipping fields.
+    package var shipping = Address(.shipping)
 
     package init() {}
 
@@ -26,19 +26,19 @@ package struct CustomerInput: Sendable, Equatable {
         password = try Self.text(object["password"], "password")
         firstName = try Self.text(object["first_name"], "first_name").map(Sanitize.textField)
         lastName = try Self.text(object["last_name"], "last_name").map(Sanitize.textField)
-        billing = try Self.address(object["billing_address"], "billing_address", keys: Address.billingKeys)
-        shipping = try Self.address(object["shipping_address"], "shipping_address", keys: Address.shippingKeys)
+        billing = try Self.address(object["billing_address"], "billing_address", .billing)
+        shipping = try Self.address(object["shipping_address"], "shipping_address", .shipping)
     }
 
-    private static func address(_ value: JSONValue?, _ name: String, keys: [String]) throws(APIError) -> [String: String] {
-        guard let value, !value.isNull else { return [:] }
+    private static func address(_ value: JSONValue?, _ name: String, _ kind: Address.Kind) throws(APIError) -> Address {
+        var result = Address(kind)
+        guard let value, !value.isNull else { return result }
         guard let object = value.objectValue else {
-            if case .array(let items) = value, items.isEmpty { return [:] }  // PHP's empty array
+            if case .array(let items) = value, items.isEmpty { return result }  // PHP's empty array
             throw APIError.invalidData("\(name) must be an object.")
         }
-        var result: [String: String] = [:]
-        for key in keys {
-            if let text = try text(object[key], "\(name).\(key)") { result[key] = text }
+        for (index, key) in kind.keys.enumerated() {
+            if let text = try text(object[key], "\(name).\(key)") { result[index] = text }
         }
         return result
     }

@@ -11,11 +11,24 @@ package enum CustomerJSON {
         ("shipping_address", true),
     ]
 
-    /// Column indexes in ``CustomerRepository/selectColumns``.
+    /// Column indexes in ``CustomerRepository/selectColumns``, from ``CustomerColumn``: computed, so each folds to a
+    /// constant where it is read (a static let would cost a once-check per access on this hot path).
     enum Column {
-        static let id = 0, createdAt = 1, email = 2, firstName = 3, lastName = 4, username = 5, role = 6
-        static let lastOrderID = 7, lastOrderDate = 8, ordersCount = 9, totalSpent = 10
-        static let billing = 11, shipping = 22, avatarHash = 31, version = 32
+        static var id: Int { CustomerColumn.id.index }
+        static var createdAt: Int { CustomerColumn.createdAt.index }
+        static var email: Int { CustomerColumn.email.index }
+        static var firstName: Int { CustomerColumn.firstName.index }
+        static var lastName: Int { CustomerColumn.lastName.index }
+        static var username: Int { CustomerColumn.username.index }
+        static var role: Int { CustomerColumn.role.index }
+        static var lastOrderID: Int { CustomerColumn.lastOrderID.index }
+        static var lastOrderDate: Int { CustomerColumn.lastOrderDate.index }
+        static var ordersCount: Int { CustomerColumn.ordersCount.index }
+        static var totalSpent: Int { CustomerColumn.totalSpentCents.index }
+        static var billing: Int { CustomerColumn.billingFirstName.index }
+        static var shipping: Int { CustomerColumn.shippingFirstName.index }
+        static var avatarHash: Int { CustomerColumn.avatarHash.index }
+        static var version: Int { CustomerColumn.version.index }
     }
 
     /// Writes the customer on the statement's current row, filtered by `fields` when given.

@@ -51,8 +51,7 @@ enum CustomerWrites {
         let new = NewCustomer(
             username: username, email: plan.email, passwordHash: passwordHash,
             firstName: input.firstName ?? "", lastName: input.lastName ?? "",
-            billing: Address.billingKeys.map { input.billing[$0] ?? "" },
-            shipping: Address.shippingKeys.map { input.shipping[$0] ?? "" })
+            billing: input.billing, shipping: input.shipping)
         do {
             return try CustomerRepository.insert(new, now: now, in: db)
         } catch let error as SQLiteError where error.code == .constraintUnique {
@@ -104,8 +103,8 @@ enum CustomerWrites {
             changes["password_hash"] = passwordHash
             changes["first_name"] = input.firstName
             changes["last_name"] = input.lastName
-            for (key, value) in input.billing { changes["billing_" + key] = value }
-            for (key, value) in input.shipping { changes["shipping_" + key] = value }
+            for field in input.billing.given { changes["billing_" + field.key] = field.value }
+            for field in input.shipping.given { changes["shipping_" + field.key] = field.value }
             try CustomerRepository.update(id: id, changes, now: now, in: db)
         }
         guard let customer = try CustomerRepository.json(id: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
@@ -125,7 +124,7 @@ enum CustomerWrites {
     }
 
     private static func checkBillingEmail(_ input: CustomerInput) throws(APIError) {
-        if let billingEmail = input.billing["email"], !billingEmail.isEmpty, !Sanitize.isEmail(billingEmail) {
+        if let billingEmail = input.billing.email, !billingEmail.isEmpty, !Sanitize.isEmail(billingEmail) {
             throw CustomerErrors.invalidBillingEmail
         }
     }

@@ -35,7 +35,7 @@ enum DownloadRepository {
 
     /// One permission per downloadable file of each product line (doc §5.4).
     static func grant(_ order: OrderRecord, now: Int64, in db: Database) throws {
-        let email = order.billing[Address.billingKeys.firstIndex(of: "email")!]
+        let email = order.billing.email ?? ""
         for line in order.items(.lineItem) {
             // The line's product as `get_product` finds it: its variation, if it names one (doc §7.5).
             let soldID = line.variationID != 0 ? line.variationID : line.productID

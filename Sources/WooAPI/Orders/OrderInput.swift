@@ -35,8 +35,8 @@ struct OrderInput: Sendable {
     var customerID: Int64?
     var status: String?
     var note: String?
-    var billing: [Int: String] = [:]
-    var shipping: [Int: String] = [:]
+    var billing = Address(.billing)
+    var shipping = Address(.shipping)
     var payment: PaymentInput?
     var currency: String?
     var lineItems: [LineInput]?
@@ -60,9 +60,9 @@ struct OrderInput: Sendable {
             self.status = status
         }
         note = try CustomerInput.text(given("note"), "note")
-        billing = try Self.address(given("billing_address"), "billing_address", keys: Address.billingKeys)
-        shipping = try Self.address(given("shipping_address"), "shipping_address", keys: Address.shippingKeys)
-        if let email = billing[Address.billingKeys.firstIndex(of: "email")!], !email.isEmpty, !Sanitize.isEmail(email) {
+        billing = try Self.address(given("billing_address"), "billing_address", .billing)
+        shipping = try Self.address(given("shipping_address"), "shipping_address", .shipping)
+        if let email = billing.email, !email.isEmpty, !Sanitize.isEmail(email) {
             throw OrderErrors.invalidBillingEmail
         }
         if let details = given("payment_details") {
@@ -97,11 +97,11 @@ struct OrderInput: Sendable {
         return number == .min ? .max : abs(number)
     }
 
-    private static func address(_ value: JSONValue?, _ name: String, keys: [String]) throws(APIError) -> [Int: String] {
-        guard let value else { return [:] }
+    private static func address(_ value: JSONValue?, _ name: String, _ kind: Address.Kind) throws(APIError) -> Address {
+        var result = Address(kind)
+        guard let value else { return result }
         guard let object = value.objectValue else { throw APIError.invalidData("\(name) must be an object.") }
-        var result: [Int: String] = [:]
-        for (index, key) in keys.enumerated() {
+        for (index, key) in kind.keys.enumerated() {
             if let text = try CustomerInput.text(object[key], "\(name).\(key)") { result[index] = Sanitize.textField(text) }
         }
         return result

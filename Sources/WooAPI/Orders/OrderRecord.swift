@@ -78,8 +78,8 @@ package struct OrderRecord: Sendable, Equatable {
     package var note = ""
     package var customerIP = ""
     package var customerUserAgent = ""
-    package var billing = Array(repeating: "", count: Address.billingKeys.count)
-    package var shipping = Array(repeating: "", count: Address.shippingKeys.count)
+    package var billing = Address.blank(.billing)
+    package var shipping = Address.blank(.shipping)
     /// The client's `order_meta` as a JSON object text.
     package var meta = "{}"
     package var downloadsGranted = false

@@ -117,14 +117,13 @@ enum OrderWrites {
     /// Merges the given address keys into the order and, when it has a customer, into the customer (doc §4.4);
     /// an empty billing email is filled from the customer's account email.
     static func applyAddresses(_ input: OrderInput, to order: inout OrderRecord, customer: Int64, in db: Database) throws {
-        for (index, value) in input.billing { order.billing[index] = value }
-        for (index, value) in input.shipping { order.shipping[index] = value }
+        order.billing.merge(input.billing)
+        order.shipping.merge(input.shipping)
         if customer > 0 && !(input.billing.isEmpty && input.shipping.isEmpty) {
             try CustomerRepository.mergeAddresses(id: customer, billing: input.billing, shipping: input.shipping, in: db)
         }
-        let emailIndex = Address.billingKeys.firstIndex(of: "email")!
-        if order.billing[emailIndex].isEmpty && order.customerID > 0 {
-            order.billing[emailIndex] = try CustomerRepository.email(of: order.customerID, in: db) ?? ""
+        if order.billing.email?.isEmpty ?? true, order.customerID > 0 {
+            order.billing[Address.emailIndex] = try CustomerRepository.email(of: order.customerID, in: db) ?? ""
         }
     }
 
