@@ -1,12 +1,5 @@
 import SQLite
 
-/// The `products` columns a product row is read and written with (see ``TableColumns``).
-enum ProductColumn: Int, TableColumns {
-    case id, title, slug, desiredSlug, status, sku, regularPrice, salePrice, price, description, shortDescription
-    case virtual, downloadable, downloadLimit, downloadExpiry, totalSales, createdAt, updatedAt, type, parentID
-    case menuOrder, attributes, trashStatus
-}
-
 /// SQL for products. Every value is bound; the only SQL composed at run time is the list's WHERE and ORDER BY,
 /// built from fixed fragments chosen by a validated ``ProductQuery``.
 package enum ProductRepository {

@@ -1,14 +1,15 @@
 import Foundation
 
-/// Money as the real store keeps and prints it (doc §0 "Number formatting", §1.1, §2.4, §3), with two entry points
-/// because WooCommerce has two kinds of amount:
+/// Money as the real store keeps and prints it (doc §0 "Number formatting", §1.1, §2.4, §3), with one entry point
+/// per kind of amount:
 /// - product prices are stored text (what `wc_format_decimal` leaves), printed with `number_format` rounding done on
 ///   the decimal digits themselves (``formatted(_:)``, ``html(_:)``);
 /// - order amounts are PHP floats, printed with `number_format` after PHP's pre-rounding (``format(_:dp:)``,
 ///   ``write(_:dp:to:)``);
 /// - a customer's `total_spent` is kept in integer cents (``format(cents:)``).
-/// Both round half away from zero, but they are kept apart on purpose: sending a stored price through a `Double`
-/// would lose digits a long price string keeps, and the float path is the hot one for orders (no `String` per amount).
+/// Prices and order amounts both round half away from zero, but they are kept apart on purpose: sending a stored
+/// price through a `Double` would lose digits a long price string keeps, and the float path is the hot one for
+/// orders (no `String` per amount).
 package enum Money {
     /// `woocommerce_price_num_decimals` of a fresh store.
     static let decimals = 2
