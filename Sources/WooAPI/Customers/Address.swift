@@ -31,6 +31,8 @@ package struct Address: Sendable, Equatable {
         let count = kind.keys.count
         if values.count == count {
             self.values = values
+        } else if values.isEmpty {
+            self.values = Array(repeating: nil, count: count)
         } else {
             self.values = Array(values.prefix(count)) + Array(repeating: nil, count: max(0, count - values.count))
         }
