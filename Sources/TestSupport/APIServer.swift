@@ -9,7 +9,7 @@ package final class LiveAPI {
     package let port: UInt16
     package let server: HTTPServer
     package let store: Store
-    package let api: WooAPI
+    package let api: APIApplication
     package let directory: URL
     /// A `read_write` key of the administrator (user 1).
     package let key: APIKeys.Created
@@ -52,13 +52,13 @@ package final class LiveAPI {
             }
         }
         var engine = makeTestConfiguration(configure)
-        WooAPI.configureEngine(&engine)
+        APIApplication.configureEngine(&engine)
         let holder = APIHolder()
         server = HTTPServer(configuration: engine) { port in
             var configuration = APIConfiguration(publicURL: "http://127.0.0.1:\(port)")
             configuration.passwordIterations = passwordIterations
             configuration.now = clock
-            let api = WooAPI(store: store, configuration: configuration)
+            let api = APIApplication(store: store, configuration: configuration)
             holder.set(api)
             return api.handler
         }
@@ -129,9 +129,9 @@ package final class LiveAPI {
 
 /// Hands the API built on the server's start back to the test.
 private final class APIHolder: Sendable {
-    private let api = Mutex<WooAPI?>(nil)
-    func set(_ api: WooAPI) { self.api.withLock { $0 = api } }
-    func get() -> WooAPI? { api.withLock { $0 } }
+    private let api = Mutex<APIApplication?>(nil)
+    func set(_ api: APIApplication) { self.api.withLock { $0 = api } }
+    func get() -> APIApplication? { api.withLock { $0 } }
 }
 
 /// The directory holding the built products (the test bundle's own directory), for tests that run binaries.

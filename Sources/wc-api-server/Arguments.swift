@@ -1,4 +1,5 @@
 import Foundation
+import WooAPI
 
 /// A command-line usage error: printed with the command's help hint, exit status 2.
 struct UsageError: Error, CustomStringConvertible {
@@ -61,5 +62,5 @@ struct Arguments {
 
 /// Writes to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    ServerLog.console.error(message)
 }

@@ -70,7 +70,7 @@ enum SeedCommand {
             done += size
             if showProgress { drawProgress(done: done, total: count, since: started) }
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showProgress { ServerLog.console.raw("\n") }
         let seconds = Date().timeIntervalSince(started)
         print("seeded \(count) customers into \(path) in \(String(format: "%.1f", seconds)) s")
     }
@@ -81,6 +81,6 @@ enum SeedCommand {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
         let line = "\r  \(bar) \(done)/\(total) (\(Int(rate))/s)"
-        FileHandle.standardError.write(Data(line.utf8))
+        ServerLog.console.raw(line)
     }
 }

@@ -57,7 +57,7 @@ enum ServeCommand {
             "max-connections", environment: "WC_API_MAX_CONNECTIONS", default: engine.maxConnections, in: 1...1_000_000)
         engine.accessLog = !(options.flag("no-access-log") || ProcessInfo.processInfo.environment["WC_API_ACCESS_LOG"] == "0")
         engine.serverName = "wc-api-server"
-        WooAPI.configureEngine(&engine)
+        APIApplication.configureEngine(&engine)
 
         let synchronous: Database.Configuration.Synchronous
         switch options.value("synchronous", environment: "WC_API_SYNCHRONOUS") ?? "full" {
@@ -76,7 +76,7 @@ enum ServeCommand {
         let server = HTTPServer(configuration: engine) { port in
             var configuration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
             configuration.oauthNonceCapacity = nonceCapacity
-            return WooAPI(store: store, configuration: configuration).handler
+            return APIApplication(store: store, configuration: configuration).handler
         }
         let port = try server.start()
         let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")

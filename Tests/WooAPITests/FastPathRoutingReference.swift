@@ -314,7 +314,7 @@ enum ReferenceRouteMatcher {
     }
 }
 
-/// The old `/wc-api/v…` branch of `WooAPI.resolveRoute` (before `plainV2Route` was put in front of it).
+/// The old `/wc-api/v…` branch of `APIApplication.resolveRoute` (before `plainV2Route` was put in front of it).
 enum ReferenceRouteResolver {
     enum Outcome: Equatable {
         /// Not a `/wc-api/v1…3` path: the route would come from the query, if at all.

@@ -503,22 +503,22 @@ final class FastPathRouteTableTests: XCTestCase {
     }
 }
 
-/// `WooAPI.plainV2Route` (bytes, no decoding) against the `/wc-api/v…` branch it was put in front of
+/// `APIApplication.plainV2Route` (bytes, no decoding) against the `/wc-api/v…` branch it was put in front of
 /// (``ReferenceRouteResolver``): whenever it answers, the old code gives version 2 and the same route.
 final class FastPathPlainV2RouteTests: XCTestCase {
     func testKnownValues() {
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2/customers"), "/customers")
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2/customers///"), "/customers")
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2/"), "/")
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2//"), "/")
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2//customers"), "//customers")
-        XCTAssertEqual(WooAPI.plainV2Route("/wc-api/v2/customers/email/a+b@c.d"), "/customers/email/a+b@c.d")
-        XCTAssertNil(WooAPI.plainV2Route("/wc-api/v2"))
-        XCTAssertNil(WooAPI.plainV2Route("/wc-api/v2/customers/%31"))
-        XCTAssertNil(WooAPI.plainV2Route("/wc-api/v3/customers"))
-        XCTAssertNil(WooAPI.plainV2Route("/WC-API/v2/customers"))
-        XCTAssertNil(WooAPI.plainV2Route("//wc-api/v2/customers"))
-        XCTAssertNil(WooAPI.plainV2Route("/wc-api/v22/customers"))
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/customers"), "/customers")
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/customers///"), "/customers")
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/"), "/")
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2//"), "/")
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2//customers"), "//customers")
+        XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/customers/email/a+b@c.d"), "/customers/email/a+b@c.d")
+        XCTAssertNil(APIApplication.plainV2Route("/wc-api/v2"))
+        XCTAssertNil(APIApplication.plainV2Route("/wc-api/v2/customers/%31"))
+        XCTAssertNil(APIApplication.plainV2Route("/wc-api/v3/customers"))
+        XCTAssertNil(APIApplication.plainV2Route("/WC-API/v2/customers"))
+        XCTAssertNil(APIApplication.plainV2Route("//wc-api/v2/customers"))
+        XCTAssertNil(APIApplication.plainV2Route("/wc-api/v22/customers"))
     }
 
     private static let versions = ["2/", "2/", "2/", "2/", "2", "1/", "3/", "4/", "0/", "22/", "2\u{301}/", "\u{662}/", "２/", ""]
@@ -527,7 +527,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
 
     /// Checks one path; true when `plainV2Route` answered.
     private func check(_ path: String, _ mismatches: inout FastPathMismatches) -> Bool {
-        guard let plain = WooAPI.plainV2Route(path) else { return false }
+        guard let plain = APIApplication.plainV2Route(path) else { return false }
         let old = ReferenceRouteResolver.resolve(path: path)
         var same = false
         if case .route(let version, let route) = old { same = version == 2 && Array(route.utf8) == Array(plain.utf8) }
@@ -555,10 +555,10 @@ final class FastPathPlainV2RouteTests: XCTestCase {
     /// `Character`s, and U+0600 + `/` is one `Character`, so it kept that slash; the fast path trims bytes.
     func testTrailingSlashAfterPrependedMarkIsNowTrimmed() {
         XCTAssertEqual(ReferenceRouteResolver.resolve(path: "/wc-api/v2/customers\u{600}/"), .route(version: 2, route: "/customers\u{600}/"))
-        XCTAssertEqual(FastPathText.utf8(WooAPI.plainV2Route("/wc-api/v2/customers\u{600}/")), Array("/customers\u{600}".utf8))
+        XCTAssertEqual(FastPathText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers\u{600}/")), Array("/customers\u{600}".utf8))
         XCTAssertEqual(ReferenceRouteResolver.resolve(path: "/wc-api/v2/customers/email/a\u{600}//"),
                        .route(version: 2, route: "/customers/email/a\u{600}/"))
-        XCTAssertEqual(FastPathText.utf8(WooAPI.plainV2Route("/wc-api/v2/customers/email/a\u{600}//")), Array("/customers/email/a\u{600}".utf8))
+        XCTAssertEqual(FastPathText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers/email/a\u{600}//")), Array("/customers/email/a\u{600}".utf8))
     }
 
     func testRandomPathsAgreeWithReference() {
@@ -571,7 +571,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
             if check(path, &mismatches) { answered += 1 }
             // Nil only for paths the general branch must handle: anything to decode, or not `/wc-api/v2/` exactly.
             let bytes = Array(path.utf8)
-            if WooAPI.plainV2Route(path) == nil, bytes.starts(with: Array("/wc-api/v2/".utf8)) {
+            if APIApplication.plainV2Route(path) == nil, bytes.starts(with: Array("/wc-api/v2/".utf8)) {
                 mismatches.check(bytes.dropFirst(10).contains(UInt8(ascii: "%")), "plainV2Route(\(FastPathText.escaped(path))) = nil")
             }
         }

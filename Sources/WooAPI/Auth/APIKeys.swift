@@ -65,4 +65,32 @@ package enum APIKeys {
         }
         return db.changes > 0
     }
+
+    // MARK: Authentication (every request's key, cached by ``Authenticator``)
+
+    /// A key by its stored HMAC, with its user's role (NULL once the user is deleted).
+    static let lookupSQL = SQL("""
+        SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
+        FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
+        """)
+    static let recordAccessSQL = SQL("UPDATE api_keys SET last_access = ? WHERE key_id = ?")
+
+    /// The key whose stored HMAC is `hashedKey`, made by `make(keyID, userID, role, permissions, secret)`; nil if none.
+    static func lookup<T>(
+        hashedKey: String, in db: Database, _ make: (Int64, Int64, String?, String, [UInt8]) -> T
+    ) throws -> T? {
+        let statement = try db.cachedStatement(lookupSQL)
+        try statement.bind(hashedKey, at: 1)
+        return try statement.first(nil) { row in
+            make(row.int64(at: 0), row.int64(at: 1), row.nullableText(at: 4), row.text(at: 2), Array(row.text(at: 3).utf8))
+        }
+    }
+
+    /// Records the key's last use (`last_access`).
+    static func recordAccess(keyID: Int64, at now: Int64, in db: Database) throws {
+        let statement = try db.cachedStatement(recordAccessSQL)
+        try statement.bind(now, at: 1)
+        try statement.bind(keyID, at: 2)
+        try statement.execute()
+    }
 }

@@ -167,15 +167,9 @@ package final class Authenticator: Sendable {
         if let entry = cache.withLock({ $0[consumerKey] }), now < entry.expires { return entry }
         let hash = Self.hashKey(consumerKey)
         let found = try store.apiRead { db -> KeyEntry? in
-            let statement = try db.cachedStatement("""
-                SELECT k.key_id, k.user_id, k.permissions, k.consumer_secret, u.role
-                FROM api_keys k LEFT JOIN users u ON u.id = k.user_id WHERE k.consumer_key = ?
-                """)
-            try statement.bind(hash, at: 1)
-            return try statement.first(nil) { row in
-                KeyEntry(keyID: row.int64(at: 0), userID: row.int64(at: 1), role: row.nullableText(at: 4),
-                      permissions: KeyPermissions(rawValue: row.text(at: 2)) ?? .read,
-                      secret: Array(row.text(at: 3).utf8), expires: now + cacheLifetime)
+            try APIKeys.lookup(hashedKey: hash, in: db) { keyID, userID, role, permissions, secret in
+                KeyEntry(keyID: keyID, userID: userID, role: role, permissions: KeyPermissions(rawValue: permissions) ?? .read,
+                         secret: secret, expires: now + cacheLifetime)
             }
         }
         guard let found else { throw .authentication("Consumer key is invalid.") }
@@ -194,12 +188,7 @@ package final class Authenticator: Sendable {
             return true
         }
         guard due else { return }
-        store.write({ db in
-            let statement = try db.cachedStatement("UPDATE api_keys SET last_access = ? WHERE key_id = ?")
-            try statement.bind(now, at: 1)
-            try statement.bind(keyID, at: 2)
-            try statement.execute()
-        }, completion: { _ in })
+        store.write({ db in try APIKeys.recordAccess(keyID: keyID, at: now, in: db) }, completion: { _ in })
     }
 
     /// The decoded `user:password` bytes of an `Authorization: Basic …` header, or nil.

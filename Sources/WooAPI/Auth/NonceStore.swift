@@ -161,7 +161,7 @@ package final class NonceStore: Sendable {
     }
 
     private func logOnce(_ message: String) {
-        if !failureLogged.exchange(true, ordering: .relaxed) { logServerError(message) }
+        if !failureLogged.exchange(true, ordering: .relaxed) { ServerLog.api.error(message) }
     }
 
     /// The key id and the first 128 bits of the nonce's SHA-256: fixed-size, exact for any practical purpose.

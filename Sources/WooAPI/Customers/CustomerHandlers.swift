@@ -106,7 +106,7 @@ struct CustomerHandlers: Sendable {
         let store = self.store, now = self.now, iterations = passwordIterations
         let commit: @Sendable (String) -> APIResponse = { passwordHash in
             Self.respond(status: 201) {
-                try store.writeAndWaitAPI { db in
+                try store.writeAndWait { db in
                     let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
                     guard canRead else { throw CustomerErrors.cannotRead }
                     return try CustomerRepository.json(id: id, in: db)!
@@ -116,14 +116,13 @@ struct CustomerHandlers: Sendable {
         if let password = plan.password {
             return .blocking { commit(PasswordHasher.hash(password, iterations: iterations)) }
         }
-        return .later { done in
-            let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
-            store.write({ db -> EncodedCustomer in
-                let id = try CustomerWrites.create(plan, passwordHash: hash, now: now(), in: db)
-                guard canRead else { throw CustomerErrors.cannotRead }
-                return try CustomerRepository.json(id: id, in: db)!
-            }, completion: { result in done(Self.response(result, status: 201)) })
-        }
+        // Hashed here, on the I/O thread, as before: a generated password needs one fast hash, not PBKDF2's rounds.
+        let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
+        return store.writeAndAnswer({ db -> EncodedCustomer in
+            let id = try CustomerWrites.create(plan, passwordHash: hash, now: now(), in: db)
+            guard canRead else { throw CustomerErrors.cannotRead }
+            return try CustomerRepository.json(id: id, in: db)!
+        }, success: { customer in Self.customerResponse(customer, status: 201) })
     }
 
     func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -135,7 +134,7 @@ struct CustomerHandlers: Sendable {
         let store = self.store, now = self.now, iterations = passwordIterations
         let write: @Sendable (String?) -> APIResponse = { passwordHash in
             Self.respond(status: 200) {
-                try store.writeAndWaitAPI { db in
+                try store.writeAndWait { db in
                     try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db)
                 }
             }
@@ -143,34 +142,29 @@ struct CustomerHandlers: Sendable {
         if let password = plan.password {
             return .blocking { write(PasswordHasher.hash(password, iterations: iterations)) }
         }
-        return .later { done in
-            store.write({ db in
-                try CustomerWrites.update(id: id, plan, passwordHash: nil, caller: caller, now: now(), in: db)
-            }, completion: { result in done(Self.response(result, status: 200)) })
-        }
+        return store.writeAndAnswer({ db in
+            try CustomerWrites.update(id: id, plan, passwordHash: nil, caller: caller, now: now(), in: db)
+        }, success: { customer in Self.customerResponse(customer, status: 200) })
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.customerID(context.captures[0], status: 404)
         let caller = context.caller
         let store = self.store, authenticator = self.authenticator
-        return .later { done in
-            store.write({ db in
-                guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 404) }
-                guard let caller, CustomerWrites.mayDelete(caller: caller, targetID: id, targetRole: role) else {
-                    throw CustomerErrors.cannotDelete
-                }
-                _ = try CustomerRepository.delete(id: id, in: db)
-            }, completion: { result in
-                authenticator.invalidate()
-                switch result {
-                case .success:
-                    done(.message("Permanently deleted customer"))
-                case .failure(let error):
-                    done(APIResponse(failure: error))
-                }
-            })
-        }
+        return store.writeAndAnswer({ db in
+            guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 404) }
+            guard let caller, CustomerWrites.mayDelete(caller: caller, targetID: id, targetRole: role) else {
+                throw CustomerErrors.cannotDelete
+            }
+            _ = try CustomerRepository.delete(id: id, in: db)
+        }, answer: { result in
+            // Whatever happened, a key of the deleted user must not authenticate from the cache any more.
+            authenticator.invalidate()
+            switch result {
+            case .success: return .message("Permanently deleted customer")
+            case .failure(let error): return APIResponse(failure: error)
+            }
+        })
     }
 
     func bulk(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -224,6 +218,7 @@ struct CustomerHandlers: Sendable {
         return id
     }
 
+    /// `{"customer":{…}}` around an encoded customer.
     static func customerResponse(_ customer: EncodedCustomer, status: Int = 200) -> APIResponse {
         .json(status: status, capacity: customer.json.count + 16) { writer in
             writer.beginObject()
@@ -233,33 +228,11 @@ struct CustomerHandlers: Sendable {
         }
     }
 
-    static func response(_ result: Result<EncodedCustomer, any Error>, status: Int) -> APIResponse {
-        switch result {
-        case .success(let customer): customerResponse(customer, status: status)
-        case .failure(let error): APIResponse(failure: error)
-        }
-    }
-
     static func respond(status: Int, _ body: () throws -> EncodedCustomer) -> APIResponse {
         do {
             return customerResponse(try body(), status: status)
         } catch {
             return APIResponse(failure: error)
         }
-    }
-}
-
-extension Store {
-    /// ``writeAndWait(_:)`` for handlers already on a blocking thread.
-    func writeAndWaitAPI<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
-        try writeAndWait(body)
-    }
-}
-
-extension APIError {
-    /// Maps an unexpected storage error to a 500 in the envelope; the details go to the server log only.
-    static func classify(_ error: any Error) -> APIError {
-        logServerError("storage error: \(error)")
-        return .internalError
     }
 }

@@ -11,11 +11,24 @@ package enum CustomerJSON {
         ("shipping_address", true),
     ]
 
-    /// Column indexes in ``CustomerRepository/selectColumns``.
+    /// Column indexes in ``CustomerRepository/selectColumns``, from ``CustomerColumn``: computed, so each folds to a
+    /// constant where it is read (a static let would cost a once-check per access on this hot path).
     enum Column {
-        static let id = 0, createdAt = 1, email = 2, firstName = 3, lastName = 4, username = 5, role = 6
-        static let lastOrderID = 7, lastOrderDate = 8, ordersCount = 9, totalSpent = 10
-        static let billing = 11, shipping = 22, avatarHash = 31, version = 32
+        static var id: Int { CustomerColumn.id.index }
+        static var createdAt: Int { CustomerColumn.createdAt.index }
+        static var email: Int { CustomerColumn.email.index }
+        static var firstName: Int { CustomerColumn.firstName.index }
+        static var lastName: Int { CustomerColumn.lastName.index }
+        static var username: Int { CustomerColumn.username.index }
+        static var role: Int { CustomerColumn.role.index }
+        static var lastOrderID: Int { CustomerColumn.lastOrderID.index }
+        static var lastOrderDate: Int { CustomerColumn.lastOrderDate.index }
+        static var ordersCount: Int { CustomerColumn.ordersCount.index }
+        static var totalSpent: Int { CustomerColumn.totalSpentCents.index }
+        static var billing: Int { CustomerColumn.billingFirstName.index }
+        static var shipping: Int { CustomerColumn.shippingFirstName.index }
+        static var avatarHash: Int { CustomerColumn.avatarHash.index }
+        static var version: Int { CustomerColumn.version.index }
     }
 
     /// Writes the customer on the statement's current row, filtered by `fields` when given.
@@ -84,35 +97,5 @@ package enum CustomerJSON {
     /// `https://secure.gravatar.com/avatar/<hash>?s=96&d=mm&r=g`.
     package static func avatarURL(email: String) -> String {
         "https://secure.gravatar.com/avatar/\(avatarHash(email: email))?s=96&d=mm&r=g"
-    }
-}
-
-/// Money as the API prints it: two decimals, `.` separator, no grouping (`"48.98"`).
-package enum Money {
-    /// Formats integer cents.
-    package static func format(cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let magnitude = cents.magnitude
-        let fraction = magnitude % 100
-        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    /// Parses a decimal amount (`"12"`, `"12.5"`, `12.345`) to cents, rounding half away from zero; nil if not a number.
-    package static func cents(from text: String) -> Int64? {
-        let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty, let value = Double(trimmed), value.isFinite, abs(value) < 1e15 else { return nil }
-        return Int64((value * 100).rounded(.toNearestOrAwayFromZero))
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF, NUL), as PHP's `trim`.
-    package var trimmingWhitespace: String {
-        let text = String(self)
-        let utf8 = text.utf8
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0 }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
-        return String(decoding: utf8[first...last], as: UTF8.self)
     }
 }

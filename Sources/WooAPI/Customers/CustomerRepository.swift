@@ -4,17 +4,8 @@ import SQLite
 /// ORDER BY, built from fixed fragments chosen by validated filters, and cached only in its few common shapes
 /// (``CustomerQuery/hasCommonShape``).
 package enum CustomerRepository {
-    /// The columns of a customer. Its order figures (spec §3.3) are columns kept exact by the orders triggers.
-    static let selectColumns = """
-        SELECT u.id, u.created_at, u.email, u.first_name, u.last_name, u.username, u.role,
-          u.last_order_id, u.last_order_date, u.orders_count, u.total_spent_cents,
-          u.billing_first_name, u.billing_last_name, u.billing_company, u.billing_address_1, u.billing_address_2,
-          u.billing_city, u.billing_state, u.billing_postcode, u.billing_country, u.billing_email, u.billing_phone,
-          u.shipping_first_name, u.shipping_last_name, u.shipping_company, u.shipping_address_1, u.shipping_address_2,
-          u.shipping_city, u.shipping_state, u.shipping_postcode, u.shipping_country, u.avatar_hash,
-          u.version
-        FROM users u
-        """
+    /// The SELECT of a customer (``CustomerColumn``).
+    static let selectColumns = "SELECT \(CustomerColumn.list(prefix: "u.")) FROM users u"
 
     static let byID = SQL(selectColumns + " WHERE u.id = ?")
     static let byEmail = SQL(selectColumns + " WHERE u.email = ? AND u.email <> ''")
@@ -145,26 +136,27 @@ package enum CustomerRepository {
 
     // MARK: Writes (writer thread only)
 
+    static let insertSQL = SQL("INSERT INTO users (\(NewCustomerColumn.list())) VALUES (\(NewCustomerColumn.placeholders))")
+
     /// Inserts a new customer and returns its id.
     package static func insert(_ new: NewCustomer, now: Int64, in db: Database) throws -> Int64 {
-        let statement = try db.cachedStatement("""
-            INSERT INTO users (username, email, password_hash, role, created_at, updated_at, first_name, last_name,
-              billing_first_name, billing_last_name, billing_company, billing_address_1, billing_address_2, billing_city,
-              billing_state, billing_postcode, billing_country, billing_email, billing_phone,
-              shipping_first_name, shipping_last_name, shipping_company, shipping_address_1, shipping_address_2,
-              shipping_city, shipping_state, shipping_postcode, shipping_country, avatar_hash)
-            VALUES (?, ?, ?, 'customer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.bind(new.username, at: 1)
-        try statement.bind(new.email, at: 2)
-        try statement.bind(new.passwordHash, at: 3)
-        try statement.bind(now, at: 4)
-        try statement.bind(now, at: 5)
-        try statement.bind(new.firstName, at: 6)
-        try statement.bind(new.lastName, at: 7)
-        for (offset, value) in new.billing.enumerated() { try statement.bind(value, at: 8 + offset) }
-        for (offset, value) in new.shipping.enumerated() { try statement.bind(value, at: 19 + offset) }
-        try statement.bind(CustomerJSON.avatarHash(email: new.email), at: 28)
+        typealias C = NewCustomerColumn
+        let statement = try db.cachedStatement(insertSQL)
+        try statement.bind(new.username, at: C.username.parameter)
+        try statement.bind(new.email, at: C.email.parameter)
+        try statement.bind(new.passwordHash, at: C.passwordHash.parameter)
+        try statement.bind("customer", at: C.role.parameter)
+        try statement.bind(now, at: C.createdAt.parameter)
+        try statement.bind(now, at: C.updatedAt.parameter)
+        try statement.bind(new.firstName, at: C.firstName.parameter)
+        try statement.bind(new.lastName, at: C.lastName.parameter)
+        for index in new.billing.values.indices {
+            try statement.bind(new.billing.text(at: index), at: C.billingFirstName.parameter + index)
+        }
+        for index in new.shipping.values.indices {
+            try statement.bind(new.shipping.text(at: index), at: C.shippingFirstName.parameter + index)
+        }
+        try statement.bind(CustomerJSON.avatarHash(email: new.email), at: C.avatarHash.parameter)
         try statement.execute()
         return db.lastInsertRowID
     }
@@ -209,6 +201,34 @@ package enum CustomerRepository {
         try delete.execute()
         return db.changes > 0
     }
+
+    // MARK: What orders read and write of customers (doc §4.4)
+
+    /// A user's account email.
+    static let emailByID = SQL("SELECT email FROM users WHERE id = ?")
+
+    /// Writes the given address keys of an order to its customer: NULL keeps a column.
+    static let mergeAddressesSQL = SQL(
+        "UPDATE users SET " + CustomerColumn.addresses.enumerated()
+            .map { "\($0.element.name) = coalesce(?\($0.offset + 2), \($0.element.name))" }.joined(separator: ", ")
+            + " WHERE id = ?1")
+
+    /// The account email of user `id`, or nil when there is no such user.
+    static func email(of id: Int64, in db: Database) throws -> String? {
+        let statement = try db.cachedStatement(emailByID)
+        try statement.bind(id, at: 1)
+        return try statement.first(nil) { $0.text(at: 0) }
+    }
+
+    /// Writes the given fields of `billing` and `shipping` to user `id`, keeping the others.
+    static func mergeAddresses(id: Int64, billing: Address, shipping: Address, in db: Database) throws {
+        var values: [SQLiteValue] = [.integer(id)]
+        values += billing.values.map { $0.map { .text($0) } ?? .null }
+        values += shipping.values.map { $0.map { .text($0) } ?? .null }
+        let statement = try db.cachedStatement(mergeAddressesSQL)
+        try statement.bind(values)
+        try statement.execute()
+    }
 }
 
 /// A customer object already encoded as JSON, with its id.
@@ -224,11 +244,13 @@ package struct NewCustomer: Sendable {
     package var passwordHash: String
     package var firstName: String
     package var lastName: String
-    package var billing: [String]
-    package var shipping: [String]
+    /// The billing address; a field not given is stored empty.
+    package var billing: Address
+    /// The shipping address; a field not given is stored empty.
+    package var shipping: Address
 
     package init(username: String, email: String, passwordHash: String, firstName: String, lastName: String,
-                 billing: [String], shipping: [String]) {
+                 billing: Address, shipping: Address) {
         self.username = username
         self.email = email
         self.passwordHash = passwordHash
@@ -236,5 +258,12 @@ package struct NewCustomer: Sendable {
         self.lastName = lastName
         self.billing = billing
         self.shipping = shipping
+    }
+
+    /// A new customer with both addresses given as every field's value in key order (the seeder, tests).
+    package init(username: String, email: String, passwordHash: String, firstName: String, lastName: String,
+                 billing: [String], shipping: [String]) {
+        self.init(username: username, email: email, passwordHash: passwordHash, firstName: firstName, lastName: lastName,
+                  billing: Address(.billing, billing), shipping: Address(.shipping, shipping))
     }
 }

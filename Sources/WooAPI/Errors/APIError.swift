@@ -82,3 +82,11 @@ extension APIError {
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json; charset=UTF-8"], body: error.envelope)
     }
 }
+
+extension APIError {
+    /// Maps an unexpected storage error to a 500 in the envelope; the details go to the server log only.
+    static func classify(_ error: any Error) -> APIError {
+        ServerLog.api.error("storage error: \(error)")
+        return .internalError
+    }
+}

@@ -95,11 +95,9 @@ struct OrderHandlers: Sendable {
         let input = try OrderInput(wrapper)
         let view = OrderView(publicURL: publicURL)
         let store = self.store, writeContext = self.writeContext(context)
-        return .later { done in
-            store.write({ db -> [UInt8] in
-                let id = try OrderWrites.create(input, context: writeContext(), in: db)
-                return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(APIResponse(result, status: 201)) })
+        return store.writeAndAnswer(status: 201) { db in
+            let id = try OrderWrites.create(input, context: writeContext(), in: db)
+            return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
         }
     }
 
@@ -112,11 +110,9 @@ struct OrderHandlers: Sendable {
         let view = OrderView(publicURL: publicURL)
         let canEdit = context.caller?.managesShop ?? false
         let store = self.store, writeContext = self.writeContext(context)
-        return .later { done in
-            store.write({ db -> [UInt8] in
-                try OrderWrites.update(id: id, parsed, canEdit: canEdit, context: writeContext(), in: db)
-                return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(APIResponse(result, status: 200)) })
+        return store.writeAndAnswer(status: 200) { db in
+            try OrderWrites.update(id: id, parsed, canEdit: canEdit, context: writeContext(), in: db)
+            return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
         }
     }
 
@@ -126,18 +122,11 @@ struct OrderHandlers: Sendable {
         let force = try context.parameters.string("force") == "true"
         let canDelete = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
-        return .later { done in
-            store.write({ db in
-                try OrderWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
-            }, completion: { result in
-                switch result {
-                case .success:
-                    done(.message(force ? "Permanently deleted order" : "Deleted order", status: force ? 200 : 202))
-                case .failure(let error):
-                    done(APIResponse(failure: error))
-                }
-            })
-        }
+        return store.writeAndAnswer({ db in
+            try OrderWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
+        }, success: { _ in
+            .message(force ? "Permanently deleted order" : "Deleted order", status: force ? 200 : 202)
+        })
     }
 
     // MARK: Helpers

@@ -1,60 +1,3 @@
-/// The orders' error codes and messages, verbatim from the real store (doc §4).
-enum OrderErrors {
-    static func missingData(create: Bool) -> APIError {
-        APIError("woocommerce_api_missing_order_data",
-                 "No order data specified to \(create ? "create" : "edit") order", status: 400)
-    }
-    static let cannotCreate = APIError(
-        "woocommerce_api_user_cannot_create_order", "You do not have permission to create orders", status: 401)
-    static let cannotReadCount = APIError(
-        "woocommerce_api_user_cannot_read_orders_count", "You do not have permission to read the orders count", status: 401)
-    static func cannot(_ verb: String) -> APIError {
-        APIError("woocommerce_api_user_cannot_\(verb)_order", "You do not have permission to \(verb) this order", status: 401)
-    }
-    static let invalidID = APIError("woocommerce_api_invalid_order_id", "Invalid shop_order ID", status: 404)
-    static func notFound(_ id: Int64) -> APIError {
-        APIError("woocommerce_api_no_order_found", "No order found with the ID equal to \(id)", status: 404)
-    }
-    static let invalidOrder = APIError("woocommerce_api_invalid_order", "Invalid order", status: 404)
-    static let invalidCustomer = APIError("woocommerce_api_invalid_customer_id", "Customer ID is invalid.", status: 400)
-    static let invalidBillingEmail = APIError("order_invalid_billing_email", "Invalid billing email address", status: 400)
-    static let productIDRequired = APIError(
-        "woocommerce_api_invalid_product_id", "Product ID or SKU is required", status: 400)
-    static let productIDMismatch = APIError(
-        "woocommerce_api_invalid_product_id", "Product ID provided does not match this line item", status: 400)
-    static let invalidVariation = APIError(
-        "woocommerce_api_invalid_product_variation", "The product variation is invalid", status: 400)
-    static let invalidProduct = APIError("woocommerce_api_invalid_product", "Product is invalid.", status: 400)
-    static let quantityNotPositive = APIError(
-        "woocommerce_api_invalid_product_quantity", "Product quantity must be a positive float.", status: 400)
-    static let quantityRequired = APIError(
-        "woocommerce_api_invalid_product_quantity", "Product quantity is required.", status: 400)
-    static let shippingTotalNegative = APIError(
-        "woocommerce_invalid_shipping_total", "Shipping total must be a positive amount.", status: 400)
-    static let shippingMethodRequired = APIError(
-        "woocommerce_invalid_shipping_item", "Shipping method ID is required.", status: 400)
-    static let feeTitleRequired = APIError("woocommerce_invalid_fee_item", "Fee title is required", status: 400)
-    static let feeTaxClassRequired = APIError(
-        "woocommerce_invalid_fee_item", "Fee tax class is required when fee is taxable.", status: 400)
-    static let invalidTaxClass = APIError("order_item_fee_invalid_tax_class", "Invalid tax class", status: 400)
-    static let couponAmountNegative = APIError(
-        "woocommerce_invalid_coupon_total", "Coupon discount total must be a positive amount.", status: 400)
-    static let couponCodeRequired = APIError("woocommerce_invalid_coupon_coupon", "Coupon code is required.", status: 400)
-    static let invalidItemID = APIError(
-        "woocommerce_invalid_item_id", "Order item ID provided is not associated with order.", status: 400)
-    static let invalidPaymentDetails = APIError(
-        "woocommerce_invalid_payment_details", "Payment method ID and title are required", status: 400)
-    static let invalidCurrency = APIError(
-        "woocommerce_invalid_order_currency", "Provided order currency is invalid.", status: 400)
-    static let cannotDelete = APIError("woocommerce_api_cannot_delete_order", "This order cannot be deleted", status: 400)
-    /// Fix of doc §6 Q3: the real store silently turns an unknown status into `pending`.
-    static func invalidStatus(_ status: String) -> APIError {
-        APIError.invalidParameter(
-            "Invalid order status \"\(status)\" - the status must be any of these: "
-                + OrderStatus.all.map(\.slug).joined(separator: ", "))
-    }
-}
-
 /// One entry of `line_items`, `shipping_lines`, `fee_lines` or `coupon_lines`, type-checked (doc §4.3).
 struct LineInput: Sendable {
     /// The item to update or delete; nil creates.
@@ -92,8 +35,8 @@ struct OrderInput: Sendable {
     var customerID: Int64?
     var status: String?
     var note: String?
-    var billing: [Int: String] = [:]
-    var shipping: [Int: String] = [:]
+    var billing = Address(.billing)
+    var shipping = Address(.shipping)
     var payment: PaymentInput?
     var currency: String?
     var lineItems: [LineInput]?
@@ -117,9 +60,9 @@ struct OrderInput: Sendable {
             self.status = status
         }
         note = try CustomerInput.text(given("note"), "note")
-        billing = try Self.address(given("billing_address"), "billing_address", keys: Address.billingKeys)
-        shipping = try Self.address(given("shipping_address"), "shipping_address", keys: Address.shippingKeys)
-        if let email = billing[Address.billingKeys.firstIndex(of: "email")!], !email.isEmpty, !Sanitize.isEmail(email) {
+        billing = try Self.address(given("billing_address"), "billing_address", .billing)
+        shipping = try Self.address(given("shipping_address"), "shipping_address", .shipping)
+        if let email = billing.email, !email.isEmpty, !Sanitize.isEmail(email) {
             throw OrderErrors.invalidBillingEmail
         }
         if let details = given("payment_details") {
@@ -154,11 +97,11 @@ struct OrderInput: Sendable {
         return number == .min ? .max : abs(number)
     }
 
-    private static func address(_ value: JSONValue?, _ name: String, keys: [String]) throws(APIError) -> [Int: String] {
-        guard let value else { return [:] }
+    private static func address(_ value: JSONValue?, _ name: String, _ kind: Address.Kind) throws(APIError) -> Address {
+        var result = Address(kind)
+        guard let value else { return result }
         guard let object = value.objectValue else { throw APIError.invalidData("\(name) must be an object.") }
-        var result: [Int: String] = [:]
-        for (index, key) in keys.enumerated() {
+        for (index, key) in kind.keys.enumerated() {
             if let text = try CustomerInput.text(object[key], "\(name).\(key)") { result[index] = Sanitize.textField(text) }
         }
         return result
@@ -211,9 +154,9 @@ struct OrderInput: Sendable {
                 line.variations = pairs
             }
         }
-        line.quantity = try OrderMoney.value(object["quantity"], "quantity")
-        line.total = try OrderMoney.value(object["total"], "total")
-        line.subtotal = try OrderMoney.value(object["subtotal"], "subtotal")
+        line.quantity = try Money.value(object["quantity"], "quantity")
+        line.total = try Money.value(object["total"], "total")
+        line.subtotal = try Money.value(object["subtotal"], "subtotal")
         return line
     }
 
@@ -222,7 +165,7 @@ struct OrderInput: Sendable {
         (line.id, line.delete) = try identity(object, deleteKey: "method_id")
         line.methodID = try CustomerInput.text(object["method_id"], "method_id").map(Sanitize.textField)
         line.methodTitle = try CustomerInput.text(object["method_title"], "method_title").map(Sanitize.textField)
-        line.total = try OrderMoney.value(object["total"], "total")
+        line.total = try Money.value(object["total"], "total")
         if let total = line.total, total < 0 { throw OrderErrors.shippingTotalNegative }
         return line
     }
@@ -235,7 +178,7 @@ struct OrderInput: Sendable {
         if let taxable = object["taxable"] {
             line.taxable = ((try? CustomerInput.text(taxable, "taxable")) ?? nil).map { !$0.isEmpty && $0 != "0" } ?? false
         }
-        line.total = try OrderMoney.value(object["total"], "total")
+        line.total = try Money.value(object["total"], "total")
         if line.taxable && line.taxClass == nil { throw OrderErrors.feeTaxClassRequired }
         if let taxClass = line.taxClass, !taxClasses.contains(taxClass) { throw OrderErrors.invalidTaxClass }
         return line
@@ -245,7 +188,7 @@ struct OrderInput: Sendable {
         var line = LineInput()
         (line.id, line.delete) = try identity(object, deleteKey: "code")
         line.code = try CustomerInput.text(object["code"], "code").map(Sanitize.textField)
-        line.amount = try OrderMoney.value(object["amount"], "amount")
+        line.amount = try Money.value(object["amount"], "amount")
         if let amount = line.amount, amount < 0 { throw OrderErrors.couponAmountNegative }
         return line
     }

@@ -32,14 +32,14 @@ enum OrderJSON {
         writer.beginObject()
         writer.key("id")
         writer.int(0)
-        for (key, index) in [("email", 9), ("first_name", 0), ("last_name", 1)] {
+        for (key, index) in [("email", Address.emailIndex), ("first_name", Address.firstNameIndex), ("last_name", Address.lastNameIndex)] {
             writer.key(key)
-            writer.string(order.billing[index])
+            writer.string(order.billing.text(at: index))
         }
         writer.key("billing_address")
-        address(order.billing, keys: Address.billingKeys, rule: nil, to: &writer)
+        address(order.billing, rule: nil, to: &writer)
         writer.key("shipping_address")
-        address(order.shipping, keys: Address.shippingKeys, rule: nil, to: &writer)
+        address(order.shipping, rule: nil, to: &writer)
         writer.endObject()
         return writer.bytes
     }
@@ -77,7 +77,7 @@ enum OrderJSON {
         _ index: Int, _ order: OrderRecord, _ lines: Lines, customer: [UInt8], view: OrderView, rule: FieldFilter?,
         to writer: inout JSONWriter
     ) {
-        func money(_ value: Double) { OrderMoney.write(value, dp: view.dp, to: &writer) }
+        func money(_ value: Double) { Money.write(value, dp: view.dp, to: &writer) }
         switch index {
         case 0: writer.int(Int(order.id))  // id
         case 1: writer.string(String(order.id))  // order_number
@@ -99,8 +99,8 @@ enum OrderJSON {
                 ("method_title", { $0.string(order.paymentMethodTitle) }),
                 ("paid", { $0.bool(order.paidAt != nil) }),
             ], to: &writer)
-        case 17: address(order.billing, keys: Address.billingKeys, rule: rule, to: &writer)
-        case 18: address(order.shipping, keys: Address.shippingKeys, rule: rule, to: &writer)
+        case 17: address(order.billing, rule: rule, to: &writer)
+        case 18: address(order.shipping, rule: rule, to: &writer)
         case 19: writer.string(order.note)
         case 20: writer.string(order.customerIP)
         case 21: writer.string(order.customerUserAgent)
@@ -152,7 +152,7 @@ enum OrderJSON {
                 writer.key("id"); writer.int(Int(item.id))
                 writer.key("title"); writer.string(item.name.isEmpty ? "Fee" : item.name)
                 writer.key("tax_class"); writer.string(item.taxClass)
-                writer.key("total"); money(OrderMoney.round(item.total))
+                writer.key("total"); money(Money.round(item.total))
                 writer.key("total_tax"); money(0)
                 writer.endObject()
             }
@@ -189,17 +189,18 @@ enum OrderJSON {
         writer.endObject()
     }
 
-    static func address(_ values: [String], keys: [String], rule: FieldFilter?, to writer: inout JSONWriter) {
+    static func address(_ address: Address, rule: FieldFilter?, to writer: inout JSONWriter) {
+        let keys = address.kind.keys
         guard rule != nil else {
             writer.beginObject()
             for index in keys.indices {
                 writer.key(keys[index])
-                writer.string(values[index])
+                writer.string(address.text(at: index))
             }
             writer.endObject()
             return
         }
-        object(rule, zip(keys, values).map { key, value in (key, { $0.string(value) }) }, to: &writer)
+        object(rule, keys.indices.map { index in (keys[index], { $0.string(address.text(at: index)) }) }, to: &writer)
     }
 
     /// Already-encoded object bytes, or only the children a `parent.child` rule keeps.

@@ -78,8 +78,8 @@ package struct OrderRecord: Sendable, Equatable {
     package var note = ""
     package var customerIP = ""
     package var customerUserAgent = ""
-    package var billing = Array(repeating: "", count: Address.billingKeys.count)
-    package var shipping = Array(repeating: "", count: Address.shippingKeys.count)
+    package var billing = Address.blank(.billing)
+    package var shipping = Address.blank(.shipping)
     /// The client's `order_meta` as a JSON object text.
     package var meta = "{}"
     package var downloadsGranted = false
@@ -101,121 +101,20 @@ package struct OrderRecord: Sendable, Equatable {
     /// `calculate_totals` with taxes off (doc §4.5): per-line amounts rounded to the price decimals.
     mutating func calculateTotals() {
         let lines = items(.lineItem)
-        let cartTotal = lines.reduce(0) { $0 + OrderMoney.round($1.total) }
-        let subtotals = lines.reduce(0) { $0 + OrderMoney.round($1.subtotal) }
-        shippingTotal = items(.shipping).reduce(0) { $0 + OrderMoney.round($1.total) }
+        let cartTotal = lines.reduce(0) { $0 + Money.round($1.total) }
+        let subtotals = lines.reduce(0) { $0 + Money.round($1.subtotal) }
+        shippingTotal = items(.shipping).reduce(0) { $0 + Money.round($1.total) }
         let fees = items(.fee).reduce(0) { $0 + $1.total }
         discountTotal = subtotals - cartTotal
-        total = OrderMoney.round(cartTotal + fees + shippingTotal)
+        total = Money.round(cartTotal + fees + shippingTotal)
     }
 
     /// Σ line subtotals, unrounded (the `subtotal` key).
     var subtotal: Double { items(.lineItem).reduce(0) { $0 + $1.subtotal } }
-    /// The total in cents, saturating (inputs are bounded by ``OrderMoney/limit``, so it never needs to).
+    /// The total in cents, saturating (inputs are bounded by ``Money/limit``, so it never needs to).
     var totalCents: Int64 {
         let cents = (total * 100).rounded(.toNearestOrAwayFromZero)
         guard cents.isFinite else { return 0 }
         return Int64(max(-9e18, min(9e18, cents)))
-    }
-}
-
-/// Order money: PHP floats, printed with `wc_format_decimal($value, $dp)` = `number_format` (doc §3).
-package enum OrderMoney {
-    /// Rounds to the price decimals (2) as `wc_format_decimal`/`round` do: half away from zero, after PHP's
-    /// pre-rounding to 15 significant digits (so 1.005 rounds to 1.01, as on the real store).
-    static func round(_ value: Double, places: Int = 2) -> Double {
-        Double(format(value, dp: places)) ?? 0
-    }
-
-    /// `number_format($value, $dp, '.', '')`: never `-0.00`.
-    package static func format(_ value: Double, dp: Int) -> String {
-        var text = ""
-        withDigits(value, dp: dp) { text = String(decoding: $0, as: UTF8.self) }
-        return text
-    }
-
-    /// Writes the formatted amount as a JSON string, without building a `String`.
-    static func write(_ value: Double, dp: Int, to writer: inout JSONWriter) {
-        withDigits(value, dp: dp) { writer.string(utf8: $0) }
-    }
-
-    /// Calls `body` with the `number_format` digits of `value` in a temporary buffer.
-    private static func withDigits(_ value: Double, dp: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let places = max(0, min(dp, 8))
-        let scaled = value.isFinite ? value * powersOfTen[places] : 0
-        guard abs(scaled) < 1e15 else {
-            let text = formatExactly(value, dp: places)
-            text.utf8.withContiguousStorageIfAvailable(body) ?? body(UnsafeBufferPointer(start: nil, count: 0))
-            return
-        }
-        // Half away from zero; a product like 1.005 × 100 = 100.49999999999999 is a half in decimal, as PHP's
-        // pre-rounding sees it, so a fraction within a few units in the last place below a half rounds away too.
-        let whole = scaled.rounded(.towardZero)
-        let fraction = abs(scaled - whole)
-        var units = Int64(whole)
-        if fraction >= 0.5 || 0.5 - fraction <= 4 * scaled.ulp { units += scaled < 0 ? -1 : 1 }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
-            // Digits right to left, the point after `places` of them, at least one integer digit, then the sign.
-            var index = 32
-            var magnitude = units.magnitude
-            var written = 0
-            repeat {
-                if written == places && places > 0 {
-                    index -= 1
-                    buffer[index] = UInt8(ascii: ".")
-                }
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                written += 1
-            } while magnitude > 0 || written <= places
-            if units < 0 {
-                index -= 1
-                buffer[index] = UInt8(ascii: "-")
-            }
-            body(UnsafeBufferPointer(rebasing: buffer[index..<32]))
-        }
-    }
-
-    private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8]
-
-    /// The slow path for huge amounts: pre-round to 15 significant digits, then round the decimal half away.
-    private static func formatExactly(_ value: Double, dp: Int) -> String {
-        guard var decimal = Decimal(string: String(format: "%.15g", value), locale: Locale(identifier: "en_US_POSIX")) else {
-            return String(format: "%.\(dp)f", value)
-        }
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &decimal, dp, .plain)
-        var text = NSDecimalNumber(decimal: rounded).stringValue
-        if text.hasPrefix("-") && rounded.isZero { text.removeFirst() }
-        guard dp > 0 else { return text }
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return String(parts[0]) + "." + fraction + String(repeating: "0", count: max(0, dp - fraction.count))
-    }
-
-    /// A client's amount: a number, or text read as `floatval(wc_format_decimal(text))`; `true` is 1.
-    /// nil when the value is null (not given); an array or object is a 400.
-    static func value(_ value: JSONValue?, _ name: String) throws(APIError) -> Double? {
-        switch value {
-        case nil, .null?: return nil
-        case .number(let number)?: return try bounded(number, name)
-        case .bool(let flag)?: return flag ? 1 : 0
-        case .string?:
-            let stored = ProductPrices.stored(from: value!) ?? ""
-            guard let prefix = NumericPrefix(stored), prefix.hasDigits else { return 0 }
-            return try bounded(Double(prefix.canonical) ?? 0, name)
-        case .array?, .object?: throw APIError.invalidData("\(name) must be a number.")
-        }
-    }
-
-    /// The largest amount or quantity an order accepts (a trillion): sums of bounded lines stay exact in cents.
-    static let limit = 1e12
-
-    private static func bounded(_ number: Double, _ name: String) throws(APIError) -> Double {
-        guard number.isFinite, abs(number) <= limit else {
-            throw APIError.invalidData("\(name) must be a number between -1000000000000 and 1000000000000.")
-        }
-        return number
     }
 }

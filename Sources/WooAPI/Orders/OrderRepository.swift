@@ -1,21 +1,13 @@
 import SQLite
 
-/// SQL for orders, their items and download permissions. Every value is bound; the only SQL composed at run time
+/// SQL for orders and their items. Every value is bound; the only SQL composed at run time
 /// is the list's WHERE and ORDER BY, built from fixed fragments chosen by a validated ``OrderQuery``.
 package enum OrderRepository {
-    static let addressColumns = Address.billingKeys.map { "billing_\($0)" } + Address.shippingKeys.map { "shipping_\($0)" }
-    static let columnNames = [
-        "id", "order_key", "customer_id", "status", "currency", "total", "total_cents", "shipping_total", "discount_total",
-        "payment_method", "payment_method_title", "transaction_id", "paid_at", "completed_at", "note", "customer_ip",
-        "customer_user_agent", "order_meta", "downloads_granted", "sales_recorded", "created_at", "updated_at",
-    ] + addressColumns
-    static let columns = columnNames.joined(separator: ", ")
-    static let byID = SQL("SELECT \(columns) FROM orders WHERE id = ?")
+    static let byID = SQL("SELECT \(OrderColumn.list()) FROM orders WHERE id = ?")
     /// An order's items with what a read shows of their products. `nullif` keeps lines without a product (and
     /// without a variation) from probing the products table at all.
     static let itemsByOrder = SQL("""
-        SELECT i.id, i.type, i.name, i.product_id, i.quantity, i.tax_class, i.method_id, i.subtotal, i.total,
-               i.variation_id, i.meta, p.sku, coalesce(p.downloadable AND p.virtual, 0),
+        SELECT \(OrderItemColumn.list(prefix: "i.")), p.sku, coalesce(p.downloadable AND p.virtual, 0),
                v.sku, coalesce(v.downloadable AND v.virtual, 0), CASE WHEN i.meta IS NOT NULL THEN p.attributes END
         FROM order_items i
         LEFT JOIN products p ON p.id = nullif(i.product_id, 0)
@@ -23,20 +15,17 @@ package enum OrderRepository {
         WHERE i.order_id = ? ORDER BY i.id
         """)
     static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
-    static let insertOrder = SQL(
-        "INSERT INTO orders (\(columns)) VALUES (" + columnNames.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")")
+    static let insertOrder = SQL("INSERT INTO orders (\(OrderColumn.list())) VALUES (\(OrderColumn.placeholders))")
     static let updateOrder = SQL(
-        "UPDATE orders SET " + columnNames.indices.dropFirst().map { "\(columnNames[$0]) = ?\($0 + 1)" }.joined(separator: ", ")
-            + " WHERE id = ?1")
+        "UPDATE orders SET \(OrderColumn.assignments(Array(OrderColumn.allCases.dropFirst()))) WHERE id = ?1")
+    /// An item's columns bound by ``insertItem``: `?1` is the order, then every column after `id` at its parameter.
     static let insertItem = SQL("""
-        INSERT INTO order_items (order_id, type, name, product_id, quantity, tax_class, method_id, subtotal, total,
-          variation_id, meta)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO order_items (order_id, \(OrderItemColumn.list(OrderItemColumn.written)))
+        VALUES (?1, \(OrderItemColumn.written.map { "?\($0.parameter)" }.joined(separator: ", ")))
         """)
-    static let updateItem = SQL("""
-        UPDATE order_items SET name = ?2, product_id = ?3, quantity = ?4, tax_class = ?5, method_id = ?6, subtotal = ?7,
-          total = ?8, variation_id = ?9, meta = ?10 WHERE id = ?1
-        """)
+    /// ``updateItem`` rewrites every written column but the type, by `id` (`?1`).
+    static let updateItem = SQL(
+        "UPDATE order_items SET \(OrderItemColumn.assignments(OrderItemColumn.written.filter { $0 != .type })) WHERE id = ?1")
     static let deleteItem = SQL("DELETE FROM order_items WHERE id = ?")
     static let deleteOrder = SQL("DELETE FROM orders WHERE id = ?")
     static let deletePost = SQL("DELETE FROM posts WHERE id = ?")
@@ -53,16 +42,17 @@ package enum OrderRepository {
         let items = try db.cachedStatement(itemsByOrder)
         try items.bind(id, at: 1)
         record.items = try items.map(nil) { row in
-            var item = OrderItem(kind: OrderItem.Kind(rawValue: row.text(at: 1)) ?? .lineItem)
-            item.id = row.int64(at: 0)
-            item.name = row.text(at: 2)
-            item.productID = row.int64(at: 3)
-            item.quantity = row.int64(at: 4)
-            item.taxClass = row.text(at: 5)
-            item.methodID = row.text(at: 6)
-            item.subtotal = row.double(at: 7)
-            item.total = row.double(at: 8)
-            item.variationID = row.int64(at: 9)
+            typealias C = OrderItemColumn
+            var item = OrderItem(kind: OrderItem.Kind(rawValue: row.text(at: C.type.index)) ?? .lineItem)
+            item.id = row.int64(at: C.id.index)
+            item.name = row.text(at: C.name.index)
+            item.productID = row.int64(at: C.productID.index)
+            item.quantity = row.int64(at: C.quantity.index)
+            item.taxClass = row.text(at: C.taxClass.index)
+            item.methodID = row.text(at: C.methodID.index)
+            item.subtotal = row.double(at: C.subtotal.index)
+            item.total = row.double(at: C.total.index)
+            item.variationID = row.int64(at: C.variationID.index)
             if item.kind == .lineItem { readProduct(row, into: &item) }
             return item
         }
@@ -73,59 +63,60 @@ package enum OrderRepository {
     /// while it exists, else id 0 and no SKU; and its meta, labelled with the product's attribute names, leaving
     /// out empty values and (for a variation) values its name already shows.
     private static func readProduct(_ row: Statement, into item: inout OrderItem) {
-        if !row.isNull(at: 10) { item.meta = ProductAttributes.decode(row.text(at: 10)).values }
+        typealias C = OrderItemColumn
+        if !row.isNull(at: C.meta.index) { item.meta = ProductAttributes.decode(row.text(at: C.meta.index)).values }
         // `sku` is never NULL in products: a NULL one means the LEFT JOIN found no row.
-        let productExists = !row.isNull(at: 11), variationExists = !row.isNull(at: 13)
+        let productExists = !row.isNull(at: C.productSKU), variationExists = !row.isNull(at: C.variationSKU)
         if variationExists {
             item.shownProductID = item.variationID
-            let sku = row.text(at: 13)
+            let sku = row.text(at: C.variationSKU)
             // A variation without a SKU of its own shows its parent's.
-            item.sku = sku.isEmpty && productExists ? row.text(at: 11) : sku
-            item.downloadableAndVirtual = row.int64(at: 14) != 0
+            item.sku = sku.isEmpty && productExists ? row.text(at: C.productSKU) : sku
+            item.downloadableAndVirtual = row.int64(at: C.variationDownloadableAndVirtual) != 0
         } else if productExists {
             item.shownProductID = item.productID
-            item.sku = row.text(at: 11)
-            item.downloadableAndVirtual = row.int64(at: 12) != 0
+            item.sku = row.text(at: C.productSKU)
+            item.downloadableAndVirtual = row.int64(at: C.productDownloadableAndVirtual) != 0
         }
         guard !item.meta.isEmpty else { return }
-        let attributes = row.isNull(at: 15) ? [] : ProductAttributes.decode(row.text(at: 15)).attributes
+        let attributes = row.isNull(at: C.productAttributes) ? [] : ProductAttributes.decode(row.text(at: C.productAttributes)).attributes
         let name = item.name.lowercased()
         for entry in item.meta where !entry.value.isEmpty && !entry.key.hasPrefix("_") {
             // `wc_is_attribute_in_product_name`: " value," inside the name, or the name ending in " value".
             let value = entry.value.lowercased()
             if variationExists && (name.contains(" " + value + ",") || name.hasSuffix(" " + value)) { continue }
             let key = entry.key.hasPrefix("attribute_") ? String(entry.key.dropFirst(10)) : entry.key
-            let label = attributes.first { $0.key == ProductText.sanitizeTitle(key) }?.name ?? key
+            let label = attributes.first { $0.key == Sanitize.title(key) }?.name ?? key
             item.shownMeta.append(ItemMeta(key: entry.key, value: entry.value, label: label))
         }
     }
 
     private static func record(from row: Statement) -> OrderRecord {
+        typealias C = OrderColumn
         var r = OrderRecord()
-        r.id = row.int64(at: 0)
-        r.orderKey = row.text(at: 1)
-        r.customerID = row.int64(at: 2)
-        r.status = row.text(at: 3)
-        r.currency = row.text(at: 4)
-        r.total = row.double(at: 5)
-        r.shippingTotal = row.double(at: 7)
-        r.discountTotal = row.double(at: 8)
-        r.paymentMethod = row.text(at: 9)
-        r.paymentMethodTitle = row.text(at: 10)
-        r.transactionID = row.text(at: 11)
-        r.paidAt = row.isNull(at: 12) ? nil : row.int64(at: 12)
-        r.completedAt = row.isNull(at: 13) ? nil : row.int64(at: 13)
-        r.note = row.text(at: 14)
-        r.customerIP = row.text(at: 15)
-        r.customerUserAgent = row.text(at: 16)
-        r.meta = row.text(at: 17)
-        r.downloadsGranted = row.int64(at: 18) != 0
-        r.salesRecorded = row.int64(at: 19) != 0
-        r.createdAt = row.int64(at: 20)
-        r.updatedAt = row.int64(at: 21)
-        let first = 22
-        r.billing = Address.billingKeys.indices.map { row.text(at: first + $0) }
-        r.shipping = Address.shippingKeys.indices.map { row.text(at: first + Address.billingKeys.count + $0) }
+        r.id = row.int64(at: C.id.index)
+        r.orderKey = row.text(at: C.orderKey.index)
+        r.customerID = row.int64(at: C.customerID.index)
+        r.status = row.text(at: C.status.index)
+        r.currency = row.text(at: C.currency.index)
+        r.total = row.double(at: C.total.index)
+        r.shippingTotal = row.double(at: C.shippingTotal.index)
+        r.discountTotal = row.double(at: C.discountTotal.index)
+        r.paymentMethod = row.text(at: C.paymentMethod.index)
+        r.paymentMethodTitle = row.text(at: C.paymentMethodTitle.index)
+        r.transactionID = row.text(at: C.transactionID.index)
+        r.paidAt = row.isNull(at: C.paidAt.index) ? nil : row.int64(at: C.paidAt.index)
+        r.completedAt = row.isNull(at: C.completedAt.index) ? nil : row.int64(at: C.completedAt.index)
+        r.note = row.text(at: C.note.index)
+        r.customerIP = row.text(at: C.customerIP.index)
+        r.customerUserAgent = row.text(at: C.customerUserAgent.index)
+        r.meta = row.text(at: C.orderMeta.index)
+        r.downloadsGranted = row.int64(at: C.downloadsGranted.index) != 0
+        r.salesRecorded = row.int64(at: C.salesRecorded.index) != 0
+        r.createdAt = row.int64(at: C.createdAt.index)
+        r.updatedAt = row.int64(at: C.updatedAt.index)
+        r.billing = Address(.billing, Address.billingKeys.indices.map { Optional(row.text(at: C.billingFirstName.index + $0)) })
+        r.shipping = Address(.shipping, Address.shippingKeys.indices.map { Optional(row.text(at: C.shippingFirstName.index + $0)) })
         return r
     }
 
@@ -181,40 +172,74 @@ package enum OrderRepository {
         try bindAll(record, to: db.cachedStatement(updateOrder)).execute()
     }
 
+    /// Binds every column of the record, each at its ``OrderColumn`` parameter.
     private static func bindAll(_ r: OrderRecord, to statement: Statement) throws -> Statement {
-        var values: [SQLiteValue] = [
-            .integer(r.id), .text(r.orderKey), .integer(r.customerID), .text(r.status), .text(r.currency), .real(r.total),
-            .integer(r.totalCents), .real(r.shippingTotal), .real(r.discountTotal), .text(r.paymentMethod),
-            .text(r.paymentMethodTitle), .text(r.transactionID), r.paidAt.map { .integer($0) } ?? .null,
-            r.completedAt.map { .integer($0) } ?? .null, .text(r.note), .text(r.customerIP), .text(r.customerUserAgent),
-            .text(r.meta), .integer(r.downloadsGranted ? 1 : 0), .integer(r.salesRecorded ? 1 : 0), .integer(r.createdAt),
-            .integer(r.updatedAt),
-        ]
-        values += r.billing.map { .text($0) } + r.shipping.map { .text($0) }
-        try statement.bind(values)
+        try statement.bind(OrderColumn.allCases.map { value(of: $0, in: r) })
         return statement
+    }
+
+    /// What column `column` stores of the record.
+    private static func value(of column: OrderColumn, in r: OrderRecord) -> SQLiteValue {
+        switch column {
+        case .id: .integer(r.id)
+        case .orderKey: .text(r.orderKey)
+        case .customerID: .integer(r.customerID)
+        case .status: .text(r.status)
+        case .currency: .text(r.currency)
+        case .total: .real(r.total)
+        case .totalCents: .integer(r.totalCents)
+        case .shippingTotal: .real(r.shippingTotal)
+        case .discountTotal: .real(r.discountTotal)
+        case .paymentMethod: .text(r.paymentMethod)
+        case .paymentMethodTitle: .text(r.paymentMethodTitle)
+        case .transactionID: .text(r.transactionID)
+        case .paidAt: r.paidAt.map { .integer($0) } ?? .null
+        case .completedAt: r.completedAt.map { .integer($0) } ?? .null
+        case .note: .text(r.note)
+        case .customerIP: .text(r.customerIP)
+        case .customerUserAgent: .text(r.customerUserAgent)
+        case .orderMeta: .text(r.meta)
+        case .downloadsGranted: .integer(r.downloadsGranted ? 1 : 0)
+        case .salesRecorded: .integer(r.salesRecorded ? 1 : 0)
+        case .createdAt: .integer(r.createdAt)
+        case .updatedAt: .integer(r.updatedAt)
+        default:
+            column.index < OrderColumn.shippingFirstName.index
+                ? .text(r.billing.text(at: column.index - OrderColumn.billingFirstName.index))
+                : .text(r.shipping.text(at: column.index - OrderColumn.shippingFirstName.index))
+        }
     }
 
     /// Inserts an item of order `orderID`; returns its id.
     static func insertItem(_ item: OrderItem, orderID: Int64, in db: Database) throws -> Int64 {
         let statement = try db.cachedStatement(insertItem)
-        try statement.bind([
-            .integer(orderID), .text(item.kind.rawValue), .text(item.name), .integer(item.productID), .integer(item.quantity),
-            .text(item.taxClass), .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
-            item.meta.isEmpty ? .null : .text(ProductAttributes.encode(item.meta)),
-        ])
+        try statement.bind(OrderItemColumn.allCases.map { $0 == .id ? .integer(orderID) : value(of: $0, in: item) })
         try statement.execute()
         return db.lastInsertRowID
     }
 
+    /// Rewrites the item's columns (all but its type) by id.
     static func updateItem(_ item: OrderItem, in db: Database) throws {
         let statement = try db.cachedStatement(updateItem)
-        try statement.bind([
-            .integer(item.id), .text(item.name), .integer(item.productID), .integer(item.quantity), .text(item.taxClass),
-            .text(item.methodID), .real(item.subtotal), .real(item.total), .integer(item.variationID),
-            item.meta.isEmpty ? .null : .text(ProductAttributes.encode(item.meta)),
-        ])
+        try statement.bind(OrderItemColumn.allCases.map { value(of: $0, in: item) })
         try statement.execute()
+    }
+
+    /// What column `column` stores of the item.
+    private static func value(of column: OrderItemColumn, in item: OrderItem) -> SQLiteValue {
+        switch column {
+        case .id: .integer(item.id)
+        case .type: .text(item.kind.rawValue)
+        case .name: .text(item.name)
+        case .productID: .integer(item.productID)
+        case .quantity: .integer(item.quantity)
+        case .taxClass: .text(item.taxClass)
+        case .methodID: .text(item.methodID)
+        case .subtotal: .real(item.subtotal)
+        case .total: .real(item.total)
+        case .variationID: .integer(item.variationID)
+        case .meta: item.meta.isEmpty ? .null : .text(ProductAttributes.encode(item.meta))
+        }
     }
 
     static func deleteItem(_ id: Int64, in db: Database) throws {

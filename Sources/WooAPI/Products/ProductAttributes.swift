@@ -12,7 +12,7 @@ package struct ProductAttribute: Sendable, Equatable {
 
     /// The attribute's key: `sanitize_title` of its name ("T-Shirt Color" → "t-shirt-color"). Variations store their
     /// value under it and the real store keys the product's attribute array by it.
-    package var key: String { ProductText.sanitizeTitle(name) }
+    package var key: String { Sanitize.title(name) }
 }
 
 /// A variation's value for one of its parent's variation attributes; `""` means "any".
@@ -92,7 +92,7 @@ enum ProductAttributes {
     static func values(_ given: [(name: String, option: String)], parent: [ProductAttribute]) -> [VariationValue] {
         var result: [VariationValue] = []
         for (name, option) in given {
-            let key = ProductText.sanitizeTitle(name)
+            let key = Sanitize.title(name)
             guard parent.contains(where: { $0.key == key && $0.variation }) else { continue }
             if let index = result.firstIndex(where: { $0.key == key }) {
                 result[index].value = option

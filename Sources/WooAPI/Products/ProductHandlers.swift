@@ -69,11 +69,9 @@ struct ProductHandlers: Sendable {
         let input = try ProductInput(wrapper, create: true)
         let view = try self.view(context, fields: false)
         let store = self.store, now = self.now
-        return .later { done in
-            store.write({ db -> [UInt8] in
-                let id = try ProductWrites.create(input, now: now(), in: db)
-                return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(APIResponse(result, status: 201)) })
+        return store.writeAndAnswer(status: 201) { db in
+            let id = try ProductWrites.create(input, now: now(), in: db)
+            return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
         }
     }
 
@@ -86,11 +84,9 @@ struct ProductHandlers: Sendable {
         let view = try self.view(context, fields: false)
         let canEdit = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
-        return .later { done in
-            store.write({ db -> [UInt8] in
-                try ProductWrites.update(id: id, parsed, canEdit: canEdit, now: now(), in: db)
-                return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-            }, completion: { result in done(APIResponse(result, status: 200)) })
+        return store.writeAndAnswer(status: 200) { db in
+            try ProductWrites.update(id: id, parsed, canEdit: canEdit, now: now(), in: db)
+            return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
         }
     }
 
@@ -99,18 +95,11 @@ struct ProductHandlers: Sendable {
         let force = Self.isForced(try context.parameters.string("force"))
         let canDelete = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
-        return .later { done in
-            store.write({ db in
-                try ProductWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
-            }, completion: { result in
-                switch result {
-                case .success:
-                    done(.message(force ? "Permanently deleted product" : "Deleted product", status: force ? 200 : 202))
-                case .failure(let error):
-                    done(APIResponse(failure: error))
-                }
-            })
-        }
+        return store.writeAndAnswer({ db in
+            try ProductWrites.delete(id: id, force: force, canDelete: canDelete, now: now(), in: db)
+        }, success: { _ in
+            .message(force ? "Permanently deleted product" : "Deleted product", status: force ? 200 : 202)
+        })
     }
 
     // MARK: Helpers

@@ -100,10 +100,10 @@ package enum ProductJSON {
         case "virtual": w.bool(p.virtual && !p.isVariable)
         case "permalink": w.string(permalink(s, publicURL: view.publicURL))
         case "sku": w.string(s.sku)
-        case "price": w.string(ProductPrices.formatted(s.price))
-        case "regular_price": w.string(ProductPrices.formatted(s.regularPrice))
+        case "price": w.string(Money.formatted(s.price))
+        case "regular_price": w.string(Money.formatted(s.regularPrice))
         case "sale_price":
-            if ProductPrices.isTruthy(s.salePrice) { w.string(ProductPrices.formatted(s.salePrice)) } else { w.null() }
+            if ProductPrices.isTruthy(s.salePrice) { w.string(Money.formatted(s.salePrice)) } else { w.null() }
         case "price_html": w.string(s.priceHTML)
         case "tax_status": w.string("taxable")
         case "tax_class", "product_url", "button_text", "shipping_class", "purchase_note": w.string("")
@@ -118,8 +118,8 @@ package enum ProductJSON {
         case "on_sale": w.bool(s.onSale)
         case "dimensions": writeDimensions(rule: rule, to: &w)
         case "shipping_required", "shipping_taxable": w.bool(!(p.virtual && !p.isVariable))
-        case "description": w.string(ProductText.autop(p.description))
-        case "short_description": w.string(ProductText.shortDescription(p.shortDescription))
+        case "description": w.string(TextFilters.autop(p.description))
+        case "short_description": w.string(TextFilters.shortDescription(p.shortDescription))
         case "average_rating": w.string("0.00")
         case "rating_count": w.int(0)
         case "parent_id": w.int(Int(p.parentID))
@@ -201,10 +201,10 @@ package enum ProductJSON {
         w.key("virtual"); w.bool(v.virtual)
         w.key("permalink"); w.string(variationPermalink(parent: parent, values: values, publicURL: view.publicURL))
         w.key("sku"); w.string(v.sku.isEmpty ? parent.sku : v.sku)
-        w.key("price"); w.string(ProductPrices.formatted(v.price))
-        w.key("regular_price"); w.string(ProductPrices.formatted(v.regularPrice))
+        w.key("price"); w.string(Money.formatted(v.price))
+        w.key("regular_price"); w.string(Money.formatted(v.regularPrice))
         w.key("sale_price")
-        if ProductPrices.isTruthy(v.salePrice) { w.string(ProductPrices.formatted(v.salePrice)) } else { w.null() }
+        if ProductPrices.isTruthy(v.salePrice) { w.string(Money.formatted(v.salePrice)) } else { w.null() }
         w.key("taxable"); w.bool(false)
         w.key("tax_status"); w.string("taxable")
         w.key("tax_class"); w.string("")
@@ -345,18 +345,18 @@ struct VariablePrices {
     init(_ variations: [ProductRecord]) {
         let visible = variations.filter { $0.status == "publish" && !$0.price.isEmpty }
         guard !visible.isEmpty else { return }
-        let order = { (a: String, b: String) in ProductPrices.compare(a, b) < 0 }
-        let prices = visible.map { ProductPrices.formatted($0.price) }.sorted(by: order)
-        let regulars = visible.map { ProductPrices.formatted($0.regularPrice) }.sorted(by: order)
+        let order = { (a: String, b: String) in PHPNumericString.compare(a, b) < 0 }
+        let prices = visible.map { Money.formatted($0.price) }.sorted(by: order)
+        let regulars = visible.map { Money.formatted($0.regularPrice) }.sorted(by: order)
         price = visible.map(\.price).sorted(by: order)[0]
         onSale = visible.contains { ProductPrices.isOnSale(regular: $0.regularPrice, sale: $0.salePrice) }
         let (minPrice, maxPrice) = (prices.first!, prices.last!)
         if minPrice != maxPrice {
-            html = ProductPrices.html(minPrice) + " &ndash; " + ProductPrices.html(maxPrice)
+            html = Money.html(minPrice) + " &ndash; " + Money.html(maxPrice)
         } else if onSale && regulars.first! == regulars.last! {
-            html = "<del>" + ProductPrices.html(regulars.last!) + "</del> <ins>" + ProductPrices.html(minPrice) + "</ins>"
+            html = "<del>" + Money.html(regulars.last!) + "</del> <ins>" + Money.html(minPrice) + "</ins>"
         } else {
-            html = ProductPrices.html(minPrice)
+            html = Money.html(minPrice)
         }
     }
 }

@@ -1,74 +1,9 @@
 import SQLite
 
-/// A product file: its stable id, name and URL (doc §1.3).
-package struct ProductDownload: Sendable, Equatable {
-    package var id: String
-    package var name: String
-    package var file: String
-}
-
-/// A stored simple product, as read from `products` and `product_downloads`.
-package struct ProductRecord: Sendable, Equatable {
-    package var id: Int64 = 0
-    package var title = ""
-    /// The post slug (`post_name`); empty for drafts and pending products that were never published.
-    package var slug = ""
-    /// `_wp_desired_post_slug`: the slug a trashed product gets back when restored.
-    package var desiredSlug = ""
-    package var status = "publish"
-    package var sku = ""
-    package var regularPrice = ""
-    package var salePrice = ""
-    package var price = ""
-    package var description = ""
-    package var shortDescription = ""
-    package var virtual = false
-    package var downloadable = false
-    package var downloadLimit: Int64 = -1
-    package var downloadExpiry: Int64 = -1
-    package var totalSales: Int64 = 0
-    package var createdAt: Int64 = 0
-    package var updatedAt: Int64 = 0
-    package var downloads: [ProductDownload] = []
-    /// `simple`, `variable` or `variation`.
-    package var type = "simple"
-    /// A variation's parent product; 0 for products.
-    package var parentID: Int64 = 0
-    /// A variation's place under its parent (its index in the last `variations` list that named it).
-    package var menuOrder: Int64 = 0
-    /// A product's attributes (a variation has none of its own).
-    package var attributes: [ProductAttribute] = []
-    /// A variation's chosen values for its parent's variation attributes.
-    package var variationValues: [VariationValue] = []
-    /// The status a variation had before its parent was trashed (restored with the parent); `""` otherwise.
-    package var trashStatus = ""
-
-    package var isVariable: Bool { type == "variable" }
-    package var isVariation: Bool { type == "variation" }
-}
-
-/// A product with what its JSON shows beyond its own row (doc §1.1, §7): related ids, a variable product's
-/// variations, a variation's parent and the parent's variations (which make the parent's prices).
-package struct LoadedProduct: Sendable {
-    package var record: ProductRecord
-    package var related: [Int64] = []
-    /// A variable product's variations in menu order (publish and private; trashed ones are not shown).
-    package var variations: [ProductRecord] = []
-    /// A variation's parent, with its related ids and its variations.
-    package var parent: ProductRecord?
-    package var parentRelated: [Int64] = []
-    package var parentVariations: [ProductRecord] = []
-}
-
 /// SQL for products. Every value is bound; the only SQL composed at run time is the list's WHERE and ORDER BY,
 /// built from fixed fragments chosen by a validated ``ProductQuery``.
 package enum ProductRepository {
-    static let columns = """
-        id, title, slug, desired_slug, status, sku, regular_price, sale_price, price, description, short_description,
-        virtual, downloadable, download_limit, download_expiry, total_sales, created_at, updated_at, type, parent_id,
-        menu_order, attributes, trash_status
-        """
-    static let byID = SQL("SELECT \(columns) FROM products WHERE id = ?")
+    static let byID = SQL("SELECT \(ProductColumn.list()) FROM products WHERE id = ?")
     static let downloadsByID = SQL(
         "SELECT download_id, name, file FROM product_downloads WHERE product_id = ? ORDER BY position")
     static let postTypeByID = SQL("SELECT type FROM posts WHERE id = ?")
@@ -85,14 +20,13 @@ package enum ProductRepository {
     static let slugOwner = SQL("SELECT 1 FROM products WHERE slug = ? AND id <> ? LIMIT 1")
     static let trashedWithSlug = SQL("SELECT id FROM products WHERE slug = ? AND status = 'trash' AND id <> ?")
     static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
-    static let insertProduct = SQL("INSERT INTO products (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    static let updateProduct = SQL("""
-        UPDATE products SET title = ?2, slug = ?3, desired_slug = ?4, status = ?5, sku = ?6, regular_price = ?7,
-          sale_price = ?8, price = ?9, description = ?10, short_description = ?11, virtual = ?12, downloadable = ?13,
-          download_limit = ?14, download_expiry = ?15, total_sales = ?16, created_at = ?17, updated_at = ?18,
-          type = ?19, parent_id = ?20, menu_order = ?21, attributes = ?22, trash_status = ?23
-        WHERE id = ?1
-        """)
+    static let insertProduct = SQL(
+        "INSERT INTO products (\(ProductColumn.list())) VALUES (\(ProductColumn.placeholders))")
+    static let updateProduct = SQL(
+        "UPDATE products SET \(ProductColumn.assignments(Array(ProductColumn.allCases.dropFirst()))) WHERE id = ?1")
+    /// The product an order line names by SKU: trashed and draft ones count, the oldest wins (doc §4.3).
+    static let orderableBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
+    static let addSales = SQL("UPDATE products SET total_sales = total_sales + ? WHERE id = ?")
     static let renameSlug = SQL("UPDATE products SET slug = ?, desired_slug = ? WHERE id = ?")
     static let deleteDownloads = SQL("DELETE FROM product_downloads WHERE product_id = ?")
     static let insertDownload = SQL(
@@ -121,18 +55,22 @@ package enum ProductRepository {
     }
 
     private static func record(from row: Statement) -> ProductRecord {
+        typealias C = ProductColumn
         var record = ProductRecord(
-            id: row.int64(at: 0), title: row.text(at: 1), slug: row.text(at: 2), desiredSlug: row.text(at: 3),
-            status: row.text(at: 4), sku: row.text(at: 5), regularPrice: row.text(at: 6), salePrice: row.text(at: 7),
-            price: row.text(at: 8), description: row.text(at: 9), shortDescription: row.text(at: 10),
-            virtual: row.int64(at: 11) != 0, downloadable: row.int64(at: 12) != 0, downloadLimit: row.int64(at: 13),
-            downloadExpiry: row.int64(at: 14), totalSales: row.int64(at: 15), createdAt: row.int64(at: 16),
-            updatedAt: row.int64(at: 17))
-        record.type = row.text(at: 18)
-        record.parentID = row.int64(at: 19)
-        record.menuOrder = row.int64(at: 20)
-        (record.attributes, record.variationValues) = ProductAttributes.decode(row.text(at: 21))
-        record.trashStatus = row.text(at: 22)
+            id: row.int64(at: C.id.index), title: row.text(at: C.title.index), slug: row.text(at: C.slug.index),
+            desiredSlug: row.text(at: C.desiredSlug.index), status: row.text(at: C.status.index),
+            sku: row.text(at: C.sku.index), regularPrice: row.text(at: C.regularPrice.index),
+            salePrice: row.text(at: C.salePrice.index), price: row.text(at: C.price.index),
+            description: row.text(at: C.description.index), shortDescription: row.text(at: C.shortDescription.index),
+            virtual: row.int64(at: C.virtual.index) != 0, downloadable: row.int64(at: C.downloadable.index) != 0,
+            downloadLimit: row.int64(at: C.downloadLimit.index), downloadExpiry: row.int64(at: C.downloadExpiry.index),
+            totalSales: row.int64(at: C.totalSales.index), createdAt: row.int64(at: C.createdAt.index),
+            updatedAt: row.int64(at: C.updatedAt.index))
+        record.type = row.text(at: C.type.index)
+        record.parentID = row.int64(at: C.parentID.index)
+        record.menuOrder = row.int64(at: C.menuOrder.index)
+        (record.attributes, record.variationValues) = ProductAttributes.decode(row.text(at: C.attributes.index))
+        record.trashStatus = row.text(at: C.trashStatus.index)
         return record
     }
 
@@ -243,18 +181,40 @@ package enum ProductRepository {
         try bindAll(record, to: db.cachedStatement(updateProduct)).execute()
     }
 
+    /// Binds every column of the record, each at its ``ProductColumn`` parameter.
     private static func bindAll(_ r: ProductRecord, to statement: Statement) throws -> Statement {
-        let values: [SQLiteValue] = [
-            .integer(r.id), .text(r.title), .text(r.slug), .text(r.desiredSlug), .text(r.status), .text(r.sku),
-            .text(r.regularPrice), .text(r.salePrice), .text(r.price), .text(r.description), .text(r.shortDescription),
-            .integer(r.virtual ? 1 : 0), .integer(r.downloadable ? 1 : 0), .integer(r.downloadLimit),
-            .integer(r.downloadExpiry), .integer(r.totalSales), .integer(r.createdAt), .integer(r.updatedAt),
-            .text(r.type), .integer(r.parentID), .integer(r.menuOrder),
-            .text(r.isVariation ? ProductAttributes.encode(r.variationValues) : ProductAttributes.encode(r.attributes)),
-            .text(r.trashStatus),
-        ]
-        try statement.bind(values)
+        try statement.bind(ProductColumn.allCases.map { value(of: $0, in: r) })
         return statement
+    }
+
+    /// What column `column` stores of the record.
+    private static func value(of column: ProductColumn, in r: ProductRecord) -> SQLiteValue {
+        switch column {
+        case .id: .integer(r.id)
+        case .title: .text(r.title)
+        case .slug: .text(r.slug)
+        case .desiredSlug: .text(r.desiredSlug)
+        case .status: .text(r.status)
+        case .sku: .text(r.sku)
+        case .regularPrice: .text(r.regularPrice)
+        case .salePrice: .text(r.salePrice)
+        case .price: .text(r.price)
+        case .description: .text(r.description)
+        case .shortDescription: .text(r.shortDescription)
+        case .virtual: .integer(r.virtual ? 1 : 0)
+        case .downloadable: .integer(r.downloadable ? 1 : 0)
+        case .downloadLimit: .integer(r.downloadLimit)
+        case .downloadExpiry: .integer(r.downloadExpiry)
+        case .totalSales: .integer(r.totalSales)
+        case .createdAt: .integer(r.createdAt)
+        case .updatedAt: .integer(r.updatedAt)
+        case .type: .text(r.type)
+        case .parentID: .integer(r.parentID)
+        case .menuOrder: .integer(r.menuOrder)
+        case .attributes:
+            .text(r.isVariation ? ProductAttributes.encode(r.variationValues) : ProductAttributes.encode(r.attributes))
+        case .trashStatus: .text(r.trashStatus)
+        }
     }
 
     /// Sets another product's slug (the trashed-suffix dance of WordPress).
@@ -285,5 +245,21 @@ package enum ProductRepository {
             try statement.bind(id, at: 1)
             try statement.execute()
         }
+    }
+
+    // MARK: What orders read and write of products
+
+    /// The product an order line names by `sku`, if any (``orderableBySKU``).
+    static func orderableID(sku: String, in db: Database) throws -> Int64? {
+        let statement = try db.cachedStatement(orderableBySKU)
+        try statement.bind(sku, at: 1)
+        return try statement.first(nil) { $0.int64(at: 0) }
+    }
+
+    /// Adds `quantity` to the product's `total_sales` (an order entering a paid or held status, doc §5.2).
+    static func recordSales(_ quantity: Int64, of id: Int64, in db: Database) throws {
+        let statement = try db.cachedStatement(addSales)
+        try statement.bind([.integer(quantity), .integer(id)])
+        try statement.execute()
     }
 }

@@ -160,7 +160,7 @@ enum ProductWrites {
 
     /// A sale price not below the regular price is cleared; the price is the sale price while on sale.
     private static func settlePrice(_ record: inout ProductRecord) {
-        if ProductPrices.compare(record.salePrice, record.regularPrice) >= 0 { record.salePrice = "" }
+        if PHPNumericString.compare(record.salePrice, record.regularPrice) >= 0 { record.salePrice = "" }
         record.price = ProductPrices.isOnSale(regular: record.regularPrice, sale: record.salePrice)
             ? record.salePrice : record.regularPrice
     }
@@ -227,7 +227,7 @@ enum ProductWrites {
             if id == nil, let index = reusable.firstIndex(where: { $0.file == file.file }) {
                 id = reusable.remove(at: index).id
             }
-            let download = ProductDownload(id: id ?? ProductText.uuid4(), name: file.name, file: file.file)
+            let download = ProductDownload(id: id ?? DownloadFile.newID(), name: file.name, file: file.file)
             if let index = result.firstIndex(where: { $0.id == download.id }) {
                 result[index] = download
             } else {
@@ -241,9 +241,9 @@ enum ProductWrites {
     /// `__trashed` suffix of trashed posts, which a restore takes back off).
     static func assignSlug(_ record: inout ProductRecord, requested: String?, previousStatus: String?, in db: Database) throws {
         let status = record.status
-        var slug = requested.map(ProductText.sanitizeTitle) ?? record.slug
+        var slug = requested.map(Sanitize.title) ?? record.slug
         if slug.isEmpty && !unsluggedStatuses.contains(status) {
-            slug = ProductText.sanitizeTitle(record.title)
+            slug = Sanitize.title(record.title)
             if slug.isEmpty { slug = String(record.id) }
         }
         if previousStatus == "trash" && status != "trash" && !record.desiredSlug.isEmpty {
@@ -253,7 +253,7 @@ enum ProductWrites {
         if status != "trash" && !slug.isEmpty {
             // A trashed product holding the wanted slug gives it up.
             for other in try ProductRepository.trashed(withSlug: slug, excluding: record.id, in: db) {
-                try ProductRepository.rename(other, slug: ProductText.truncateSlug(slug, 191) + "__trashed", desired: slug, in: db)
+                try ProductRepository.rename(other, slug: Sanitize.truncateSlug(slug, 191) + "__trashed", desired: slug, in: db)
             }
         }
         if status == "trash", let previousStatus, previousStatus != "trash" {
@@ -261,7 +261,7 @@ enum ProductWrites {
                 slug = record.slug
             } else {
                 record.desiredSlug = record.slug
-                slug = ProductText.truncateSlug(record.slug, 191) + "__trashed"
+                slug = Sanitize.truncateSlug(record.slug, 191) + "__trashed"
             }
         }
         record.slug = try unique(slug, id: record.id, status: status, in: db)
@@ -272,7 +272,7 @@ enum ProductWrites {
         guard try ProductRepository.slugTaken(slug, excluding: id, in: db) || badSlugs.contains(slug) else { return slug }
         var suffix = 2
         while true {
-            let candidate = ProductText.truncateSlug(slug, 200 - (String(suffix).count + 1)) + "-\(suffix)"
+            let candidate = Sanitize.truncateSlug(slug, 200 - (String(suffix).count + 1)) + "-\(suffix)"
             if try !ProductRepository.slugTaken(candidate, excluding: id, in: db) { return candidate }
             suffix += 1
         }

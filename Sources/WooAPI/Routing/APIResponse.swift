@@ -59,13 +59,38 @@ package struct APIResponse: Sendable {
     }
 }
 
-/// How a handler answers: now, or from another thread once a write committed or slow work finished.
+/// How a handler answers: with an ``APIResponse`` now, or with one delivered later from another thread.
+/// ``APIApplication`` turns each case into the engine's `HTTPHandlerResult` in one place (``httpResult(jsonp:)``).
 package enum HandlerOutcome: Sendable {
     case now(APIResponse)
-    /// The handler completes the callback exactly once, from any thread (writes on the writer thread).
-    case later(@Sendable (@escaping @Sendable (APIResponse) -> Void) -> Void)
-    /// Work that blocks (a slow password hash): run on the blocking pool.
+    /// The handler fulfils the promise exactly once, from any thread (writes answer from the writer thread; see
+    /// ``Store/writeAndAnswer(_:answer:)``).
+    case deferred(@Sendable (APIPromise) -> Void)
+    /// Work that blocks (a slow password hash): run on the engine's blocking pool.
     case blocking(@Sendable () -> APIResponse)
+
+    /// The engine's form of this outcome, every response wrapped for the wire (content type, JSONP).
+    func httpResult(jsonp: String?) -> HTTPHandlerResult {
+        switch self {
+        case .now(let response):
+            return .response(APIApplication.response(response, jsonp: jsonp))
+        case .blocking(let work):
+            return .blocking { APIApplication.response(work(), jsonp: jsonp) }
+        case .deferred(let start):
+            return .deferred { promise in start(APIPromise(promise: promise, jsonp: jsonp)) }
+        }
+    }
+}
+
+/// A one-shot handle for a deferred answer: the engine's promise and the JSONP callback the answer is wrapped in.
+package struct APIPromise: Sendable {
+    let promise: ResponsePromise
+    let jsonp: String?
+
+    /// Sends `response`; a second call is ignored.
+    package func succeed(_ response: APIResponse) {
+        promise.succeed(APIApplication.response(response, jsonp: jsonp))
+    }
 }
 
 /// A handler's view of the request.

@@ -33,4 +33,33 @@ extension Store {
         let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
         return APIResponse(headers: headers, body: writer.bytes)
     }
+
+    /// The one way a handler writes and answers: queues `body` for the writer thread and, once it committed (or
+    /// failed), answers with `answer(result)` from there. No thread waits for the commit.
+    func writeAndAnswer<T>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        answer: @escaping @Sendable (Result<T, any Error>) -> APIResponse
+    ) -> HandlerOutcome {
+        .deferred { promise in
+            self.write(body) { result in promise.succeed(answer(result)) }
+        }
+    }
+
+    /// ``writeAndAnswer(_:answer:)`` where a success is answered with `success(value)` and any failure with its
+    /// envelope (an ``APIError`` as itself, anything else logged and a 500).
+    func writeAndAnswer<T>(
+        _ body: @escaping @Sendable (Database) throws -> T, success: @escaping @Sendable (T) -> APIResponse
+    ) -> HandlerOutcome {
+        writeAndAnswer(body) { result in
+            switch result {
+            case .success(let value): success(value)
+            case .failure(let error): APIResponse(failure: error)
+            }
+        }
+    }
+
+    /// ``writeAndAnswer(_:answer:)`` for a body that returns the response's JSON bytes, answered with `status`.
+    func writeAndAnswer(status: Int, _ body: @escaping @Sendable (Database) throws -> [UInt8]) -> HandlerOutcome {
+        writeAndAnswer(body) { result in APIResponse(result, status: status) }
+    }
 }

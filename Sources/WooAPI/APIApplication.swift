@@ -28,7 +28,7 @@ package struct APIConfiguration: Sendable {
 ///
 /// Pipeline (spec §1.2): resolve the route → effective method → JSONP callback check → authenticate (every route
 /// but the index) → unsupported method → route table → handler. Every failure is the v2 error envelope.
-package final class WooAPI: Sendable {
+package final class APIApplication: Sendable {
     package let store: Store
     package let configuration: APIConfiguration
     package let authenticator: Authenticator
@@ -93,18 +93,7 @@ package final class WooAPI: Sendable {
             guard isSupported else { throw APIError.unsupportedMethod }
             guard let (handler, captures) = routes.match(route, method: method) else { throw APIError.noRoute }
             context.captures = captures
-            switch try handler(context) {
-            case .now(let response):
-                return Self.finish(response, jsonp: jsonp)
-            case .blocking(let work):
-                let callback = jsonp
-                return .blocking { Self.response(work(), jsonp: callback) }
-            case .later(let start):
-                let callback = jsonp
-                return .deferred { promise in
-                    start { response in promise.succeed(Self.response(response, jsonp: callback)) }
-                }
-            }
+            return try handler(context).httpResult(jsonp: jsonp)
         } catch {
             return Self.finish(APIResponse(error), jsonp: jsonp)
         }
@@ -194,10 +183,4 @@ package final class WooAPI: Sendable {
         }
         return HTTPResponse(status: HTTPStatus(response.status), headers: headers, body: body)
     }
-}
-
-/// Writes a line to standard error: failures the client only sees as a 500.
-func logServerError(_ message: String) {
-    let line = Array("wc-api: \(message)\n".utf8)
-    line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
 }

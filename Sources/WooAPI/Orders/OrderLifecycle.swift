@@ -1,0 +1,34 @@
+import SQLite
+
+/// Status transitions and their effects (doc §5): paid and completed dates, download grants, sales, refunds.
+extension OrderWrites {
+    /// Moves the order to `status` and runs the transition's effects (doc §5.2, §5.3).
+    static func setStatus(_ order: inout OrderRecord, to status: String, now: Int64, in db: Database) throws {
+        guard status != order.status else { return }
+        order.status = status
+        order.updatedAt = now
+        // `maybe_set_date_paid`: reaching the payment-complete status, or `completed` past it, records the payment.
+        if order.paidAt == nil && (status == order.paymentCompleteStatus || status == "completed") { order.paidAt = now }
+        if status == "completed" { order.completedAt = now }
+        if (status == "processing" || status == "completed") && !order.downloadsGranted {
+            try DownloadRepository.grant(order, now: now, in: db)
+            order.downloadsGranted = true
+        }
+        if ["processing", "completed", "on-hold"].contains(status) && !order.salesRecorded {
+            for line in order.items(.lineItem) where line.productID > 0 {
+                try ProductRepository.recordSales(line.quantity, of: line.productID, in: db)
+            }
+            order.salesRecorded = true
+        }
+        // A refund for the whole amount is a post of its own: it uses up a post id, as on the real store.
+        if status == "refunded" { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+    }
+
+    /// `payment_complete` (doc §4.6): from on-hold, pending, failed or cancelled only.
+    static func completePayment(_ order: inout OrderRecord, transactionID: String?, now: Int64, in db: Database) throws {
+        guard ["on-hold", "pending", "failed", "cancelled"].contains(order.status) else { return }
+        if let transactionID, !transactionID.isEmpty { order.transactionID = transactionID }
+        if order.paidAt == nil { order.paidAt = now }
+        try setStatus(&order, to: order.paymentCompleteStatus, now: now, in: db)
+    }
+}
