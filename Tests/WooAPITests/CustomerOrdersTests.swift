@@ -7,6 +7,8 @@ import XCTest
 /// `GET /customers/<id>/orders`: every order of the customer in a registered status, oldest first, no pagination,
 /// `fields` applied to each order (spec §10.1; DECISIONS #15).
 final class CustomerOrdersTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testOrdersAreListedOldestFirstWithoutPagination() throws {
         try createDocsCustomer()
         let widget = try createWidget()

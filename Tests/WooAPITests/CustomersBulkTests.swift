@@ -6,6 +6,8 @@ import XCTest
 
 /// `POST|PUT|PATCH /customers/bulk` (spec §11.4; DECISIONS #10, #28).
 final class CustomersBulkTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func bulk(_ items: [Any], method: String = "POST") throws -> TestResponse {
         try send(method, "/customers/bulk", body: ["customers": items])
     }

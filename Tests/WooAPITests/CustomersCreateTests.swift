@@ -6,6 +6,8 @@ import XCTest
 
 /// `POST /customers`: successful creates, output shape, usernames (spec §3, §4; DECISIONS #1, #2, #17, #19, #26).
 final class CustomersCreateTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testCreateDocsPayloadReturnsTheFullCustomer() throws {
         let before = Int(Date().timeIntervalSince1970)
         let response = assertOK(try send("POST", "/customers", body: Self.docsCustomerJSON), status: 201)

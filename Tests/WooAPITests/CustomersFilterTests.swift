@@ -6,12 +6,14 @@ import XCTest
 
 /// List filters and `GET /customers/count` (spec §6.1–6.3, §9; DECISIONS #13, #14, #17).
 final class CustomersFilterTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let t0: Int64 = 1_700_000_000 // 2023-11-14T22:13:20Z
 
     /// Restarts the API on a settable clock; creates a(2), b(3) at t0 and c(4), d(5) at t0+100.
     private func useClockAndCreateFour() throws -> TestClock {
         let clock = TestClock(t0)
-        api = try LiveAPI(now: clock.function)
+        api = try makeAPI(now: clock.function)
         try api.createCustomer(["email": "a@example.com"])
         try api.createCustomer(["email": "b@example.com"])
         clock.now = t0 + 100

@@ -6,6 +6,8 @@ import XCTest
 
 /// `GET /customers`: rows, pagination headers and Link URLs (spec §6.1, §6.4, §6.5; DECISIONS #12, #23, #24).
 final class CustomersListTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let limit2 = "filter%5Blimit%5D=2"
 
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,

@@ -6,6 +6,8 @@ import XCTest
 
 /// `GET /customers/<id>`, `GET /customers/email/<email>` and `fields` (spec §3.5, §5; DECISIONS #6, #23, #25).
 final class CustomersReadTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let notFoundEmail = "Invalid customer email"
 
     func testReadByID() throws {

@@ -92,7 +92,7 @@ final class CustomersRoutingTests: APITestCase {
     func testHeadOnCustomerHasGetHeadersAndNoBody() throws {
         try createDocsCustomer()
         let get = try get("/customers/2")
-        let client = try api.connect()
+        let client = try live.connect()
         let token = Data("\(api.key.consumerKey):\(api.key.consumerSecret)".utf8).base64EncodedString()
         try client.send("HEAD /wc-api/v2/customers/2 HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\n"
                         + "Authorization: Basic \(token)\r\nConnection: close\r\n\r\n")
@@ -182,7 +182,7 @@ final class CustomersRoutingTests: APITestCase {
     }
 
     func testEngineErrorsCarryTheEnvelope() throws {
-        let client = try api.connect()
+        let client = try live.connect()
         let token = Data("\(api.key.consumerKey):\(api.key.consumerSecret)".utf8).base64EncodedString()
         try client.send("POST /wc-api/v2/customers HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\nAuthorization: Basic \(token)\r\n"
                         + "Content-Type: application/json\r\nContent-Length: \(2 * 1024 * 1024)\r\n\r\n")

@@ -6,6 +6,8 @@ import XCTest
 
 /// `PUT|PATCH|POST /customers/<id>` (spec §7; DECISIONS #9, #9b, #10, #26).
 final class CustomersUpdateTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private var original: [String: Any] = [:]
 
     override func setUpWithError() throws {

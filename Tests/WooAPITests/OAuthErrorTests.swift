@@ -140,7 +140,7 @@ final class OAuthErrorTests: OAuthTestCase {
         let oldHost = "127.0.0.1:\(api.port)"
         let query = signer.storeQuery(method: "GET", url: url("/customers/count"), nonce: "survives")
         XCTAssertEqual(assertOK(try sendQuery("/customers/count", query)).text, "{\"count\":0}")
-        api = try api.restarted()
+        api = try live.restarted()
         // Signed for the old port: sent with the old Host, so the signature still verifies and the nonce decides.
         let replay = try sendRaw("GET", "/wc-api/v2/customers/count?" + query, headers: [("Host", oldHost)])
         assertError(replay, status: 401, code: authError, message: "Invalid nonce - nonce has already been used.")

@@ -37,7 +37,7 @@ class OAuthTestCase: APITestCase {
 
     /// Sends a bodiless request with exactly these headers (no default `Host`).
     func sendRaw(_ method: String, _ target: String, headers: [(String, String)]) throws -> TestResponse {
-        let client = try api.connect()
+        let client = try live.connect()
         var head = "\(method) \(target) HTTP/1.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         try client.send(head + "\r\n")

@@ -7,6 +7,8 @@ import XCTest
 /// `POST /orders`: output shape, totals, lines, addresses, payment, and every validation error with its real code;
 /// a 4xx leaves nothing behind (DECISIONS #10; doc §3, §4.2–§4.6, §6 Q3/Q8/Q10).
 final class OrdersCreateTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let flatRate: [String: Any] = ["method_id": "flat_rate", "method_title": "Flat Rate", "total": 10]
 
     // MARK: Shape and totals

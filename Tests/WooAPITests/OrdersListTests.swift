@@ -7,6 +7,8 @@ import XCTest
 /// `GET /orders`, `GET /orders/count` and `GET /orders/statuses`: order, filters, pagination headers and Link
 /// URLs as for products (doc §4.9; DECISIONS #12, #23, #24).
 final class OrdersListTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,
                               file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.header("X-WC-Total"), String(total), file: file, line: line)

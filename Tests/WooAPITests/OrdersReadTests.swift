@@ -7,6 +7,8 @@ import XCTest
 /// `GET /orders/<id>`: the 404s of `validate_request`, `filter[dp]`, `fields`, and what an order shows once its
 /// product or customer is gone (doc §3, §4.1; spec §8.2, §10.1).
 final class OrdersReadTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testReadShowsTheSameOrderAsTheCreate() throws {
         let widget = try createWidget()
         let created = try send("POST", "/orders", body: ["order": [

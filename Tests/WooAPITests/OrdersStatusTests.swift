@@ -8,6 +8,8 @@ import XCTest
 /// permissions, the refund's post id, and the customer figures (doc §4.2, §5; spec §3.3; DECISIONS #18, #27).
 /// Creating an order directly in a paid status runs the effects once its lines exist (doc §6 Q2 fix).
 final class OrdersStatusTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func paid(_ order: [String: Any]) -> Bool? { (order["payment_details"] as? [String: Any])?["paid"] as? Bool }
 
     func testCompletedAtIsSetOnCompletionAndKeptAfterLeaving() throws {

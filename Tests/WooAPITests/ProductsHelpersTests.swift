@@ -13,10 +13,7 @@ class ProductsTestCase: APITestCase {
     static let startText = "2023-11-14T22:13:20Z"
     let clock = TestClock(ProductsTestCase.start)
 
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        api = try LiveAPI(now: clock.function)
-    }
+    override var apiClock: (@Sendable () -> Int64)? { clock.function }
 
     /// The product object's keys in output order (doc §1.1).
     static let productKeys = [

@@ -7,6 +7,8 @@ import XCTest
 /// `GET /products` and `GET /products/count`: rows, order, filters, pagination headers and Link URLs
 /// (doc §2.7, §4.9; DECISIONS #12, #24).
 final class ProductsListTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,
                               file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.header("X-WC-Total"), String(total), file: file, line: line)

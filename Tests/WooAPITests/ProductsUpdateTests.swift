@@ -6,6 +6,8 @@ import XCTest
 
 /// `PUT|PATCH|POST /products/<id>`: only given keys change, prices re-derived, file ids stable (doc §2.4, §2.5).
 final class ProductsUpdateTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func update(_ id: Int, _ fields: [String: Any], method: String = "PUT",
                         file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let response = assertOK(try send(method, "/products/\(id)", body: ["product": fields]), file: file, line: line)
