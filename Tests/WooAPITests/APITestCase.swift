@@ -184,10 +184,10 @@ class APITestCase: XCTestCase {
         try XCTUnwrap(OrderedJSON.parse(response.body), "invalid JSON: \(response.text)", file: file, line: line)
     }
 
-    /// The body text with `\/` unescaped (escaping `/` is optional, DECISIONS #20).
+    /// The body text with `\/` unescaped (escaping `/` is optional, decisions #20).
     func plainText(_ response: TestResponse) -> String { response.text.replacingOccurrences(of: "\\/", with: "/") }
 
-    /// The MD5 avatar URL for an email (spec §3.4).
+    /// The MD5 avatar URL for an email (customers §3.4).
     func avatar(_ md5: String) -> String { "https://secure.gravatar.com/avatar/\(md5)?s=96&d=mm&r=g" }
 
     /// MD5 hex of a string (for avatar URLs), via `md5sum`-free pure Swift.

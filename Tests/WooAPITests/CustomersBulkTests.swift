@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `POST|PUT|PATCH /customers/bulk` (spec §11.4; DECISIONS #10, #28).
+/// `POST|PUT|PATCH /customers/bulk` (customers §11.4; decisions #10, #28).
 final class CustomersBulkTests: APITestCase {
     override class var mode: APITestMode { .inProcess }
 

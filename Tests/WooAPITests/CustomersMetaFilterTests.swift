@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// DECISIONS #16: `filter[meta]=true` adds nothing to customers (the real store leaks an unrelated `product_meta`).
+/// Decisions #16: `filter[meta]=true` adds nothing to customers (the real store leaks an unrelated `product_meta`).
 final class CustomersMetaFilterTests: APITestCase {
     override class var mode: APITestMode { .inProcess }
 

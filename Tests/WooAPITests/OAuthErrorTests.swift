@@ -4,9 +4,9 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Every OAuth failure: exact status and envelope (spec §2.3, §2.5, §2.8), in the real store's order of checks
+/// Every OAuth failure: exact status and envelope (auth §3, §5, §8), in the real store's order of checks
 /// (parameters → key → signature method → signature → timestamp → nonce → key permission), and replays refused
-/// across a restart (DECISIONS #5).
+/// across a restart (decisions #5).
 final class OAuthErrorTests: OAuthTestCase {
     private let mismatch = "Invalid signature - provided signature does not match."
 

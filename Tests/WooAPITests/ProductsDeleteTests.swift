@@ -5,7 +5,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `DELETE /products/<id>[?force=…]`: trash by default (202), permanent with `force` (200) (doc §2.6, §6 Q4).
+/// `DELETE /products/<id>[?force=…]`: trash by default (202), permanent with `force` (200) (products-orders §2.6, §6 Q4).
 final class ProductsDeleteTests: ProductsTestCase {
     override class var mode: APITestMode { .inProcess }
 

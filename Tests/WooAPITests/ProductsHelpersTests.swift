@@ -15,7 +15,7 @@ class ProductsTestCase: APITestCase {
 
     override var apiClock: (@Sendable () -> Int64)? { clock.function }
 
-    /// The product object's keys in output order (doc §1.1).
+    /// The product object's keys in output order (products-orders §1.1).
     static let productKeys = [
         "title", "id", "created_at", "updated_at", "type", "status", "downloadable", "virtual", "permalink", "sku",
         "price", "regular_price", "sale_price", "price_html", "taxable", "tax_status", "tax_class", "managing_stock",

@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
 
-/// The writable fields of a `customer` object in a create or update body (spec §4.1, §7.2), type-checked.
+/// The writable fields of a `customer` object in a create or update body (customers §4.1, §7.2), type-checked.
 ///
 /// A key that is absent or `null` is "not given". Strings are taken as sent; numbers and booleans become the
 /// strings PHP would store (`94103` → `"94103"`, `true` → `"1"`, `false` → `""`); an array or object where text
@@ -58,10 +58,10 @@ package struct CustomerInput: Sendable, Equatable {
     }
 }
 
-/// WordPress's sanitizers, as far as the customers API applies them (spec §4.2, §4.3, §7.3).
+/// WordPress's sanitizers, as far as the customers API applies them (customers §4.2, §4.3, §7.3).
 package enum Sanitize {
     /// `sanitize_text_field`: strip tags, remove `%xx` octets, collapse whitespace runs to one space, trim.
-    /// Backslashes are kept (DECISIONS #26).
+    /// Backslashes are kept (decisions #26).
     package static func textField(_ text: String) -> String {
         collapseWhitespace(removeOctets(stripTags(text)))
     }
@@ -95,7 +95,7 @@ package enum Sanitize {
         !sanitized.isEmpty && sanitized == username(sanitized, strict: true)
     }
 
-    /// WordPress `is_email` (spec §4.3).
+    /// WordPress `is_email` (customers §4.3).
     package static func isEmail(_ email: String) -> Bool {
         email.withUTF8Buffer { isEmail(bytes: $0) }
     }

@@ -1,11 +1,11 @@
 import HTTP
 import SQLite
 
-/// `GET /customers/<id>/orders` and `/downloads` (spec §10): validated as a read of the customer, then built in
+/// `GET /customers/<id>/orders` and `/downloads` (customers §10): validated as a read of the customer, then built in
 /// one read transaction.
 extension CustomerHandlers {
     /// Every order of the customer in a registered status, oldest first, no pagination; `fields` filters each
-    /// order (DECISIONS #15) and `filter[dp]` / `filter[meta]` apply as on `/orders`.
+    /// order (decisions #15) and `filter[dp]` / `filter[meta]` apply as on `/orders`.
     func orders(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let view = OrderHandlers.view(context, publicURL: publicURL, fields: true)
         try readableCustomer(context)
@@ -34,7 +34,7 @@ extension CustomerHandlers {
         return .now(APIResponse(body: body))
     }
 
-    /// The customer's usable download permissions (spec §10.2); `fields` filters each record (DECISIONS #15).
+    /// The customer's usable download permissions (customers §10.2); `fields` filters each record (decisions #15).
     func downloads(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         try readableCustomer(context)
@@ -63,7 +63,7 @@ extension CustomerHandlers {
         return .now(APIResponse(body: body))
     }
 
-    /// Rows listed exactly when spec §10.2 says: the order still exists and is completed or processing, the product
+    /// Rows listed exactly when customers §10.2 says: the order still exists and is completed or processing, the product
     /// still has the file, downloads remain (or are unlimited) and access has not expired before today (UTC).
     static let downloadsSQL = SQL("""
         SELECT d.download_id, d.product_id, f.name, d.order_id, d.order_key, d.downloads_remaining, d.access_expires,
@@ -78,7 +78,7 @@ extension CustomerHandlers {
         """)
 }
 
-/// One `/customers/<id>/downloads` record (spec §10.2), keys in order.
+/// One `/customers/<id>/downloads` record (customers §10.2), keys in order.
 struct DownloadRecord {
     var downloadID: String
     var productID: Int64

@@ -4,7 +4,7 @@ import SQLite
 /// ORDER BY, built from fixed fragments chosen by validated filters, and cached only in its few common shapes
 /// (``CustomerQuery/hasCommonShape``).
 package enum CustomerRepository {
-    /// The columns of a customer. Its order figures (spec §3.3) are columns kept exact by the orders triggers.
+    /// The columns of a customer. Its order figures (customers §3.3) are columns kept exact by the orders triggers.
     static let selectColumns = """
         SELECT u.id, u.created_at, u.email, u.first_name, u.last_name, u.username, u.role,
           u.last_order_id, u.last_order_date, u.orders_count, u.total_spent_cents,
@@ -201,7 +201,7 @@ package enum CustomerRepository {
         try statement.execute()
     }
 
-    /// Deletes user `id`; their orders become guest orders (spec §8.2, the `users_orders_guest` trigger), their keys
+    /// Deletes user `id`; their orders become guest orders (customers §8.2, the `users_orders_guest` trigger), their keys
     /// stay and fail as "API user is invalid". Returns whether the user existed.
     package static func delete(id: Int64, in db: Database) throws -> Bool {
         let delete = try db.cachedStatement("DELETE FROM users WHERE id = ?")

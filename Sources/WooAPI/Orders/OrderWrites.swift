@@ -1,6 +1,6 @@
 import SQLite
 
-/// Who is writing and from where: what an order records about its creation (doc §3.1 rows 21–22).
+/// Who is writing and from where: what an order records about its creation (products-orders §3.1 rows 21–22).
 struct OrderWriteContext: Sendable {
     var now: Int64
     var clientIP = ""
@@ -8,7 +8,7 @@ struct OrderWriteContext: Sendable {
 }
 
 /// Order creates, edits and deletes, run on the writer thread inside one savepoint each: every check happens
-/// before or inside the same transaction, so a 4xx leaves nothing behind (DECISIONS #10), not even a post id.
+/// before or inside the same transaction, so a 4xx leaves nothing behind (decisions #10), not even a post id.
 enum OrderWrites {
     static let userEmail = SQL("SELECT email FROM users WHERE id = ?")
     static let productBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
@@ -17,12 +17,12 @@ enum OrderWrites {
         INSERT INTO download_permissions (download_id, product_id, user_id, user_email, order_id, order_key,
           downloads_remaining, access_granted, access_expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
-    /// Writes the given address keys to the customer too (doc §4.4): NULL keeps a column.
+    /// Writes the given address keys to the customer too (products-orders §4.4): NULL keeps a column.
     static let customerAddress = SQL(
         "UPDATE users SET " + OrderRepository.addressColumns.enumerated()
             .map { "\($0.element) = coalesce(?\($0.offset + 2), \($0.element))" }.joined(separator: ", ") + " WHERE id = ?1")
 
-    // MARK: Validation shared by read, edit and delete (doc §4.1)
+    // MARK: Validation shared by read, edit and delete (products-orders §4.1)
 
     /// The order with `id`, or the real store's 404s.
     static func existing(_ id: Int64, in db: Database) throws -> OrderRecord {
@@ -60,7 +60,7 @@ enum OrderWrites {
             order.paymentMethodTitle = title
         }
         if let meta = input.meta { order.meta = mergedMeta(order.meta, meta) }
-        // Fix of doc §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
+        // Fix of products-orders §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
         // sales, paid date) see them; the real store runs them on an empty order and never again.
         if let status = input.status { try setStatus(&order, to: status, now: context.now, in: db) }
         if let payment = input.payment, payment.paid {
@@ -70,7 +70,7 @@ enum OrderWrites {
         return order.id
     }
 
-    // MARK: Edit (doc §4.7)
+    // MARK: Edit (products-orders §4.7)
 
     static func update(
         id: Int64, _ parsed: Result<OrderInput, APIError>, canEdit: Bool, context: OrderWriteContext, in db: Database
@@ -92,7 +92,7 @@ enum OrderWrites {
         if let payment = input.payment {
             if let id = payment.methodID { order.paymentMethod = id }
             if let title = payment.methodTitle { order.paymentMethodTitle = title }
-            // Only an order that needs payment (pending or failed, with a total) is completed (doc §4.6).
+            // Only an order that needs payment (pending or failed, with a total) is completed (products-orders §4.6).
             if payment.paid && ["pending", "failed"].contains(order.status) && totalBefore > 0 {
                 try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
             }
@@ -108,7 +108,7 @@ enum OrderWrites {
         try OrderRepository.update(order, in: db)
     }
 
-    // MARK: Delete (doc §4.8)
+    // MARK: Delete (products-orders §4.8)
 
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
         var order = try existing(id, in: db)
@@ -124,9 +124,9 @@ enum OrderWrites {
         try OrderRepository.update(order, in: db)
     }
 
-    // MARK: Status transitions (doc §5)
+    // MARK: Status transitions (products-orders §5)
 
-    /// Moves the order to `status` and runs the transition's effects (doc §5.2, §5.3).
+    /// Moves the order to `status` and runs the transition's effects (products-orders §5.2, §5.3).
     static func setStatus(_ order: inout OrderRecord, to status: String, now: Int64, in db: Database) throws {
         guard status != order.status else { return }
         order.status = status
@@ -150,7 +150,7 @@ enum OrderWrites {
         if status == "refunded" { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
     }
 
-    /// `payment_complete` (doc §4.6): from on-hold, pending, failed or cancelled only.
+    /// `payment_complete` (products-orders §4.6): from on-hold, pending, failed or cancelled only.
     static func completePayment(_ order: inout OrderRecord, transactionID: String?, now: Int64, in db: Database) throws {
         guard ["on-hold", "pending", "failed", "cancelled"].contains(order.status) else { return }
         if let transactionID, !transactionID.isEmpty { order.transactionID = transactionID }
@@ -158,11 +158,11 @@ enum OrderWrites {
         try setStatus(&order, to: order.paymentCompleteStatus, now: now, in: db)
     }
 
-    /// One permission per downloadable file of each product line (doc §5.4).
+    /// One permission per downloadable file of each product line (products-orders §5.4).
     static func grantDownloads(_ order: OrderRecord, now: Int64, in db: Database) throws {
         let email = order.billing[Address.billingKeys.firstIndex(of: "email")!]
         for line in order.items(.lineItem) {
-            // The line's product as `get_product` finds it: its variation, if it names one (doc §7.5).
+            // The line's product as `get_product` finds it: its variation, if it names one (products-orders §7.5).
             let soldID = line.variationID != 0 ? line.variationID : line.productID
             guard let product = try ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
@@ -187,7 +187,7 @@ enum OrderWrites {
 
     // MARK: Addresses and lines
 
-    /// Merges the given address keys into the order and, when it has a customer, into the customer (doc §4.4);
+    /// Merges the given address keys into the order and, when it has a customer, into the customer (products-orders §4.4);
     /// an empty billing email is filled from the customer's account email.
     static func applyAddresses(_ input: OrderInput, to order: inout OrderRecord, customer: Int64, in db: Database) throws {
         for (index, value) in input.billing { order.billing[index] = value }
@@ -221,7 +221,7 @@ enum OrderWrites {
                     order.items.append(item)
                     continue
                 }
-                // Fix of doc §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
+                // Fix of products-orders §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
                 guard let index = order.items.firstIndex(where: { $0.id == id && $0.kind == kind }) else {
                     throw OrderErrors.invalidItemID
                 }
@@ -236,7 +236,7 @@ enum OrderWrites {
         }
     }
 
-    /// A new item from a create entry (doc §4.3), checked in the real store's order.
+    /// A new item from a create entry (products-orders §4.3), checked in the real store's order.
     static func newItem(_ kind: OrderItem.Kind, _ line: LineInput, in db: Database) throws -> OrderItem {
         var item = OrderItem(kind: kind)
         switch kind {
@@ -266,19 +266,19 @@ enum OrderWrites {
         return item
     }
 
-    /// Applies an update entry to an existing item: only the given keys change (doc §4.3, §4.7).
+    /// Applies an update entry to an existing item: only the given keys change (products-orders §4.3, §4.7).
     static func change(_ item: inout OrderItem, _ line: LineInput, in db: Database) throws {
         switch item.kind {
         case .lineItem:
             // As on create, the product is required, and it must be this line's by `product_id` (an `sku` alone
-            // does not match); the line is then written from it again, taking its current name (doc §4.3).
+            // does not match); the line is then written from it again, taking its current name (products-orders §4.3).
             guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
             guard line.productID == item.productID || (item.variationID != 0 && line.productID == item.variationID) else {
                 throw OrderErrors.productIDMismatch
             }
             try resolveProduct(line, in: db).apply(to: &item)
             if let quantity = line.quantity { item.quantity = try checkedQuantity(quantity) }
-            // Omitting `total` keeps the old total even when the quantity changed (doc §6 Q8, matched).
+            // Omitting `total` keeps the old total even when the quantity changed (products-orders §6 Q8, matched).
             if let total = line.total { item.total = total }
             if let subtotal = line.subtotal { item.subtotal = subtotal }
         case .shipping:
@@ -295,7 +295,7 @@ enum OrderWrites {
         }
     }
 
-    /// The line's product (doc §4.3, §7.5): `product_id` wins over `sku` (either may name a variation); with
+    /// The line's product (products-orders §4.3, §7.5): `product_id` wins over `sku` (either may name a variation); with
     /// `variations`, the first of a variable product's variations whose values match them all (keys with or without
     /// `attribute_`/`pa_`, values in any case). Trashed and draft products are accepted.
     static func resolveProduct(_ line: LineInput, in db: Database) throws -> SoldProduct {
@@ -347,7 +347,7 @@ enum OrderWrites {
         }
     }
 
-    /// A positive quantity stored as an integer; fix of doc §6 Q10: one that truncates to 0 (`0.5`) is refused.
+    /// A positive quantity stored as an integer; fix of products-orders §6 Q10: one that truncates to 0 (`0.5`) is refused.
     static func checkedQuantity(_ quantity: Double) throws(APIError) -> Int64 {
         guard quantity > 0 else { throw OrderErrors.quantityNotPositive }
         let stored = PHPInt.clamp(quantity)
@@ -367,7 +367,7 @@ enum OrderWrites {
     }
 }
 
-/// What a product line sells (`WC_Order_Item_Product::set_product`, doc §7.5): the product or variation, its name
+/// What a product line sells (`WC_Order_Item_Product::set_product`, products-orders §7.5): the product or variation, its name
 /// and price now, and for a variation its parent and attribute meta.
 struct SoldProduct {
     var product: ProductRecord
@@ -391,7 +391,7 @@ struct SoldProduct {
         }
         item.name = name
         item.meta = meta
-        // What the payment-complete status depends on (doc §4.6): known now, not only once the order is re-read.
+        // What the payment-complete status depends on (products-orders §4.6): known now, not only once the order is re-read.
         item.downloadableAndVirtual = product.downloadable && product.virtual && !product.isVariable
     }
 }

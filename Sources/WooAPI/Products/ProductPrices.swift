@@ -1,13 +1,13 @@
 import Foundation
 
-/// Prices as the real store keeps and prints them (doc §0 "Number formatting", §1.1, §2.4): stored as the text
+/// Prices as the real store keeps and prints them (products-orders §0 "Number formatting", §1.1, §2.4): stored as the text
 /// `wc_format_decimal` leaves, compared with PHP 8's rules, printed with `number_format` to the price decimals.
 package enum ProductPrices {
     /// `woocommerce_price_num_decimals` of a fresh store.
     static let decimals = 2
 
     /// `wc_format_decimal(value)` without `dp`, as a setter stores a client's value; nil when the JSON type
-    /// cannot be a price (an array or object: PHP would store garbage, DECISIONS #23).
+    /// cannot be a price (an array or object: PHP would store garbage, decisions #23).
     ///
     /// Text: sanitized (`wc_clean`), then every character but `0-9 . , -` dropped (`"abc"` → `""`). An integer
     /// prints as itself; any other number as PHP prints a float with six decimals, trailing zeros trimmed.
@@ -44,7 +44,7 @@ package enum ProductPrices {
             + amount + "</span>"
     }
 
-    /// `price_html` (doc §1.1 #14): `""` without a price; `<del>regular</del> <ins>price</ins>` on sale.
+    /// `price_html` (products-orders §1.1 #14): `""` without a price; `<del>regular</del> <ins>price</ins>` on sale.
     package static func priceHTML(price: String, regular: String, onSale: Bool) -> String {
         if price.isEmpty { return "" }
         if onSale { return "<del>" + html(regular) + "</del> <ins>" + html(price) + "</ins>" }

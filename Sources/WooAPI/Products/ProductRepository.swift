@@ -1,6 +1,6 @@
 import SQLite
 
-/// A product file: its stable id, name and URL (doc §1.3).
+/// A product file: its stable id, name and URL (products-orders §1.3).
 package struct ProductDownload: Sendable, Equatable {
     package var id: String
     package var name: String
@@ -47,7 +47,7 @@ package struct ProductRecord: Sendable, Equatable {
     package var isVariation: Bool { type == "variation" }
 }
 
-/// A product with what its JSON shows beyond its own row (doc §1.1, §7): related ids, a variable product's
+/// A product with what its JSON shows beyond its own row (products-orders §1.1, §7): related ids, a variable product's
 /// variations, a variation's parent and the parent's variations (which make the parent's prices).
 package struct LoadedProduct: Sendable {
     package var record: ProductRecord
@@ -136,7 +136,7 @@ package enum ProductRepository {
         return record
     }
 
-    /// The product with what its JSON shows (doc §1.1, §7.1): related ids (none for a variation), a variable
+    /// The product with what its JSON shows (products-orders §1.1, §7.1): related ids (none for a variation), a variable
     /// product's variations, a variation's parent with the parent's related ids and variations.
     package static func loadTree(_ id: Int64, in db: Database) throws -> LoadedProduct? {
         guard let record = try load(id, in: db) else { return nil }
@@ -174,7 +174,7 @@ package enum ProductRepository {
         return try statement.map(nil) { $0.int64(at: 0) }
     }
 
-    /// `related_ids`, made deterministic (doc §6 Q1): up to five other published products, lowest ids first.
+    /// `related_ids`, made deterministic (products-orders §6 Q1): up to five other published products, lowest ids first.
     /// Every product is in "Uncategorized", so every published product is related.
     package static func relatedIDs(of id: Int64, in db: Database) throws -> [Int64] {
         let statement = try db.cachedStatement(related)
