@@ -33,9 +33,9 @@ CREATE TABLE users (
     shipping_state      TEXT    NOT NULL DEFAULT '',
     shipping_postcode   TEXT    NOT NULL DEFAULT '',
     shipping_country    TEXT    NOT NULL DEFAULT '',
-    -- MD5 of the trimmed, lower-cased email (Gravatar, spec §3.4), kept with the email so reads need no hashing.
+    -- MD5 of the trimmed, lower-cased email (Gravatar, customers §3.4), kept with the email so reads need no hashing.
     avatar_hash         TEXT    NOT NULL DEFAULT '',
-    -- Order-derived figures (spec §3.3), recomputed by the orders triggers below inside every transaction that
+    -- Order-derived figures (customers §3.3), recomputed by the orders triggers below inside every transaction that
     -- writes an order, so they are always exact and a read needs no aggregate.
     orders_count        INTEGER NOT NULL DEFAULT 0,
     total_spent_cents   INTEGER NOT NULL DEFAULT 0,
@@ -94,7 +94,7 @@ WHEN OLD.role IS NOT NEW.role OR OLD.created_at IS NOT NEW.created_at BEGIN
     UPDATE list_generation SET value = value + 1 WHERE id = 1;
 END;
 
--- API keys as the real store keeps them (spec §2.6): the consumer key only as HMAC-SHA256("wc-api", key).
+-- API keys as the real store keeps them (auth §6): the consumer key only as HMAC-SHA256("wc-api", key).
 CREATE TABLE api_keys (
     key_id          INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id         INTEGER NOT NULL,
@@ -113,7 +113,7 @@ VALUES (1, 'admin', 'admin@example.com', '!', 'administrator', CAST(strftime('%s
         CAST(strftime('%s', 'now') AS INTEGER), 'e64c7d89f26bd1972efa854d13d7dd61');
 
 -- Products ----------------------------------------------------------------------------------------------
--- WordPress posts: on a real store products, orders, refunds and attachments share one id sequence (doc §6 Q16).
+-- WordPress posts: on a real store products, orders, refunds and attachments share one id sequence (products-orders §6 Q16).
 -- Every post-backed object takes its id here: insert a row with its type, then use the row's id. AUTOINCREMENT:
 -- an id is never reused; a create that fails rolls its row back with it, so no id is used up.
 CREATE TABLE posts (
@@ -121,7 +121,7 @@ CREATE TABLE posts (
     type TEXT    NOT NULL
 );
 
--- Simple products (doc §1, §2). Prices are text exactly as wc_format_decimal stores them ("19.99", "" for none);
+-- Simple products (products-orders §1, §2). Prices are text exactly as wc_format_decimal stores them ("19.99", "" for none);
 -- price is derived from regular_price and sale_price on every save. slug is the post name ("" for drafts),
 -- desired_slug the name a trashed product gets back when restored.
 CREATE TABLE products (
@@ -164,7 +164,7 @@ CREATE TABLE product_downloads (
 -- (Store.prepare). Orders (doc v2-products-orders.md §3-§5): an order takes its id from the shared post sequence.
 -- Money is REAL as the real store keeps floats; `total` is stored rounded to 2 decimals, and total_cents is the
 -- same amount in cents for the customer figures. paid_at / completed_at are NULL until set; the two flags record
--- the once-per-order effects of a status transition (doc §5.3).
+-- the once-per-order effects of a status transition (products-orders §5.3).
 CREATE TABLE orders (
     id                   INTEGER PRIMARY KEY REFERENCES posts (id),
     order_key            TEXT    NOT NULL DEFAULT '',
@@ -228,8 +228,8 @@ CREATE TABLE order_items (
 );
 CREATE INDEX order_items_order ON order_items (order_id, id);
 
--- Download permissions (doc §5.4): one row per downloadable file x line, granted once per order. Rows keep the
--- user id they were granted to; the listing checks the order, product and file are still there (spec §10.2).
+-- Download permissions (products-orders §5.4): one row per downloadable file x line, granted once per order. Rows keep the
+-- user id they were granted to; the listing checks the order, product and file are still there (customers §10.2).
 CREATE TABLE download_permissions (
     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     download_id         TEXT    NOT NULL,
@@ -246,7 +246,7 @@ CREATE TABLE download_permissions (
 CREATE INDEX download_permissions_user ON download_permissions (user_id, order_id, product_id, id);
 CREATE INDEX download_permissions_order ON download_permissions (order_id);
 
--- A customer's order figures (spec §3.3): orders in a registered status (not trash) count; paid statuses
+-- A customer's order figures (customers §3.3): orders in a registered status (not trash) count; paid statuses
 -- (processing, completed) make total_spent; the last order is the highest id. Recomputed for every customer an
 -- order write touches, in the same transaction, by the single writer: never stale, never lost.
 CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
@@ -282,13 +282,13 @@ CREATE TRIGGER orders_stats_update AFTER UPDATE OF customer_id, status, total_ce
                            ORDER BY o.id DESC LIMIT 1)
     WHERE id IN (OLD.customer_id, NEW.customer_id);
 END;
--- Deleting a user makes their orders guest orders (spec §8.2).
+-- Deleting a user makes their orders guest orders (customers §8.2).
 CREATE TRIGGER users_orders_guest AFTER DELETE ON users BEGIN
     UPDATE orders SET customer_id = 0 WHERE customer_id = OLD.id;
 END;
 -- OAuth nonces (issue 5) -----------------------------------------------------------------------------------
 -- Every (key, nonce) an OAuth request used, with the request's oauth_timestamp: a replay inside the ±15 minute
--- window is refused, also after a restart (DECISIONS #5). The server keeps the authoritative set in memory and
+-- window is refused, also after a restart (decisions #5). The server keeps the authoritative set in memory and
 -- saves rows here asynchronously; rows whose timestamp left the window are deleted. No foreign key: a revoked
 -- key's rows simply expire.
 CREATE TABLE oauth_nonces (

@@ -10,7 +10,7 @@ package struct APIConfiguration: Sendable {
     package var storeName = "WooCommerce API Server"
     /// `store.description` in the index.
     package var storeDescription = "A WooCommerce-compatible REST API v2 server"
-    /// PBKDF2 iterations for client-chosen passwords (DECISIONS #30); tests may lower it, nothing else should.
+    /// PBKDF2 iterations for client-chosen passwords (decisions #30); tests may lower it, nothing else should.
     package var passwordIterations = PasswordHasher.iterations
     /// Most OAuth nonces remembered at once (``NonceStore``); past it the oldest go and older timestamps are refused.
     package var oauthNonceCapacity = NonceStore.defaultCapacity
@@ -26,7 +26,7 @@ package struct APIConfiguration: Sendable {
 
 /// The WooCommerce v2 API as an HTTP handler: routing, method overrides, JSONP, authentication, dispatch.
 ///
-/// Pipeline (spec §1.2): resolve the route → effective method → JSONP callback check → authenticate (every route
+/// Pipeline (customers §1.2): resolve the route → effective method → JSONP callback check → authenticate (every route
 /// but the index) → unsupported method → route table → handler. Every failure is the v2 error envelope.
 package final class APIApplication: Sendable {
     package let store: Store
@@ -99,8 +99,8 @@ package final class APIApplication: Sendable {
         }
     }
 
-    /// The route the request names (spec §1.1): `/wc-api/v2/<route>` with slashes trimmed, or the
-    /// `?wc-api-version=2&wc-api-route=` form; decoded exactly once (DECISIONS #25).
+    /// The route the request names (customers §1.1): `/wc-api/v2/<route>` with slashes trimmed, or the
+    /// `?wc-api-version=2&wc-api-route=` form; decoded exactly once (decisions #25).
     private func resolveRoute(_ request: HTTPRequest, _ parameters: QueryParameters) throws(APIError) -> String {
         var version: Int?
         var route: String?
@@ -147,7 +147,7 @@ package final class APIApplication: Sendable {
 
     private static let v2Prefix: [UInt8] = Array("/wc-api/v2/".utf8)
 
-    /// DECISIONS #29: `_method` (query) or `X-HTTP-Method-Override`, upper-cased, honoured on POST only.
+    /// Decisions #29: `_method` (query) or `X-HTTP-Method-Override`, upper-cased, honoured on POST only.
     static func effectiveMethod(_ request: HTTPRequest, _ parameters: QueryParameters) -> HTTPMethod {
         guard request.method == .post else { return request.method }
         if let override = try? parameters.string("_method"), !override.isEmpty {
@@ -167,7 +167,7 @@ package final class APIApplication: Sendable {
         .response(Self.response(response, jsonp: jsonp, javascript: javascript))
     }
 
-    /// Wraps an API response for the wire: `Content-Type`, JSONP (spec §1.9, §12).
+    /// Wraps an API response for the wire: `Content-Type`, JSONP (customers §1.9, §12).
     static func response(_ response: APIResponse, jsonp: String?, javascript: Bool = false) -> HTTPResponse {
         var headers = HTTPHeaders()
         if jsonp != nil {

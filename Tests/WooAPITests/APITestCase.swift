@@ -5,14 +5,49 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Base class of the end-to-end customers tests: one live server over a fresh store per test, plus request,
-/// JSON and assertion helpers. Assertion helpers forward `file`/`line` so failures point at the test.
+/// Base class of the end-to-end endpoint tests: one API over a fresh store per test, plus request, JSON and
+/// assertion helpers. Assertion helpers forward `file`/`line` so failures point at the test.
+///
+/// A suite runs against the live server (the default) or in process (`override class var mode`): the same test
+/// body either way, as Hummingbird's `app.test(.router / .live)` allows. Tests that need the socket itself use
+/// ``live``.
 class APITestCase: XCTestCase {
-    var api: LiveAPI!
+    var api: (any APIUnderTest)!
+
+    /// How this suite reaches the API.
+    class var mode: APITestMode { .live }
+
+    /// ``mode``, unless `WC_API_TEST_MODE=live` (or `in-process`) asks every suite to run one way, so the
+    /// in-process suites can be run over the socket too.
+    static var effectiveMode: APITestMode {
+        switch ProcessInfo.processInfo.environment["WC_API_TEST_MODE"] {
+        case "live": .live
+        case "in-process": .inProcess
+        default: mode
+        }
+    }
+
+    /// The clock the API of each test starts with (nil: the real time); a suite that sets time overrides it, so
+    /// setUp builds one API, not a default one and then its own.
+    var apiClock: (@Sendable () -> Int64)? { nil }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        api = try LiveAPI()
+        api = try makeAPI(now: apiClock)
+    }
+
+    /// A fresh API in this suite's mode; `now` replaces the clock.
+    func makeAPI(now: (@Sendable () -> Int64)? = nil) throws -> any APIUnderTest {
+        switch Self.effectiveMode {
+        case .live: try LiveAPI(now: now)
+        case .inProcess: try InProcessAPI(now: now) { start in try InProcessDeferred.run(start) }
+        }
+    }
+
+    /// The live server, for tests of the socket itself (connections, restarts); only in `.live` suites.
+    var live: LiveAPI {
+        guard let live = api as? LiveAPI else { preconditionFailure("\(Self.self) runs in process; this test needs .live") }
+        return live
     }
 
     override func tearDown() {
@@ -43,12 +78,11 @@ class APITestCase: XCTestCase {
 
     /// Sends arbitrary body bytes (invalid UTF-8 and the like), authenticated with the read/write key.
     func sendBytes(_ method: String, _ path: String, _ body: [UInt8]) throws -> TestResponse {
-        let client = try api.connect()
-        var head = "\(method) /wc-api/v2\(path) HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\nConnection: close\r\n"
-        head += "Authorization: \(basic(api.key.consumerKey, api.key.consumerSecret))\r\n"
-        head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
-        try client.send(Array(head.utf8) + body)
-        return try client.readResponse(head: method == "HEAD")
+        try api.exchange(method, "/wc-api/v2\(path)", headers: [
+            ("Host", "127.0.0.1:\(api.port)"), ("Connection", "close"),
+            ("Authorization", basic(api.key.consumerKey, api.key.consumerSecret)),
+            ("Content-Type", "application/json"), ("Content-Length", "\(body.count)"),
+        ], body: body)
     }
 
     /// An `Authorization: Basic` value.
@@ -150,10 +184,10 @@ class APITestCase: XCTestCase {
         try XCTUnwrap(OrderedJSON.parse(response.body), "invalid JSON: \(response.text)", file: file, line: line)
     }
 
-    /// The body text with `\/` unescaped (escaping `/` is optional, DECISIONS #20).
+    /// The body text with `\/` unescaped (escaping `/` is optional, decisions #20).
     func plainText(_ response: TestResponse) -> String { response.text.replacingOccurrences(of: "\\/", with: "/") }
 
-    /// The MD5 avatar URL for an email (spec §3.4).
+    /// The MD5 avatar URL for an email (customers §3.4).
     func avatar(_ md5: String) -> String { "https://secure.gravatar.com/avatar/\(md5)?s=96&d=mm&r=g" }
 
     /// MD5 hex of a string (for avatar URLs), via `md5sum`-free pure Swift.

@@ -5,7 +5,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// DECISIONS #31: `last_access` is kept, but written at most once a minute per key, off the request path.
+/// Decisions #31: `last_access` is kept, but written at most once a minute per key, off the request path.
 final class AuthenticatorTests: XCTestCase {
     private final class Clock: Sendable {
         let seconds = Mutex<Int64>(1_700_000_000)

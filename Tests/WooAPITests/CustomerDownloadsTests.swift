@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `GET /customers/<id>/downloads`: permissions granted per file × line when an order becomes processing or
-/// completed, the record shape, and exactly when a row is hidden (spec §10.2; doc §5.4; DECISIONS #15, #27).
+/// completed, the record shape, and exactly when a row is hidden (customers §10.2; products-orders §5.4; decisions #15, #27).
 final class CustomerDownloadsTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let paidDetails: [String: Any] = ["method_id": "bacs", "method_title": "Bank", "paid": true]
 
     private func assertOrderKey(_ key: String, file: StaticString = #filePath, line: UInt = #line) {

@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `GET /customers/<id>/orders`: every order of the customer in a registered status, oldest first, no pagination,
-/// `fields` applied to each order (spec §10.1; DECISIONS #15).
+/// `fields` applied to each order (customers §10.1; decisions #15).
 final class CustomerOrdersTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testOrdersAreListedOldestFirstWithoutPagination() throws {
         try createDocsCustomer()
         let widget = try createWidget()

@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Authentication in "SSL" mode: Basic auth or query-string credentials (spec §2.2, §2.6–2.8).
+/// Authentication in "SSL" mode: Basic auth or query-string credentials (auth §2, §6–8).
 final class CustomersAuthTests: APITestCase {
     private let authError = "woocommerce_api_authentication_error"
 

@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `POST|PUT|PATCH /customers/bulk` (spec §11.4; DECISIONS #10, #28).
+/// `POST|PUT|PATCH /customers/bulk` (customers §11.4; decisions #10, #28).
 final class CustomersBulkTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func bulk(_ items: [Any], method: String = "POST") throws -> TestResponse {
         try send(method, "/customers/bulk", body: ["customers": items])
     }

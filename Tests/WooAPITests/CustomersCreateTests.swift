@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `POST /customers`: successful creates, output shape, usernames (spec §3, §4; DECISIONS #1, #2, #17, #19, #26).
+/// `POST /customers`: successful creates, output shape, usernames (customers §3, §4; decisions #1, #2, #17, #19, #26).
 final class CustomersCreateTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testCreateDocsPayloadReturnsTheFullCustomer() throws {
         let before = Int(Date().timeIntervalSince1970)
         let response = assertOK(try send("POST", "/customers", body: Self.docsCustomerJSON), status: 201)
@@ -23,7 +25,7 @@ final class CustomersCreateTests: APITestCase {
         XCTAssertEqual(customer["billing_address"] as? NSDictionary, docs["billing_address"] as? NSDictionary)
         XCTAssertEqual(customer["shipping_address"] as? NSDictionary, docs["shipping_address"] as? NSDictionary)
 
-        // created_at: true UTC, second precision, `Z` (DECISIONS #17).
+        // created_at: true UTC, second precision, `Z` (decisions #17).
         let created = try XCTUnwrap(customer["created_at"] as? String)
         XCTAssertNotNil(created.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"#, options: .regularExpression), created)
         let formatter = ISO8601DateFormatter()

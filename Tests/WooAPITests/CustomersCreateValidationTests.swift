@@ -4,9 +4,11 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `POST /customers` failures, in the real store's order of checks (spec §1.6, §4.1–4.3, §11.2), and
-/// DECISIONS #10 (a failed create leaves no trace, not even a used-up id) and #26 (invalid UTF-8 → 400).
+/// `POST /customers` failures, in the real store's order of checks (customers §1.6, §4.1–4.3, errors §2), and
+/// Decisions #10 (a failed create leaves no trace, not even a used-up id) and #26 (invalid UTF-8 → 400).
 final class CustomersCreateValidationTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let emailExists = "An account is already registered with your email address. Please log in."
     private let usernameExists = "An account is already registered with that username. Please choose another."
 

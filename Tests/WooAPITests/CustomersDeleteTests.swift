@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `DELETE /customers/<id>` (spec §8) and the orders/downloads placeholders (spec §10 validation).
+/// `DELETE /customers/<id>` (customers §8) and the orders/downloads placeholders (customers §10 validation).
 final class CustomersDeleteTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let deleted = "{\"message\":\"Permanently deleted customer\"}"
 
     func testDelete() throws {

@@ -4,14 +4,16 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// List filters and `GET /customers/count` (spec §6.1–6.3, §9; DECISIONS #13, #14, #17).
+/// List filters and `GET /customers/count` (customers §6.1–§6.2, listing §2, customers §9; decisions #13, #14, #17).
 final class CustomersFilterTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let t0: Int64 = 1_700_000_000 // 2023-11-14T22:13:20Z
 
     /// Restarts the API on a settable clock; creates a(2), b(3) at t0 and c(4), d(5) at t0+100.
     private func useClockAndCreateFour() throws -> TestClock {
         let clock = TestClock(t0)
-        api = try LiveAPI(now: clock.function)
+        api = try makeAPI(now: clock.function)
         try api.createCustomer(["email": "a@example.com"])
         try api.createCustomer(["email": "b@example.com"])
         clock.now = t0 + 100
@@ -126,7 +128,7 @@ final class CustomersFilterTests: APITestCase {
         XCTAssertEqual(try ids(assertOK(try get("/customers?filter%5Bcreated_at_max%5D=2023-11-14T22:13:20Z"))), [2, 3])
         XCTAssertEqual(try ids(assertOK(try get(
             "/customers?filter%5Bcreated_at_min%5D=2023-11-14T22:13:21&filter%5Bcreated_at_max%5D=2023-11-14T22:14:59"))), [])
-        // A trailing offset is ignored: the wall-clock time is taken as UTC (spec §6.3).
+        // A trailing offset is ignored: the wall-clock time is taken as UTC (listing §2).
         XCTAssertEqual(try ids(assertOK(try get("/customers?filter%5Bcreated_at_min%5D=2023-11-14T22:15:00%2B05:00"))), [4, 5])
     }
 

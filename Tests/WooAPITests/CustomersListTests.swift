@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `GET /customers`: rows, pagination headers and Link URLs (spec §6.1, §6.4, §6.5; DECISIONS #12, #23, #24).
+/// `GET /customers`: rows, pagination headers and Link URLs (customers §6.1, listing §3, customers §6.5; decisions #12, #23, #24).
 final class CustomersListTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let limit2 = "filter%5Blimit%5D=2"
 
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,

@@ -2,8 +2,10 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// DECISIONS #16: `filter[meta]=true` adds nothing to customers (the real store leaks an unrelated `product_meta`).
+/// Decisions #16: `filter[meta]=true` adds nothing to customers (the real store leaks an unrelated `product_meta`).
 final class CustomersMetaFilterTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testMetaFilterAddsNoKeys() throws {
         try api.createCustomer(["email": "meta@example.com"])
         let one = try api.request("GET", "/wc-api/v2/customers/2?filter%5Bmeta%5D=true")

@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `GET /customers/<id>`, `GET /customers/email/<email>` and `fields` (spec §3.5, §5; DECISIONS #6, #23, #25).
+/// `GET /customers/<id>`, `GET /customers/email/<email>` and `fields` (customers §3.5, §5; decisions #6, #23, #25).
 final class CustomersReadTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let notFoundEmail = "Invalid customer email"
 
     func testReadByID() throws {

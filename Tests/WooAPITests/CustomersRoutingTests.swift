@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Routing, the index, method overrides, HEAD and JSONP (spec §1.1–1.4, §1.7, §1.9, §12; DECISIONS #21, #29).
+/// Routing, the index, method overrides, HEAD and JSONP (customers §1.1–1.4, §1.7, §1.9, §12; decisions #21, #29).
 final class CustomersRoutingTests: APITestCase {
     private let noRoute = "No route was found matching the URL and request method"
 
@@ -92,7 +92,7 @@ final class CustomersRoutingTests: APITestCase {
     func testHeadOnCustomerHasGetHeadersAndNoBody() throws {
         try createDocsCustomer()
         let get = try get("/customers/2")
-        let client = try api.connect()
+        let client = try live.connect()
         let token = Data("\(api.key.consumerKey):\(api.key.consumerSecret)".utf8).base64EncodedString()
         try client.send("HEAD /wc-api/v2/customers/2 HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\n"
                         + "Authorization: Basic \(token)\r\nConnection: close\r\n\r\n")
@@ -127,7 +127,7 @@ final class CustomersRoutingTests: APITestCase {
         try createDocsCustomer()
         let response = assertOK(try get("/customers/2?_method=DELETE"))
         XCTAssertEqual(try customer(response)["id"] as? Int, 2)
-        XCTAssertEqual(try get("/customers/2").status, 200, "GET with _method=DELETE must not delete (DECISIONS #29)")
+        XCTAssertEqual(try get("/customers/2").status, 200, "GET with _method=DELETE must not delete (decisions #29)")
     }
 
     func testMethodOverrideHeaderOnGetIsIgnored() throws {
@@ -178,11 +178,11 @@ final class CustomersRoutingTests: APITestCase {
         XCTAssertEqual(response.text,
                        "{\"errors\":[{\"code\":\"woocommerce_api_jsonp_callback_invalid\",\"message\":\"The JSONP callback function is invalid\"}]}")
         XCTAssertNil(response.header("X-Content-Type-Options"))
-        XCTAssertEqual(response.header("Content-Type"), "application/javascript; charset=UTF-8", "spec §12: any _jsonp")
+        XCTAssertEqual(response.header("Content-Type"), "application/javascript; charset=UTF-8", "customers §12: any _jsonp")
     }
 
     func testEngineErrorsCarryTheEnvelope() throws {
-        let client = try api.connect()
+        let client = try live.connect()
         let token = Data("\(api.key.consumerKey):\(api.key.consumerSecret)".utf8).base64EncodedString()
         try client.send("POST /wc-api/v2/customers HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\nAuthorization: Basic \(token)\r\n"
                         + "Content-Type: application/json\r\nContent-Length: \(2 * 1024 * 1024)\r\n\r\n")

@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `PUT|PATCH|POST /customers/<id>` (spec §7; DECISIONS #9, #9b, #10, #26).
+/// `PUT|PATCH|POST /customers/<id>` (customers §7; decisions #9, #9b, #10, #26).
 final class CustomersUpdateTests: APITestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private var original: [String: Any] = [:]
 
     override func setUpWithError() throws {

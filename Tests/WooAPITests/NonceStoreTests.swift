@@ -3,7 +3,7 @@ import SQLite
 import WooAPI
 import XCTest
 
-/// DECISIONS #5: any (key, nonce) seen inside the timestamp window is a replay; the store is bounded without
+/// Decisions #5: any (key, nonce) seen inside the timestamp window is a replay; the store is bounded without
 /// opening a replay hole, and persisted so a restart still refuses replays.
 final class NonceStoreTests: XCTestCase {
     private let now: Int64 = 1_700_000_000
@@ -32,7 +32,7 @@ final class NonceStoreTests: XCTestCase {
         let nonces = NonceStore(store: nil, now: now)
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "n", timestamp: now, now: now), .fresh)
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "n", timestamp: now, now: now), .replayed)
-        // The real store keys nonces by timestamp; we refuse the nonce with any timestamp (DECISIONS #5).
+        // The real store keys nonces by timestamp; we refuse the nonce with any timestamp (decisions #5).
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "n", timestamp: now + 1, now: now), .replayed)
         XCTAssertEqual(nonces.use(keyID: 2, nonce: "n", timestamp: now, now: now), .fresh, "nonces are per key")
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "N", timestamp: now, now: now), .fresh, "exact comparison")

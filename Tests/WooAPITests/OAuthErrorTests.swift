@@ -4,9 +4,9 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Every OAuth failure: exact status and envelope (spec §2.3, §2.5, §2.8), in the real store's order of checks
+/// Every OAuth failure: exact status and envelope (auth §3, §5, §8), in the real store's order of checks
 /// (parameters → key → signature method → signature → timestamp → nonce → key permission), and replays refused
-/// across a restart (DECISIONS #5).
+/// across a restart (decisions #5).
 final class OAuthErrorTests: OAuthTestCase {
     private let mismatch = "Invalid signature - provided signature does not match."
 
@@ -140,7 +140,7 @@ final class OAuthErrorTests: OAuthTestCase {
         let oldHost = "127.0.0.1:\(api.port)"
         let query = signer.storeQuery(method: "GET", url: url("/customers/count"), nonce: "survives")
         XCTAssertEqual(assertOK(try sendQuery("/customers/count", query)).text, "{\"count\":0}")
-        api = try api.restarted()
+        api = try live.restarted()
         // Signed for the old port: sent with the old Host, so the signature still verifies and the nonce decides.
         let replay = try sendRaw("GET", "/wc-api/v2/customers/count?" + query, headers: [("Host", oldHost)])
         assertError(replay, status: 401, code: authError, message: "Invalid nonce - nonce has already been used.")

@@ -2,7 +2,7 @@ import WooAPI
 import XCTest
 
 /// The `Authorization: OAuth` header (RFC 5849 §3.5.1), `oauth_timestamp` as PHP reads numbers, the presented
-/// signature's repair (spec §2.4 step 11), and which requests count as OAuth.
+/// signature's repair (auth §4 step 11), and which requests count as OAuth.
 final class OAuthParsingTests: XCTestCase {
     private func pairs(_ header: String) -> [String]? {
         OAuthHeader.parameters(header)?.map { "\($0.name)=\($0.value)" }

@@ -1,8 +1,8 @@
 import WooAPI
 import XCTest
 
-/// Signature base strings and signatures against published vectors (RFC 5849, OAuth Core 1.0a, the spec's
-/// §2.4) and against vectors for the v2 quirks computed independently (a Python re-implementation of the spec's
+/// Signature base strings and signatures against published vectors (RFC 5849, OAuth Core 1.0a, auth §4)
+/// and against vectors for the v2 quirks computed independently (a Python re-implementation of auth §4's
 /// steps with `hmac`/`hashlib`, cross-checked against the official `woocommerce` client).
 final class OAuthSignatureTests: XCTestCase {
     private let key = "ck_0123456789abcdef0123456789abcdef01234567"
@@ -29,7 +29,7 @@ final class OAuthSignatureTests: XCTestCase {
         XCTAssertEqual(OAuthSignature.sign(base, key: secret, method: signatureMethod), expected, file: file, line: line)
     }
 
-    // MARK: Spec §2.4 vectors
+    // MARK: Auth §4 vectors
 
     func testSpecVectorFilterAndPageHMACSHA256() throws {
         let base = try storeBase("GET", "http://example.com/wc-api/v2/customers",
@@ -116,7 +116,7 @@ final class OAuthSignatureTests: XCTestCase {
     }
 
     func testValuesAreSignedWithoutMagicQuotes() throws {
-        // A real store signs `O\'Brien` (WordPress's magic quotes); we sign what the client sent (DECISIONS #25).
+        // A real store signs `O\'Brien` (WordPress's magic quotes); we sign what the client sent (decisions #25).
         let base = try storeBase("GET", "http://e/wc-api/v2/customers", "filter[q]=O%27Brien%20%22x%22%20a%5Cb")
         XCTAssertEqual(String(decoding: base, as: UTF8.self),
                        "GET&http%3A%2F%2Fe%2Fwc-api%2Fv2%2Fcustomers&filter%255Bq%255D%3DO%2527Brien%2520%2522x%2522%2520a%255Cb")

@@ -1,7 +1,7 @@
 import Foundation
 import WooAPI
 
-/// Signs requests the way clients do, written from the texts (spec §2.4 as the official SDKs implement it, and
+/// Signs requests the way clients do, written from the texts (auth §4 as the official SDKs implement it, and
 /// RFC 5849) with Foundation's encoding, independently of the server's `OAuthSignature`. Only the HMAC comes
 /// from the server's `Crypto` (libcrypto), which the published vectors pin.
 struct OAuthTestSigner {

@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// OAuth 1.0a over plain HTTP, end to end over the real listener (spec §2.3–§2.5, DECISIONS #4): requests signed
+/// OAuth 1.0a over plain HTTP, end to end over the real listener (auth §3–§5, decisions #4): requests signed
 /// the v2 store's way (as the official SDKs do) and the RFC 5849 way (as generic OAuth libraries do) succeed.
 class OAuthTestCase: APITestCase {
     let authError = "woocommerce_api_authentication_error"
@@ -37,7 +37,7 @@ class OAuthTestCase: APITestCase {
 
     /// Sends a bodiless request with exactly these headers (no default `Host`).
     func sendRaw(_ method: String, _ target: String, headers: [(String, String)]) throws -> TestResponse {
-        let client = try api.connect()
+        let client = try live.connect()
         var head = "\(method) \(target) HTTP/1.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         try client.send(head + "\r\n")
@@ -171,7 +171,7 @@ final class OAuthTests: OAuthTestCase {
     }
 
     func testOAuthWinsOverBasicCredentialsSentAlongside() throws {
-        // A plain-HTTP store verifies OAuth and ignores Basic (spec §2.1): a stray oauth_ parameter means OAuth.
+        // A plain-HTTP store verifies OAuth and ignores Basic (auth §1): a stray oauth_ parameter means OAuth.
         let response = try send("GET", "/customers/count?oauth_nonce=1")
         assertError(response, status: 404, code: authError, message: "oauth_consumer_key parameter is missing")
         XCTAssertEqual(assertOK(try get("/customers/count")).text, "{\"count\":0}", "Basic alone still works")

@@ -4,7 +4,7 @@ import WooAPI
 import XCTest
 
 /// A customer's `orders_count`, `total_spent`, `last_order_id` and `last_order_date` follow every order write
-/// (spec §3.3), kept by the schema's triggers in the writing transaction.
+/// (customers §3.3), kept by the schema's triggers in the writing transaction.
 final class OrderFiguresTests: XCTestCase {
     private var directory: URL!
     private var store: Store!

@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `POST /orders`: output shape, totals, lines, addresses, payment, and every validation error with its real code;
-/// a 4xx leaves nothing behind (DECISIONS #10; doc §3, §4.2–§4.6, §6 Q3/Q8/Q10).
+/// a 4xx leaves nothing behind (decisions #10; products-orders §3, §4.2–§4.6, §6 Q3/Q8/Q10).
 final class OrdersCreateTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private let flatRate: [String: Any] = ["method_id": "flat_rate", "method_title": "Flat Rate", "total": 10]
 
     // MARK: Shape and totals
@@ -134,7 +136,7 @@ final class OrdersCreateTests: OrdersTestCase {
         XCTAssertEqual(raised["subtotal"] as? String, "50.00")
         XCTAssertEqual(raised["total_discount"] as? String, "0.00")
         XCTAssertEqual(try lines(raised)[0]["price"] as? String, "25.00")
-        // A client subtotal below the total gives a negative discount (doc §6 Q8, matched).
+        // A client subtotal below the total gives a negative discount (products-orders §6 Q8, matched).
         let negative = try createOrder(["line_items": [["product_id": widget, "quantity": 1, "total": 15, "subtotal": 10]]])
         XCTAssertEqual(negative["total_discount"] as? String, "-5.00")
         XCTAssertEqual(negative["total"] as? String, "15.00")

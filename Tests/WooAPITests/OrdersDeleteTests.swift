@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `DELETE /orders/<id>[?force=true]`: trash (202) unless `force` is exactly `true` (200); trashed orders stay
-/// readable but leave lists, counts and customer figures; re-trashing is a 400, not the real store's 500 (doc §4.8).
+/// readable but leave lists, counts and customer figures; re-trashing is a 400, not the real store's 500 (products-orders §4.8).
 final class OrdersDeleteTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertMessage(_ response: TestResponse, status: Int, _ message: String,
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.status, status, response.text, file: file, line: line)

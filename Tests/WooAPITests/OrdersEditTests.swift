@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `PUT|PATCH|POST /orders/<id>`: only given keys change, line create/update/delete, recalculation, payment on
-/// edit, customer changes, and errors that leave the order exactly as it was (DECISIONS #10; doc §4.7, §6 Q3/Q8/Q9/Q19).
+/// edit, customer changes, and errors that leave the order exactly as it was (decisions #10; products-orders §4.7, §6 Q3/Q8/Q9/Q19).
 final class OrdersEditTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     /// A widget (post 1) and a pending guest order (post 2) for 2 of them, item 1, plus a shipping line, item 2.
     @discardableResult
     private func widgetOrder(_ extra: [String: Any] = [:]) throws -> Int {

@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `GET /orders`, `GET /orders/count` and `GET /orders/statuses`: order, filters, pagination headers and Link
-/// URLs as for products (doc §4.9; DECISIONS #12, #23, #24).
+/// URLs as for products (products-orders §4.9; decisions #12, #23, #24).
 final class OrdersListTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,
                               file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.header("X-WC-Total"), String(total), file: file, line: line)
@@ -59,7 +61,7 @@ final class OrdersListTests: OrdersTestCase {
             orderLink("filter%5Blimit%5D=2&page=1", "first"), orderLink("filter%5Blimit%5D=2&page=1", "prev"),
             orderLink("filter%5Blimit%5D=2&page=3", "next"), orderLink("filter%5Blimit%5D=2&page=3", "last"),
         ])
-        // A page holding one row still links (DECISIONS #12), and credentials never leak into links.
+        // A page holding one row still links (decisions #12), and credentials never leak into links.
         let last = assertOK(try get("/orders?filter%5Blimit%5D=2&page=3&consumer_key=ck_x&consumer_secret=cs_y"))
         XCTAssertEqual(try orderIDs(last), [1])
         XCTAssertEqual(links(last), [orderLink("filter%5Blimit%5D=2&page=1", "first"),

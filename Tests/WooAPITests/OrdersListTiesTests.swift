@@ -5,7 +5,7 @@ import WooAPI
 import XCTest
 
 /// Orders created within the same second list by id in the list's direction, and pages never overlap or skip
-/// (DECISIONS #32; #33 is pinned by `OrdersCreateTests.testUnknownStatusIs400AndLeavesNothingBehind`).
+/// (decisions #32; #33 is pinned by `OrdersCreateTests.testUnknownStatusIs400AndLeavesNothingBehind`).
 final class OrdersListTiesTests: OrdersTestCase {
     /// Creates `count` empty orders without moving the clock; returns their ids.
     @discardableResult

@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `GET /orders/<id>`: the 404s of `validate_request`, `filter[dp]`, `fields`, and what an order shows once its
-/// product or customer is gone (doc §3, §4.1; spec §8.2, §10.1).
+/// product or customer is gone (products-orders §3, §4.1; customers §8.2, §10.1).
 final class OrdersReadTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testReadShowsTheSameOrderAsTheCreate() throws {
         let widget = try createWidget()
         let created = try send("POST", "/orders", body: ["order": [
@@ -74,7 +76,7 @@ final class OrdersReadTests: OrdersTestCase {
                     code: "woocommerce_api_user_cannot_read_order", message: "You do not have permission to read this order")
     }
 
-    /// DECISIONS #34: the line keeps its name and figures; `product_id` reads 0 and `sku` null.
+    /// Decisions #34: the line keeps its name and figures; `product_id` reads 0 and `sku` null.
     func testDeletedProductReadsBackAsProductZeroWithANullSKU() throws {
         let widget = try createWidget(sku: "W-1")
         let id = try createOrderID(["line_items": [item(widget, 2)]])

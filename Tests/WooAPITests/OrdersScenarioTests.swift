@@ -6,7 +6,7 @@ import WooAPI
 import XCTest
 
 /// The issue's end-to-end scenario checked byte for byte, and concurrent order creation for one customer
-/// (spec §3.3, §10.1, §10.2; issue 4 "Consistency").
+/// (customers §3.3, §10.1, §10.2; issue 4 "Consistency").
 final class OrdersScenarioTests: OrdersTestCase {
     /// The docs customer's addresses as the API prints them.
     private let billingJSON = #"{"first_name":"John","last_name":"Doe","company":"","address_1":"969 Market","address_2":"","#

@@ -5,9 +5,11 @@ import WooAPI
 import XCTest
 
 /// Status transitions and their once-per-order effects: `completed_at`, the paid date, `total_sales`, download
-/// permissions, the refund's post id, and the customer figures (doc §4.2, §5; spec §3.3; DECISIONS #18, #27).
-/// Creating an order directly in a paid status runs the effects once its lines exist (doc §6 Q2 fix).
+/// permissions, the refund's post id, and the customer figures (products-orders §4.2, §5; customers §3.3; decisions #18, #27).
+/// Creating an order directly in a paid status runs the effects once its lines exist (products-orders §6 Q2 fix).
 final class OrdersStatusTests: OrdersTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func paid(_ order: [String: Any]) -> Bool? { (order["payment_details"] as? [String: Any])?["paid"] as? Bool }
 
     func testCompletedAtIsSetOnCompletionAndKeptAfterLeaving() throws {

@@ -14,7 +14,7 @@ class OrdersTestCase: ProductsTestCase {
     static let epoch = "1970-01-01T00:00:00Z"
     static let day: Int64 = 86_400
 
-    /// The order object's keys in output order (doc §3.1).
+    /// The order object's keys in output order (products-orders §3.1).
     static let orderKeys = [
         "id", "order_number", "created_at", "updated_at", "completed_at", "status", "currency", "total", "subtotal",
         "total_line_items_quantity", "total_tax", "total_shipping", "cart_tax", "shipping_tax", "total_discount",
@@ -22,12 +22,12 @@ class OrdersTestCase: ProductsTestCase {
         "customer_user_agent", "customer_id", "view_order_url", "line_items", "shipping_lines", "tax_lines", "fee_lines",
         "coupon_lines", "customer",
     ]
-    /// A `line_items` entry's keys in output order (doc §3.2).
+    /// A `line_items` entry's keys in output order (products-orders §3.2).
     static let lineItemKeys = [
         "id", "subtotal", "subtotal_tax", "total", "total_tax", "price", "quantity", "tax_class", "name", "product_id",
         "sku", "meta",
     ]
-    /// A `/customers/<id>/downloads` record's keys in output order (spec §10.2).
+    /// A `/customers/<id>/downloads` record's keys in output order (customers §10.2).
     static let downloadKeys = [
         "download_url", "download_id", "product_id", "download_name", "order_id", "order_key", "downloads_remaining",
         "access_expires", "file",

@@ -5,7 +5,7 @@ import WooAPI
 import XCTest
 
 /// `POST /orders` lines naming a variation (by id, by parent and values, by SKU), their name and meta, a downloadable
-/// variation's downloads, and lines whose product was deleted (doc §3.2, §4.3; DECISIONS #34).
+/// variation's downloads, and lines whose product was deleted (products-orders §3.2, §4.3; decisions #34).
 final class OrdersVariationTests: OrdersTestCase {
     private let paid: [String: Any] = ["method_id": "bacs", "method_title": "Direct Bank Transfer", "paid": true]
 
@@ -187,7 +187,7 @@ final class OrdersVariationTests: OrdersTestCase {
         XCTAssertEqual(try totalSales(2), 0)
     }
 
-    // MARK: Deleted products (DECISIONS #34)
+    // MARK: Deleted products (decisions #34)
 
     func testAForceDeletedProductLeavesTheLineWithoutProductIDOrSKU() throws {
         let widget = try createWidget(sku: "W-1")

@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `POST /products`: output shape and defaults, modelled fields, prices, slugs (doc §1, §2.3, §2.4).
+/// `POST /products`: output shape and defaults, modelled fields, prices, slugs (products-orders §1, §2.3, §2.4).
 final class ProductsCreateTests: ProductsTestCase {
     func testMinimalBodyCreatesAPublishedSimpleProduct() throws {
         let response = assertOK(try send("POST", "/products", body: ["product": ["title": "Widget"]]), status: 201)
@@ -135,7 +135,7 @@ final class ProductsCreateTests: ProductsTestCase {
             let product = try createProduct(["title": "P", "regular_price": input])
             XCTAssertEqual(product["regular_price"] as? String, expected, "\(input)")
         }
-        // A sale price of "0" is a real sale at 0, but prints as null (doc §6 Q11).
+        // A sale price of "0" is a real sale at 0, but prints as null (products-orders §6 Q11).
         let free = try createProduct(["title": "Free", "regular_price": "5", "sale_price": "0"])
         XCTAssertTrue(free["sale_price"] is NSNull)
         XCTAssertEqual(free["price"] as? String, "0.00")

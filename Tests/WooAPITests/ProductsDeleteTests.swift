@@ -5,8 +5,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `DELETE /products/<id>[?force=…]`: trash by default (202), permanent with `force` (200) (doc §2.6, §6 Q4).
+/// `DELETE /products/<id>[?force=…]`: trash by default (202), permanent with `force` (200) (products-orders §2.6, §6 Q4).
 final class ProductsDeleteTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertMessage(_ response: TestResponse, status: Int, _ message: String,
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.status, status, response.text, file: file, line: line)

@@ -13,12 +13,9 @@ class ProductsTestCase: APITestCase {
     static let startText = "2023-11-14T22:13:20Z"
     let clock = TestClock(ProductsTestCase.start)
 
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        api = try LiveAPI(now: clock.function)
-    }
+    override var apiClock: (@Sendable () -> Int64)? { clock.function }
 
-    /// The product object's keys in output order (doc §1.1).
+    /// The product object's keys in output order (products-orders §1.1).
     static let productKeys = [
         "title", "id", "created_at", "updated_at", "type", "status", "downloadable", "virtual", "permalink", "sku",
         "price", "regular_price", "sale_price", "price_html", "taxable", "tax_status", "tax_class", "managing_stock",

@@ -5,8 +5,10 @@ import WooAPI
 import XCTest
 
 /// `GET /products` and `GET /products/count`: rows, order, filters, pagination headers and Link URLs
-/// (doc §2.7, §4.9; DECISIONS #12, #24).
+/// (products-orders §2.7, §4.9; decisions #12, #24).
 final class ProductsListTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func assertTotals(_ response: TestResponse, _ total: Int, _ pages: Int,
                               file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(response.header("X-WC-Total"), String(total), file: file, line: line)
@@ -48,7 +50,7 @@ final class ProductsListTests: ProductsTestCase {
             productLink("filter%5Blimit%5D=2&page=1", "first"), productLink("filter%5Blimit%5D=2&page=1", "prev"),
             productLink("filter%5Blimit%5D=2&page=3", "next"), productLink("filter%5Blimit%5D=2&page=3", "last"),
         ])
-        // A page holding one row still links (DECISIONS #12), and credentials never leak into links.
+        // A page holding one row still links (decisions #12), and credentials never leak into links.
         let last = assertOK(try get("/products?filter%5Blimit%5D=2&page=3&consumer_key=ck_x&consumer_secret=cs_y"))
         XCTAssertEqual(try productIDs(last), [1])
         XCTAssertEqual(links(last), [productLink("filter%5Blimit%5D=2&page=1", "first"),

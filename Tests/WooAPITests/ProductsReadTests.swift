@@ -5,8 +5,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `GET /products/<id>` and the request-shape errors every products route shares (doc §2.2, §2.3; DECISIONS #23).
+/// `GET /products/<id>` and the request-shape errors every products route shares (products-orders §2.2, §2.3; decisions #23).
 final class ProductsReadTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     func testReadReturnsWhatCreateReturned() throws {
         let created = try createProduct(["title": "Widget", "regular_price": "19.99", "sku": "W-1"])
         let response = assertOK(try get("/products/1"))

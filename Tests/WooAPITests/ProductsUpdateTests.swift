@@ -4,8 +4,10 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// `PUT|PATCH|POST /products/<id>`: only given keys change, prices re-derived, file ids stable (doc §2.4, §2.5).
+/// `PUT|PATCH|POST /products/<id>`: only given keys change, prices re-derived, file ids stable (products-orders §2.4, §2.5).
 final class ProductsUpdateTests: ProductsTestCase {
+    override class var mode: APITestMode { .inProcess }
+
     private func update(_ id: Int, _ fields: [String: Any], method: String = "PUT",
                         file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let response = assertOK(try send(method, "/products/\(id)", body: ["product": fields]), file: file, line: line)
@@ -122,7 +124,7 @@ final class ProductsUpdateTests: ProductsTestCase {
         try createProduct(["title": "Widget"])
         assertError(try send("PUT", "/products/1", body: ["title": "X"]), status: 400, code: "woocommerce_api_missing_product_data",
                     message: "No product data specified to edit product")
-        // The wrapper is checked before the id (doc §2.5).
+        // The wrapper is checked before the id (products-orders §2.5).
         assertError(try send("PUT", "/products/99", body: ["title": "X"]), status: 400, code: "woocommerce_api_missing_product_data")
     }
 

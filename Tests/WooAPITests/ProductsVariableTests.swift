@@ -4,7 +4,7 @@ import TestSupport
 import WooAPI
 import XCTest
 
-/// Variable products: the parent and its variations through create, read, list, update and delete (doc §1, §2).
+/// Variable products: the parent and its variations through create, read, list, update and delete (products-orders §1, §2).
 final class ProductsVariableTests: ProductsTestCase {
     /// A `variations` entry's keys in output order.
     static let variationKeys = [

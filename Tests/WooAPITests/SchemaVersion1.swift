@@ -35,9 +35,9 @@ let schemaVersion1 = """
         shipping_state      TEXT    NOT NULL DEFAULT '',
         shipping_postcode   TEXT    NOT NULL DEFAULT '',
         shipping_country    TEXT    NOT NULL DEFAULT '',
-        -- MD5 of the trimmed, lower-cased email (Gravatar, spec §3.4), kept with the email so reads need no hashing.
+        -- MD5 of the trimmed, lower-cased email (Gravatar, customers §3.4), kept with the email so reads need no hashing.
         avatar_hash         TEXT    NOT NULL DEFAULT '',
-        -- Order-derived figures (spec §3.3), recomputed by the orders triggers below inside every transaction that
+        -- Order-derived figures (customers §3.3), recomputed by the orders triggers below inside every transaction that
         -- writes an order, so they are always exact and a read needs no aggregate.
         orders_count        INTEGER NOT NULL DEFAULT 0,
         total_spent_cents   INTEGER NOT NULL DEFAULT 0,
@@ -96,7 +96,7 @@ let schemaVersion1 = """
         UPDATE list_generation SET value = value + 1 WHERE id = 1;
     END;
 
-    -- API keys as the real store keeps them (spec §2.6): the consumer key only as HMAC-SHA256("wc-api", key).
+    -- API keys as the real store keeps them (auth §6): the consumer key only as HMAC-SHA256("wc-api", key).
     CREATE TABLE api_keys (
         key_id          INTEGER PRIMARY KEY AUTOINCREMENT,
         user_id         INTEGER NOT NULL,
@@ -109,7 +109,7 @@ let schemaVersion1 = """
         last_access     INTEGER
     );
 
-    -- Orders: what a customer's derived figures are computed from (spec §3.3).
+    -- Orders: what a customer's derived figures are computed from (customers §3.3).
     CREATE TABLE orders (
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
         customer_id INTEGER NOT NULL DEFAULT 0,
@@ -120,7 +120,7 @@ let schemaVersion1 = """
     );
     CREATE INDEX orders_customer ON orders (customer_id, id);
 
-    -- A customer's order figures (spec §3.3): orders in a registered status (not trash or drafts) count; paid
+    -- A customer's order figures (customers §3.3): orders in a registered status (not trash or drafts) count; paid
     -- statuses (processing, completed) make total_spent; the last order is the highest id. Recomputed for every
     -- customer an order write touches, in the same transaction, by the single writer: never stale, never lost.
     CREATE TRIGGER orders_stats_insert AFTER INSERT ON orders BEGIN
@@ -167,7 +167,7 @@ let schemaVersion1 = """
             CAST(strftime('%s', 'now') AS INTEGER), 'e64c7d89f26bd1972efa854d13d7dd61');
 
     -- Products ----------------------------------------------------------------------------------------------
-    -- WordPress posts: on a real store products, orders, refunds and attachments share one id sequence (doc §6 Q16).
+    -- WordPress posts: on a real store products, orders, refunds and attachments share one id sequence (products-orders §6 Q16).
     -- Every post-backed object takes its id here: insert a row with its type, then use the row's id. AUTOINCREMENT:
     -- an id is never reused; a create that fails rolls its row back with it, so no id is used up.
     CREATE TABLE posts (
@@ -175,7 +175,7 @@ let schemaVersion1 = """
         type TEXT    NOT NULL
     );
 
-    -- Simple products (doc §1, §2). Prices are text exactly as wc_format_decimal stores them ("19.99", "" for none);
+    -- Simple products (products-orders §1, §2). Prices are text exactly as wc_format_decimal stores them ("19.99", "" for none);
     -- price is derived from regular_price and sale_price on every save. slug is the post name ("" for drafts),
     -- desired_slug the name a trashed product gets back when restored.
     CREATE TABLE products (

@@ -1,5 +1,5 @@
-"""Authentication failures through the same clients, with the real store's error bodies (spec §2.3–§2.5,
-§2.8); replays refused (DECISIONS #5); no OAuth parameter or secret in the access log."""
+"""Authentication failures through the same clients, with the real store's error bodies (auth §3–§5,
+§8); replays refused (decisions #5); no OAuth parameter or secret in the access log."""
 import time
 from urllib.parse import parse_qsl, urlencode, urlsplit
 

@@ -1,4 +1,4 @@
-"""Every customers endpoint (spec §1.4) through the official `woocommerce` client (v2 OAuth over http://),
+"""Every customers endpoint (customers §1.4) through the official `woocommerce` client (v2 OAuth over http://),
 requests-oauthlib (RFC 5849 header signing) and requests with Basic auth: statuses and JSON values."""
 import uuid
 

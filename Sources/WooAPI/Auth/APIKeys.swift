@@ -1,6 +1,6 @@
 import SQLite
 
-/// Creating, listing and revoking API keys the way the real store keeps them (spec §2.6).
+/// Creating, listing and revoking API keys the way the real store keeps them (auth §6).
 package enum APIKeys {
     /// A newly created key: the only time the consumer key exists in plain text.
     package struct Created: Sendable, Equatable {

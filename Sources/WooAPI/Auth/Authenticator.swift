@@ -2,7 +2,7 @@ import HTTP
 import SQLite
 import Synchronization
 
-/// A key's permissions (spec §2.6).
+/// A key's permissions (auth §6).
 package enum KeyPermissions: String, Sendable, CaseIterable {
     case read, write, readWrite = "read_write"
 
@@ -21,7 +21,7 @@ package struct Caller: Sendable, Equatable {
     /// (`read_private_…`, `publish_…`, `edit_…`, `delete_…`); other roles none.
     package var managesShop: Bool { role == "administrator" || role == "shop_manager" }
 
-    /// WordPress capabilities of the roles a store has by default (spec §2.7).
+    /// WordPress capabilities of the roles a store has by default (auth §7).
     package func can(_ capability: Capability) -> Bool {
         switch role {
         case "administrator": true
@@ -46,10 +46,10 @@ struct KeyEntry: Sendable {
     var expires: Instant
 }
 
-/// Authentication of every request but the index (spec §2, §2.8): consumer key/secret over Basic auth or the
-/// query string (spec §2.2), or one-legged OAuth 1.0a (spec §2.3–§2.5, ``OAuthVerifier``).
+/// Authentication of every request but the index (docs/v2-auth.md, auth §8): consumer key/secret over Basic auth or the
+/// query string (auth §2), or one-legged OAuth 1.0a (auth §3–§5, ``OAuthVerifier``).
 ///
-/// **Mode.** The real store picks by transport (spec §2.1): over TLS it reads Basic or `consumer_key`/
+/// **Mode.** The real store picks by transport (auth §1): over TLS it reads Basic or `consumer_key`/
 /// `consumer_secret` and ignores OAuth; over plain HTTP it verifies OAuth and ignores the others. We serve
 /// plain HTTP and keep both working on the same port, choosing by what the request carries:
 /// 1. an `Authorization: OAuth …` header, or any `oauth_*` query parameter → OAuth, exactly as a plain-HTTP
@@ -61,7 +61,7 @@ struct KeyEntry: Sendable {
 ///
 /// Keys are looked up by the HMAC-SHA256 of the consumer key and kept for a second in memory, so a busy client
 /// costs one HMAC and one dictionary lookup per request; a key revoked by another process stops working within
-/// that second. `last_access` is written at most once a minute per key, on the writer thread (DECISIONS #31).
+/// that second. `last_access` is written at most once a minute per key, on the writer thread (decisions #31).
 package final class Authenticator: Sendable {
     private let store: Store
     private let cache = Mutex<[String: KeyEntry]>([:])
@@ -120,7 +120,7 @@ package final class Authenticator: Sendable {
         return Caller(keyID: entry.keyID, userID: entry.userID, role: role, permissions: entry.permissions)
     }
 
-    /// Basic credentials or `consumer_key`/`consumer_secret` (spec §2.2).
+    /// Basic credentials or `consumer_key`/`consumer_secret` (auth §2).
     private func verifySecret(authorization: String?, parameters: QueryParameters) throws(APIError) -> KeyEntry {
         if let (key, secret) = Self.plainBasicCredentials(authorization) {
             // The common case without building strings: a key as issued, and the secret's bytes.

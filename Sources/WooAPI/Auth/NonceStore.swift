@@ -1,7 +1,7 @@
 import SQLite
 import Synchronization
 
-/// The OAuth nonces seen inside the timestamp window (DECISIONS #5): any (key, nonce) seen while a request
+/// The OAuth nonces seen inside the timestamp window (decisions #5): any (key, nonce) seen while a request
 /// carrying it could still pass the ±15 minute timestamp check is a replay, whatever its timestamp.
 ///
 /// **Authoritative in memory.** The check-and-record is one step under a `Mutex`, so two concurrent requests
@@ -33,7 +33,7 @@ package final class NonceStore: Sendable {
         case beforeHorizon
     }
 
-    /// Seconds a timestamp stays valid either side of now (spec §2.5).
+    /// Seconds a timestamp stays valid either side of now (auth §5).
     package static let window: Int64 = 900
     /// Default most entries kept.
     package static let defaultCapacity = 250_000

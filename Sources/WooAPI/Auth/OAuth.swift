@@ -1,8 +1,8 @@
 import HTTP
 
-/// One-legged OAuth 1.0a verification (spec §2.3–§2.5), accepting three signature constructions (DECISIONS #4):
+/// One-legged OAuth 1.0a verification (auth §3–§5), accepting three signature constructions (decisions #4):
 ///
-/// - **the v2 store's** (spec §2.4), which the official SDKs use over `http://`: parameters in the query,
+/// - **the v2 store's** (auth §4), which the official SDKs use over `http://`: parameters in the query,
 ///   the effective method, base URI `http://<site host and path>/wc-api/v2<route>`, the bare secret as key.
 ///   Tried with the public URL's host, then, when the request's `Host` differs (a client that says
 ///   `localhost` where the public URL says `127.0.0.1`), with that host;
@@ -13,9 +13,9 @@ import HTTP
 ///   the query (and a form-encoded body), the request's own method and URL, the key `secret&`.
 ///
 /// A request passes when any verifies. Then, once whichever verified, the timestamp must lie within ±15 minutes
-/// and the nonce must be new for the key (``NonceStore``, DECISIONS #5).
+/// and the nonce must be new for the key (``NonceStore``, decisions #5).
 package struct OAuthVerifier: Sendable {
-    /// The parameters every OAuth request needs, in the order their absence is reported (spec §2.3).
+    /// The parameters every OAuth request needs, in the order their absence is reported (auth §3).
     package static let requiredParameters = [
         "oauth_consumer_key", "oauth_timestamp", "oauth_nonce", "oauth_signature", "oauth_signature_method",
     ]
@@ -132,7 +132,7 @@ package struct OAuthVerifier: Sendable {
         return Crypto.constantTimeEqual(Array(expected.utf8), signature)
     }
 
-    /// The signature as the store reads it (spec §2.4 step 11): spaces back to `+` (an unencoded `+` in a query
+    /// The signature as the store reads it (auth §4 step 11): spaces back to `+` (an unencoded `+` in a query
     /// became a space), then percent-decoded once more.
     package static func presentedSignature(_ value: String) -> [UInt8] {
         let repaired = value.utf8.map { $0 == 0x20 ? UInt8(ascii: "+") : $0 }
@@ -140,7 +140,7 @@ package struct OAuthVerifier: Sendable {
     }
 
     /// `oauth_timestamp` as a PHP 8 numeric string: optional surrounding whitespace, an optional sign, digits
-    /// with an optional fraction, an optional exponent. Anything else is not a timestamp (spec §2.5).
+    /// with an optional fraction, an optional exponent. Anything else is not a timestamp (auth §5).
     package static func numericTimestamp(_ text: String) -> Double? {
         let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C]
         var bytes = Array(text.utf8)[...]

@@ -1,6 +1,6 @@
 /// The `Authorization: OAuth …` header of RFC 5849 §3.5.1: `OAuth realm="x", oauth_consumer_key="ck_…", …`.
 ///
-/// The real v2 store never reads it (spec §2.3); we do, so generic OAuth 1.0a libraries work (DECISIONS #4).
+/// The real v2 store never reads it (auth §3); we do, so generic OAuth 1.0a libraries work (decisions #4).
 package enum OAuthHeader {
     /// Whether `value` uses the `OAuth` scheme (case-insensitive), e.g. `OAuth oauth_nonce="…"`.
     package static func isOAuth(_ value: String) -> Bool {
@@ -10,7 +10,7 @@ package enum OAuthHeader {
         return rest.isEmpty || rest.first == 0x20 || rest.first == 0x09
     }
 
-    /// The header's parameters, names and values percent-decoded, `realm` left out (§3.4.1.3.1).
+    /// The header's parameters, names and values percent-decoded, `realm` left out (RFC 5849 §3.4.1.3.1).
     /// Nil when the header is malformed: a parameter without `=`, an unterminated quote, text that does not
     /// decode to UTF-8, or garbage between parameters.
     package static func parameters(_ value: String) -> [(name: String, value: String)]? {

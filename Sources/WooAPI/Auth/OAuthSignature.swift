@@ -1,5 +1,5 @@
-/// OAuth 1.0a signature base strings and signatures, in the constructions we accept (DECISIONS #4): the v2
-/// store's (spec §2.4), the official Python client's variant of it (issue 9) and RFC 5849's (§3.4). Pure
+/// OAuth 1.0a signature base strings and signatures, in the constructions we accept (decisions #4): the v2
+/// store's (auth §4), the official Python client's variant of it (issue 9) and RFC 5849 §3.4's. Pure
 /// functions over bytes; the HMACs come from libcrypto.
 package enum OAuthSignature {
     /// The `oauth_signature_method` values we verify; anything else (`PLAINTEXT`, `RSA-SHA1`, other case) is refused.
@@ -16,7 +16,7 @@ package enum OAuthSignature {
         }
     }
 
-    // MARK: The v2 store's construction (spec §2.4)
+    // MARK: The v2 store's construction (auth §4)
 
     /// The v2 store's string to sign: `METHOD&<encoded base URI>&<joined parameters>`, where `baseURI` is
     /// `http://<site host and path>/wc-api/v2<route>` and the parameters are the query as parsed (decoded once),
@@ -25,7 +25,7 @@ package enum OAuthSignature {
     ///
     /// Nil when the real store could not sign the query at all (an array other than `filter`, or a nested
     /// `filter`: PHP 8 dies on them), so only another construction can verify such a request.
-    /// We sign values without WordPress's magic-quote backslashes (DECISIONS #25): what clients compute.
+    /// We sign values without WordPress's magic-quote backslashes (decisions #25): what clients compute.
     package static func storeBaseString(method: String, baseURI: String, query: QueryParameters) -> [UInt8]? {
         var names: [[UInt8]] = []
         var values: [[UInt8]] = []

@@ -1,4 +1,4 @@
-/// Password storage per DECISIONS #30: never plain text, never logged.
+/// Password storage per decisions #30: never plain text, never logged.
 ///
 /// A password a client sends gets PBKDF2-HMAC-SHA256 with 600,000 iterations and a 16-byte random salt
 /// (OWASP Password Storage Cheat Sheet's minimum for PBKDF2-SHA256), computed off the I/O threads. A password

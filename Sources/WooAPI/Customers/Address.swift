@@ -1,4 +1,4 @@
-/// A billing or shipping address, the one shape customers and orders share (spec §3.1 rows 13–14, doc §3): the
+/// A billing or shipping address, the one shape customers and orders share (customers §3.1 rows 13–14, products-orders §3): the
 /// values of its kind's ``keys`` in order. A shipping address has no email or phone. In a create or update body a
 /// field that was not given is nil; a stored address has every field.
 package struct Address: Sendable, Equatable {

@@ -1,5 +1,5 @@
 /// The `users` columns a customer is read with (see ``TableColumns``): the JSON writer reads them by these indexes.
-/// Its order figures (spec §3.3) are columns kept exact by the orders triggers.
+/// Its order figures (customers §3.3) are columns kept exact by the orders triggers.
 enum CustomerColumn: Int, TableColumns {
     case id, createdAt, email, firstName, lastName, username, role, lastOrderID, lastOrderDate, ordersCount
     case totalSpentCents

@@ -1,7 +1,7 @@
 import HTTP
 import SQLite
 
-/// The customers endpoints (spec §4–§9, §10 validation, §11.4), each in the real store's order of checks.
+/// The customers endpoints (customers §4–§9, §11.4, §10 validation), each in the real store's order of checks.
 struct CustomerHandlers: Sendable {
     let store: Store
     let authenticator: Authenticator
@@ -11,7 +11,7 @@ struct CustomerHandlers: Sendable {
     let anchors = PageAnchors()
     let cache = CustomerCache()
 
-    /// Registers every customers route, in the real store's order (spec §1.4).
+    /// Registers every customers route, in the real store's order (customers §1.4).
     func register(in router: inout RouterBuilder) {
         router.add("/customers", [.get], list)
         router.add("/customers", [.post], acceptsData: true, create)
@@ -30,7 +30,7 @@ struct CustomerHandlers: Sendable {
     func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         let query = try CustomerQuery(parameters: context.parameters)
-        // Without `list_users` the rows are skipped but the headers still count them (spec §2.7).
+        // Without `list_users` the rows are skipped but the headers still count them (auth §7).
         let canList = context.caller?.can(.listUsers) ?? false
         let anchors = self.anchors, cache = self.cache
         return .now(try store.pagedList(
@@ -69,7 +69,7 @@ struct CustomerHandlers: Sendable {
     }
 
     /// `{"customer":…}` for one user found by `lookup`; `notFound` when there is none, then the read permission
-    /// (spec §5: existence is checked before the capability).
+    /// (customers §5: existence is checked before the capability).
     private func single(
         _ context: RequestContext, notFound: APIError,
         _ lookup: (Database, FieldFilter?, inout JSONWriter) throws -> Bool
@@ -84,7 +84,7 @@ struct CustomerHandlers: Sendable {
         return .now(APIResponse(body: writer.bytes))
     }
 
-    /// The customer named by the path id, checked as a read is (spec §5.1): 0 → 404, unknown → 404, no right → 401.
+    /// The customer named by the path id, checked as a read is (customers §5.1): 0 → 404, unknown → 404, no right → 401.
     @discardableResult
     func readableCustomer(_ context: RequestContext) throws(APIError) -> Int64 {
         let id = try Self.customerID(context.captures[0], status: 404)

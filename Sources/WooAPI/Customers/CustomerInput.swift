@@ -1,7 +1,7 @@
 import Foundation
 import HTTP
 
-/// The writable fields of a `customer` object in a create or update body (spec §4.1, §7.2), type-checked.
+/// The writable fields of a `customer` object in a create or update body (customers §4.1, §7.2), type-checked.
 ///
 /// A key that is absent or `null` is "not given". Strings are taken as sent; numbers and booleans become the
 /// strings PHP would store (`94103` → `"94103"`, `true` → `"1"`, `false` → `""`); an array or object where text

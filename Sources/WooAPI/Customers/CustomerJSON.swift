@@ -1,6 +1,6 @@
 import SQLite
 
-/// Writes customers in the exact v2 shape and key order (spec §3.1), straight from a result row of
+/// Writes customers in the exact v2 shape and key order (customers §3.1), straight from a result row of
 /// ``CustomerRepository/selectColumns`` into the response bytes: no intermediate strings or objects.
 package enum CustomerJSON {
     /// Top-level keys in output order, and whether each value is an object.
@@ -84,7 +84,7 @@ package enum CustomerJSON {
     private static let avatarPrefix = Array("https://secure.gravatar.com/avatar/".utf8)
     private static let avatarSuffix = Array("?s=96&d=mm&r=g".utf8)
 
-    /// The Gravatar hash of an email: MD5 of the trimmed, lower-cased address (spec §3.4); empty for no email.
+    /// The Gravatar hash of an email: MD5 of the trimmed, lower-cased address (customers §3.4); empty for no email.
     package static func avatarHash(email: String) -> String {
         let trimmed = email.trimmingWhitespace
         guard !trimmed.isEmpty else { return "" }

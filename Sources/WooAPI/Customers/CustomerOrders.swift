@@ -1,10 +1,10 @@
 import HTTP
 import SQLite
 
-/// `GET /customers/<id>/orders` (spec §10): validated as a read of the customer, then built in one read transaction.
+/// `GET /customers/<id>/orders` (customers §10): validated as a read of the customer, then built in one read transaction.
 extension CustomerHandlers {
     /// Every order of the customer in a registered status, oldest first, no pagination; `fields` filters each
-    /// order (DECISIONS #15) and `filter[dp]` / `filter[meta]` apply as on `/orders`.
+    /// order (decisions #15) and `filter[dp]` / `filter[meta]` apply as on `/orders`.
     func orders(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let view = OrderHandlers.view(context, publicURL: publicURL, fields: true)
         try readableCustomer(context)

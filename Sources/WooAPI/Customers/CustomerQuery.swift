@@ -1,6 +1,6 @@
 import SQLite
 
-/// The list and count filters of spec §6.1, validated (DECISIONS #23, #24: bad values are a 400, not a crash).
+/// The list and count filters of customers §6.1, validated (decisions #23, #24: bad values are a 400, not a crash).
 package struct CustomerQuery: Sendable, Equatable {
     /// Roles a user must all have; a user has one role, so two different roles match nobody.
     package var roles: [String] = ["customer"]
@@ -26,7 +26,7 @@ package struct CustomerQuery: Sendable, Equatable {
             if roles.isEmpty { roles = ["customer"] }
         }
         if let q = value("q")?.trimmingWhitespace, !q.isEmpty { search = q }
-        // Spec §6.3: an unparseable bound is read as 1970-01-01 00:00:00.
+        // Listing §2: an unparseable bound is read as 1970-01-01 00:00:00.
         if let min = value("created_at_min"), !min.isEmpty { createdMin = APIDate.parse(min) ?? 0 }
         if let max = value("created_at_max"), !max.isEmpty { createdMax = APIDate.parse(max) ?? 0 }
 
@@ -93,7 +93,7 @@ package struct CustomerQuery: Sendable, Equatable {
         return (clauses.joined(separator: " AND "), values)
     }
 
-    /// WordPress user search (spec §6.2): exact unless `*` marks a prefix/suffix wildcard.
+    /// WordPress user search (customers §6.2): exact unless `*` marks a prefix/suffix wildcard.
     static func searchClause(_ term: String) -> (String, [SQLiteValue]) {
         var text = Substring(term)
         let leading = text.hasPrefix("*")
@@ -125,7 +125,7 @@ package struct CustomerQuery: Sendable, Equatable {
         return (clause, Array(repeating: .text(pattern), count: columns.count))
     }
 
-    /// ORDER BY: the requested keys in the requested direction, ties by ascending id in both (spec §6.1).
+    /// ORDER BY: the requested keys in the requested direction, ties by ascending id in both (customers §6.1).
     func orderClause() -> String {
         let direction = ascending ? "ASC" : "DESC"
         return orderBy.map { "\($0) \(direction)" }.joined(separator: ", ") + ", u.id ASC"

@@ -193,7 +193,7 @@ package enum CustomerRepository {
         try statement.execute()
     }
 
-    /// Deletes user `id`; their orders become guest orders (spec §8.2, the `users_orders_guest` trigger), their keys
+    /// Deletes user `id`; their orders become guest orders (customers §8.2, the `users_orders_guest` trigger), their keys
     /// stay and fail as "API user is invalid". Returns whether the user existed.
     package static func delete(id: Int64, in db: Database) throws -> Bool {
         let delete = try db.cachedStatement("DELETE FROM users WHERE id = ?")
@@ -202,7 +202,7 @@ package enum CustomerRepository {
         return db.changes > 0
     }
 
-    // MARK: What orders read and write of customers (doc §4.4)
+    // MARK: What orders read and write of customers (products-orders §4.4)
 
     /// A user's account email.
     static let emailByID = SQL("SELECT email FROM users WHERE id = ?")

@@ -1,6 +1,6 @@
 import SQLite
 
-/// A validated create: everything checked that can be checked without the database (DECISIONS #10).
+/// A validated create: everything checked that can be checked without the database (decisions #10).
 struct CreatePlan: Sendable {
     var email: String
     var username: String?
@@ -10,15 +10,15 @@ struct CreatePlan: Sendable {
 
 /// A validated update.
 struct UpdatePlan: Sendable {
-    /// A wrapper that is not an object: a no-op update that returns the customer (spec §1.6).
+    /// A wrapper that is not an object: a no-op update that returns the customer (customers §1.6).
     var isNoOp: Bool
     var password: String?
     var input: CustomerInput
 }
 
-/// Create, update, delete and bulk, in the real store's order of checks, with the fixes of DECISIONS #9b/#10.
+/// Create, update, delete and bulk, in the real store's order of checks, with the fixes of decisions #9b/#10.
 enum CustomerWrites {
-    /// Checks a create body up to what needs the database (spec §4.1 steps 3–5, then the billing email).
+    /// Checks a create body up to what needs the database (customers §4.1 steps 3–5, then the billing email).
     static func planCreate(_ wrapper: JSONValue) throws(APIError) -> CreatePlan {
         guard let object = wrapper.objectValue else { throw CustomerErrors.missingEmail }
         let input = try CustomerInput(object)
@@ -59,7 +59,7 @@ enum CustomerWrites {
         }
     }
 
-    /// Spec §4.2: the email's local part, strictly sanitized, then `1`, `2`, … until free.
+    /// Customers §4.2: the email's local part, strictly sanitized, then `1`, `2`, … until free.
     static func generateUsername(from email: String, in db: Database) throws -> String {
         let local = String(email.prefix { $0 != "@" })
         let base = Sanitize.username(local, strict: true)
@@ -74,12 +74,12 @@ enum CustomerWrites {
         return candidate
     }
 
-    /// Checks an update body (spec §7.1 steps 3–5) before anything is written.
+    /// Checks an update body (customers §7.1 steps 3–5) before anything is written.
     static func planUpdate(_ wrapper: JSONValue) throws(APIError) -> UpdatePlan {
         guard let object = wrapper.objectValue else { return UpdatePlan(isNoOp: true, input: CustomerInput()) }
         let input = try CustomerInput(object)
         if let email = input.email {
-            // DECISIONS #9b: an empty email is refused rather than blanking the account's.
+            // Decisions #9b: an empty email is refused rather than blanking the account's.
             if email.isEmpty || !Sanitize.isEmail(email) { throw CustomerErrors.invalidEmail }
         }
         try checkBillingEmail(input)
@@ -95,7 +95,7 @@ enum CustomerWrites {
             var changes: [String: String] = [:]
             if let email = input.email {
                 if let owner = try CustomerRepository.userID(email: email, in: db), owner != id {
-                    throw CustomerErrors.emailExists  // DECISIONS #9b: refused, nothing changed
+                    throw CustomerErrors.emailExists  // decisions #9b: refused, nothing changed
                 }
                 changes["email"] = email
                 changes["avatar_hash"] = CustomerJSON.avatarHash(email: email)
@@ -111,7 +111,7 @@ enum CustomerWrites {
         return customer
     }
 
-    /// `edit_users`, and for a shop manager only customers or themselves (spec §2.7 note).
+    /// `edit_users`, and for a shop manager only customers or themselves (auth §7 note).
     static func mayEdit(caller: Caller, targetID: Int64, targetRole: String) -> Bool {
         guard caller.can(.editUsers) else { return false }
         return caller.role == "administrator" || targetRole == "customer" || targetID == caller.userID
@@ -129,7 +129,7 @@ enum CustomerWrites {
         }
     }
 
-    // MARK: Bulk (spec §11.4)
+    // MARK: Bulk (customers §11.4)
 
     struct BulkFailure: Sendable {
         var id: Int64

@@ -1,9 +1,9 @@
 import HTTP
 import SQLite
 
-/// `GET /customers/<id>/downloads` (spec §10.2): validated as a read of the customer, then listed in one read.
+/// `GET /customers/<id>/downloads` (customers §10.2): validated as a read of the customer, then listed in one read.
 extension CustomerHandlers {
-    /// The customer's usable download permissions (spec §10.2); `fields` filters each record (DECISIONS #15).
+    /// The customer's usable download permissions (customers §10.2); `fields` filters each record (decisions #15).
     func downloads(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         try readableCustomer(context)
@@ -27,7 +27,7 @@ extension CustomerHandlers {
     }
 }
 
-/// One `/customers/<id>/downloads` record (spec §10.2), keys in order.
+/// One `/customers/<id>/downloads` record (customers §10.2), keys in order.
 struct DownloadRecord {
     var downloadID: String
     var productID: Int64

@@ -2,7 +2,7 @@ import SQLite
 
 /// The `download_permissions` table: grants written when an order is paid, and the usable ones a customer lists.
 enum DownloadRepository {
-    /// Rows listed exactly when spec §10.2 says: the order still exists and is completed or processing, the product
+    /// Rows listed exactly when customers §10.2 says: the order still exists and is completed or processing, the product
     /// still has the file, downloads remain (or are unlimited) and access has not expired before today (UTC).
     static let usable = SQL("""
         SELECT d.download_id, d.product_id, f.name, d.order_id, d.order_key, d.downloads_remaining, d.access_expires,
@@ -33,11 +33,11 @@ enum DownloadRepository {
         }
     }
 
-    /// One permission per downloadable file of each product line (doc §5.4).
+    /// One permission per downloadable file of each product line (products-orders §5.4).
     static func grant(_ order: OrderRecord, now: Int64, in db: Database) throws {
         let email = order.billing.email ?? ""
         for line in order.items(.lineItem) {
-            // The line's product as `get_product` finds it: its variation, if it names one (doc §7.5).
+            // The line's product as `get_product` finds it: its variation, if it names one (products-orders §7.5).
             let soldID = line.variationID != 0 ? line.variationID : line.productID
             guard let product = try ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)

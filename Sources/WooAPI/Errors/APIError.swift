@@ -1,7 +1,7 @@
 import HTTP
 
 /// A WooCommerce API error: its code, message and HTTP status, rendered as the v2 error envelope
-/// `{"errors":[{"code":…,"message":…}]}` (spec §11.1).
+/// `{"errors":[{"code":…,"message":…}]}` (errors §1).
 package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     package var code: String
     package var message: String
@@ -32,7 +32,7 @@ package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         return writer.bytes
     }
 
-    // MARK: Routing and request shape (spec §1, §11.2)
+    // MARK: Routing and request shape (customers §1, errors §2)
 
     package static let noRoute = APIError(
         "woocommerce_api_no_route", "No route was found matching the URL and request method", status: 404)
@@ -43,7 +43,7 @@ package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     package static let jsonpInvalid = APIError(
         "woocommerce_api_jsonp_callback_invalid", "The JSONP callback function is invalid", status: 400)
 
-    /// A parameter PHP 8 would crash on, or that is out of range (DECISIONS #23, #24).
+    /// A parameter PHP 8 would crash on, or that is out of range (decisions #23, #24).
     package static func invalidParameter(_ message: String) -> APIError {
         APIError("woocommerce_api_invalid_parameter", message, status: 400)
     }
@@ -53,7 +53,7 @@ package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
         APIError("woocommerce_api_invalid_parameter", message, status: 400)
     }
 
-    // MARK: Authentication (spec §2.8)
+    // MARK: Authentication (auth §8)
 
     package static func authentication(_ message: String, status: Int = 401) -> APIError {
         APIError("woocommerce_api_authentication_error", message, status: status)

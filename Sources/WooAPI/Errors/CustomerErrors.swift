@@ -1,4 +1,4 @@
-/// The customers' error codes and messages, verbatim from spec §11.2.
+/// The customers' error codes and messages, verbatim from errors §2.
 enum CustomerErrors {
     static func missingData(create: Bool) -> APIError {
         APIError("woocommerce_api_missing_customer_data",

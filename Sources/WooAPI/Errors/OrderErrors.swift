@@ -1,4 +1,4 @@
-/// The orders' error codes and messages, verbatim from the real store (doc §4).
+/// The orders' error codes and messages, verbatim from the real store (products-orders §4).
 enum OrderErrors {
     static func missingData(create: Bool) -> APIError {
         APIError("woocommerce_api_missing_order_data",
@@ -47,7 +47,7 @@ enum OrderErrors {
     static let invalidCurrency = APIError(
         "woocommerce_invalid_order_currency", "Provided order currency is invalid.", status: 400)
     static let cannotDelete = APIError("woocommerce_api_cannot_delete_order", "This order cannot be deleted", status: 400)
-    /// Fix of doc §6 Q3: the real store silently turns an unknown status into `pending`.
+    /// Fix of products-orders §6 Q3: the real store silently turns an unknown status into `pending`.
     static func invalidStatus(_ status: String) -> APIError {
         APIError.invalidParameter(
             "Invalid order status \"\(status)\" - the status must be any of these: "

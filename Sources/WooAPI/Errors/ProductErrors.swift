@@ -1,4 +1,4 @@
-/// The products' error codes and messages, verbatim from the real store (doc §2).
+/// The products' error codes and messages, verbatim from the real store (products-orders §2).
 enum ProductErrors {
     static func missingData(create: Bool) -> APIError {
         APIError("woocommerce_api_missing_product_data",
@@ -39,7 +39,7 @@ enum ProductErrors {
         APIError("product_invalid_download",
                  "The downloadable file <code>\(file)</code> cannot be used as it does not exist on the server.", status: 400)
     }
-    /// Fix of doc §6 Q14: a status WordPress does not register is refused instead of hiding the product.
+    /// Fix of products-orders §6 Q14: a status WordPress does not register is refused instead of hiding the product.
     static let invalidStatus = APIError.invalidParameter(
         "Invalid product status - the status must be any of these: publish, draft, pending, private, trash")
 }

@@ -1,4 +1,4 @@
-/// The `fields` query parameter (spec §3.5): which top-level keys, and which children of objects, to output.
+/// The `fields` query parameter (customers §3.5): which top-level keys, and which children of objects, to output.
 ///
 /// `fields=id,billing_address.city` keeps `id`, and `billing_address` with only `city`. Items are not trimmed.
 /// A `parent.child` rule replaces an earlier rule for the same parent, and the children kept in any filtered
@@ -41,7 +41,7 @@ package struct FieldFilter: Sendable, Equatable {
 }
 
 extension JSONWriter {
-    /// Writes an object of `members`, filtered by `fields` when given (spec §3.5): for each kept member its key,
+    /// Writes an object of `members`, filtered by `fields` when given (customers §3.5): for each kept member its key,
     /// then `value(index, rule, &writer)` writes its value, with `rule` = `fields` for an object whose children are
     /// filtered and nil for a whole value. An object left with no member is `[]`, as PHP encodes an emptied array.
     mutating func filteredObject(

@@ -1,7 +1,7 @@
 /// Writes compact JSON straight into a byte buffer, inserting commas itself; no Foundation, no intermediate tree.
 ///
 /// Members come out in call order. Strings are escaped per RFC 8259 only: `"` `\` and control characters
-/// (`\n \r \t \b \f`, others `\u00xx`); `/`, DEL and non-ASCII are written as is (DECISIONS #20: standard JSON,
+/// (`\n \r \t \b \f`, others `\u00xx`); `/`, DEL and non-ASCII are written as is (decisions #20: standard JSON,
 /// not PHP's `\/` and `\uXXXX`). The caller pairs `begin…`/`end…` and puts a `key` before each object member.
 package struct JSONWriter: Sendable {
     /// The JSON written so far.

@@ -1,5 +1,5 @@
-/// The page a list request asks for: `filter[limit]`, `page` and `filter[offset]` (spec §6.1), validated as
-/// DECISIONS #23/#24 require — a value PHP would crash or mis-page on is a 400, never a 500 or a silent default.
+/// The page a list request asks for: `filter[limit]`, `page` and `filter[offset]` (customers §6.1), validated as
+/// Decisions #23/#24 require — a value PHP would crash or mis-page on is a 400, never a 500 or a silent default.
 package struct PageWindow: Sendable, Equatable {
     /// Page size; nil means all rows (`filter[limit]=-1`).
     package var limit: Int? = 10

@@ -1,6 +1,6 @@
 import HTTP
 
-/// `X-WC-Total`, `X-WC-TotalPages` and `Link` for a list (spec §6.4, with DECISIONS #12's fixes).
+/// `X-WC-Total`, `X-WC-TotalPages` and `Link` for a list (listing §3, with decisions #12's fixes).
 ///
 /// Totals match the real store (0 rows → 0 pages; `filter[limit]=-1` → 1 page). Links differ on purpose: they
 /// keep the public URL's scheme, host and port; they are percent-encoded; they never carry credentials or
@@ -120,7 +120,7 @@ package struct Pagination: Equatable, Sendable {
         }
     }
 
-    /// `page` is replaced; credentials and OAuth parameters never appear in links (DECISIONS #12).
+    /// `page` is replaced; credentials and OAuth parameters never appear in links (decisions #12).
     private static func isDropped(_ name: String) -> Bool {
         // ASCII names compare case-insensitively; others exactly (they cannot equal these ASCII names anyway).
         name.withUTF8Buffer { bytes in

@@ -2,7 +2,7 @@ import SQLite
 
 /// `filter[created_at_min|max]` and `filter[updated_at_min|max]` of a WordPress post query (products, orders):
 /// inclusive bounds on the GMT dates. As on the real store, an unparseable bound is read as 1970-01-01 00:00:00
-/// (spec §6.3).
+/// (listing §2).
 package struct PostDateBounds: Sendable, Equatable {
     package var createdMin: Int64?
     package var createdMax: Int64?

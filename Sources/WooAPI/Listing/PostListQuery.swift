@@ -1,8 +1,8 @@
 import SQLite
 
 /// What the products and orders lists read alike, as WP_Query does for any post type in the real store
-/// (doc §2.7, §4.9): the statuses to match, `filter[in]`, the date bounds, the page window (a bad `page`,
-/// `filter[limit]` or `filter[offset]` is a 400, DECISIONS #23/#24), `filter[orderby]` and `filter[order]`; and
+/// (products-orders §2.7, §4.9): the statuses to match, `filter[in]`, the date bounds, the page window (a bad `page`,
+/// `filter[limit]` or `filter[offset]` is a 400, decisions #23/#24), `filter[orderby]` and `filter[order]`; and
 /// their SQL on the table's alias. Each list adds its own filters around it.
 struct PostListQuery: Sendable, Equatable {
     /// The table alias the SQL fragments use (`p`, `o`).

@@ -1,7 +1,7 @@
 import HTTP
 import SQLite
 
-/// The orders endpoints (doc §4), each in the real store's order of checks.
+/// The orders endpoints (products-orders §4), each in the real store's order of checks.
 ///
 /// Reads run on the calling I/O thread; writes run as one job on the writer thread, in their own savepoint, and
 /// answer once committed.
@@ -105,7 +105,7 @@ struct OrderHandlers: Sendable {
         let body = try context.jsonBody()
         guard let wrapper = body["order"], !wrapper.isNull else { throw OrderErrors.missingData(create: false) }
         let id = try Self.orderID(context.captures[0])
-        // The body's own errors come after the order's existence and the caller's right (doc §4.7).
+        // The body's own errors come after the order's existence and the caller's right (products-orders §4.7).
         let parsed = Result { () throws(APIError) -> OrderInput in try OrderInput(wrapper) }
         let view = OrderView(publicURL: publicURL)
         let canEdit = context.caller?.managesShop ?? false
@@ -118,7 +118,7 @@ struct OrderHandlers: Sendable {
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let id = try Self.orderID(context.captures[0])
-        // Only the exact string `true` deletes permanently (doc §4.8).
+        // Only the exact string `true` deletes permanently (products-orders §4.8).
         let force = try context.parameters.string("force") == "true"
         let canDelete = context.caller?.managesShop ?? false
         let store = self.store, now = self.now

@@ -1,4 +1,4 @@
-/// One entry of `line_items`, `shipping_lines`, `fee_lines` or `coupon_lines`, type-checked (doc §4.3).
+/// One entry of `line_items`, `shipping_lines`, `fee_lines` or `coupon_lines`, type-checked (products-orders §4.3).
 struct LineInput: Sendable {
     /// The item to update or delete; nil creates.
     var id: Int64?
@@ -7,7 +7,7 @@ struct LineInput: Sendable {
     var productID: Int64?
     var sku: String?
     var variationsInvalid = false
-    /// `variations` as an object of attribute → value, in order (doc §7.5): which variation of `product_id` to sell.
+    /// `variations` as an object of attribute → value, in order (products-orders §7.5): which variation of `product_id` to sell.
     var variations: [(key: String, value: String)]?
     var quantity: Double?
     var total: Double?
@@ -29,7 +29,7 @@ struct PaymentInput: Sendable {
     var transactionID: String?
 }
 
-/// The writable fields of an `order` body (doc §4.2, §4.7), type-checked and sanitized; nil means "not given".
+/// The writable fields of an `order` body (products-orders §4.2, §4.7), type-checked and sanitized; nil means "not given".
 /// Checks that need the database (customer, products, items) are left to ``OrderWrites``.
 struct OrderInput: Sendable {
     var customerID: Int64?
@@ -70,7 +70,7 @@ struct OrderInput: Sendable {
             var payment = PaymentInput()
             payment.methodID = try CustomerInput.text(fields["method_id"], "payment_details.method_id").map(Sanitize.textField)
             payment.methodTitle = try CustomerInput.text(fields["method_title"], "payment_details.method_title").map(Sanitize.textField)
-            // Only JSON `true` completes the payment (doc §4.2 step 8).
+            // Only JSON `true` completes the payment (products-orders §4.2 step 8).
             payment.paid = fields["paid"] == .bool(true)
             payment.transactionID = try CustomerInput.text(fields["transaction_id"], "payment_details.transaction_id").map(Sanitize.textField)
             self.payment = payment
@@ -125,7 +125,7 @@ struct OrderInput: Sendable {
         return result
     }
 
-    /// The line's `id` (null or absent: create) and whether `key` is present as null (delete, doc §4.7).
+    /// The line's `id` (null or absent: create) and whether `key` is present as null (delete, products-orders §4.7).
     private static func identity(_ object: JSONObject, deleteKey: String) throws(APIError) -> (Int64?, Bool) {
         guard let value = object["id"], !value.isNull else { return (nil, false) }
         let id = try Self.id(value, "id")

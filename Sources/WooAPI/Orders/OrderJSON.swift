@@ -10,7 +10,7 @@ struct OrderView: Sendable {
     var meta = false
 }
 
-/// Writes orders in the exact v2 shape and key order (doc §3.1, spec §10.1), taxes off.
+/// Writes orders in the exact v2 shape and key order (products-orders §3.1, customers §10.1), taxes off.
 enum OrderJSON {
     static let keys: [(name: String, isObject: Bool)] = [
         ("id", false), ("order_number", false), ("created_at", false), ("updated_at", false), ("completed_at", false),
@@ -22,7 +22,7 @@ enum OrderJSON {
         ("tax_lines", false), ("fee_lines", false), ("coupon_lines", false), ("customer", true),
     ]
 
-    /// The nested `customer` (spec §10.1): the live customer, or the guest shape built from the order's addresses.
+    /// The nested `customer` (customers §10.1): the live customer, or the guest shape built from the order's addresses.
     static func customer(of order: OrderRecord, in db: Database) throws -> [UInt8] {
         var writer = JSONWriter(capacity: 1100)
         if order.customerID > 0, try CustomerRepository.write(id: order.customerID, in: db, to: &writer) {
@@ -44,7 +44,7 @@ enum OrderJSON {
         return writer.bytes
     }
 
-    /// Writes the order, filtered by `view.fields` when given (an emptied object is `[]`, spec §3.5).
+    /// Writes the order, filtered by `view.fields` when given (an emptied object is `[]`, customers §3.5).
     static func write(_ order: OrderRecord, customer: [UInt8], view: OrderView, to writer: inout JSONWriter) {
         let members = view.meta ? keys + [("order_meta", true)] : keys
         let lines = Lines(order)

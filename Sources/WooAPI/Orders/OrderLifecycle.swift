@@ -1,8 +1,8 @@
 import SQLite
 
-/// Status transitions and their effects (doc §5): paid and completed dates, download grants, sales, refunds.
+/// Status transitions and their effects (products-orders §5): paid and completed dates, download grants, sales, refunds.
 extension OrderWrites {
-    /// Moves the order to `status` and runs the transition's effects (doc §5.2, §5.3).
+    /// Moves the order to `status` and runs the transition's effects (products-orders §5.2, §5.3).
     static func setStatus(_ order: inout OrderRecord, to status: String, now: Int64, in db: Database) throws {
         guard status != order.status else { return }
         order.status = status
@@ -24,7 +24,7 @@ extension OrderWrites {
         if status == "refunded" { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
     }
 
-    /// `payment_complete` (doc §4.6): from on-hold, pending, failed or cancelled only.
+    /// `payment_complete` (products-orders §4.6): from on-hold, pending, failed or cancelled only.
     static func completePayment(_ order: inout OrderRecord, transactionID: String?, now: Int64, in db: Database) throws {
         guard ["on-hold", "pending", "failed", "cancelled"].contains(order.status) else { return }
         if let transactionID, !transactionID.isEmpty { order.transactionID = transactionID }

@@ -1,6 +1,6 @@
 import SQLite
 
-/// An order's lines (doc §4.3, §7.5): created, changed or deleted in the real store's order, each product line
+/// An order's lines (products-orders §4.3, §7.5): created, changed or deleted in the real store's order, each product line
 /// resolved to what it sells.
 extension OrderWrites {
     /// Applies every given line array in the real store's order: products, shipping, fees, coupons.
@@ -16,7 +16,7 @@ extension OrderWrites {
                     order.items.append(item)
                     continue
                 }
-                // Fix of doc §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
+                // Fix of products-orders §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
                 guard let index = order.items.firstIndex(where: { $0.id == id && $0.kind == kind }) else {
                     throw OrderErrors.invalidItemID
                 }
@@ -31,7 +31,7 @@ extension OrderWrites {
         }
     }
 
-    /// A new item from a create entry (doc §4.3), checked in the real store's order.
+    /// A new item from a create entry (products-orders §4.3), checked in the real store's order.
     static func newItem(_ kind: OrderItem.Kind, _ line: LineInput, in db: Database) throws -> OrderItem {
         var item = OrderItem(kind: kind)
         switch kind {
@@ -61,19 +61,19 @@ extension OrderWrites {
         return item
     }
 
-    /// Applies an update entry to an existing item: only the given keys change (doc §4.3, §4.7).
+    /// Applies an update entry to an existing item: only the given keys change (products-orders §4.3, §4.7).
     static func change(_ item: inout OrderItem, _ line: LineInput, in db: Database) throws {
         switch item.kind {
         case .lineItem:
             // As on create, the product is required, and it must be this line's by `product_id` (an `sku` alone
-            // does not match); the line is then written from it again, taking its current name (doc §4.3).
+            // does not match); the line is then written from it again, taking its current name (products-orders §4.3).
             guard line.productID != nil || line.sku != nil else { throw OrderErrors.productIDRequired }
             guard line.productID == item.productID || (item.variationID != 0 && line.productID == item.variationID) else {
                 throw OrderErrors.productIDMismatch
             }
             try resolveProduct(line, in: db).apply(to: &item)
             if let quantity = line.quantity { item.quantity = try checkedQuantity(quantity) }
-            // Omitting `total` keeps the old total even when the quantity changed (doc §6 Q8, matched).
+            // Omitting `total` keeps the old total even when the quantity changed (products-orders §6 Q8, matched).
             if let total = line.total { item.total = total }
             if let subtotal = line.subtotal { item.subtotal = subtotal }
         case .shipping:
@@ -90,7 +90,7 @@ extension OrderWrites {
         }
     }
 
-    /// The line's product (doc §4.3, §7.5): `product_id` wins over `sku` (either may name a variation); with
+    /// The line's product (products-orders §4.3, §7.5): `product_id` wins over `sku` (either may name a variation); with
     /// `variations`, the first of a variable product's variations whose values match them all (keys with or without
     /// `attribute_`/`pa_`, values in any case). Trashed and draft products are accepted.
     static func resolveProduct(_ line: LineInput, in db: Database) throws -> SoldProduct {
@@ -138,7 +138,7 @@ extension OrderWrites {
         }
     }
 
-    /// A positive quantity stored as an integer; fix of doc §6 Q10: one that truncates to 0 (`0.5`) is refused.
+    /// A positive quantity stored as an integer; fix of products-orders §6 Q10: one that truncates to 0 (`0.5`) is refused.
     static func checkedQuantity(_ quantity: Double) throws(APIError) -> Int64 {
         guard quantity > 0 else { throw OrderErrors.quantityNotPositive }
         let stored = PHPInt.clamp(quantity)
@@ -147,7 +147,7 @@ extension OrderWrites {
     }
 }
 
-/// What a product line sells (`WC_Order_Item_Product::set_product`, doc §7.5): the product or variation, its name
+/// What a product line sells (`WC_Order_Item_Product::set_product`, products-orders §7.5): the product or variation, its name
 /// and price now, and for a variation its parent and attribute meta.
 struct SoldProduct {
     var product: ProductRecord
@@ -171,7 +171,7 @@ struct SoldProduct {
         }
         item.name = name
         item.meta = meta
-        // What the payment-complete status depends on (doc §4.6): known now, not only once the order is re-read.
+        // What the payment-complete status depends on (products-orders §4.6): known now, not only once the order is re-read.
         item.downloadableAndVirtual = product.downloadable && product.virtual && !product.isVariable
     }
 }

@@ -1,6 +1,6 @@
 import SQLite
 
-/// The `/orders` list and count filters (doc §4.9): a WordPress post query (``PostListQuery``) plus `status`.
+/// The `/orders` list and count filters (products-orders §4.9): a WordPress post query (``PostListQuery``) plus `status`.
 package struct OrderQuery: Sendable, Equatable {
     /// Statuses, ids, dates, page window and order (every order status but trash by default).
     var post: PostListQuery

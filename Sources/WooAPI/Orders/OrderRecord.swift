@@ -1,6 +1,6 @@
 import Foundation
 
-/// The statuses a fresh store registers for orders, in the order `GET /orders/statuses` lists them (doc §4.9).
+/// The statuses a fresh store registers for orders, in the order `GET /orders/statuses` lists them (products-orders §4.9).
 package enum OrderStatus {
     package static let all: [(slug: String, label: String)] = [
         ("pending", "Pending payment"), ("processing", "Processing"), ("on-hold", "On hold"), ("completed", "Completed"),
@@ -17,7 +17,7 @@ package enum OrderStatus {
     }
 }
 
-/// One line of an order: a product line, a shipping line, a fee or a coupon (doc §3.2, §4.3).
+/// One line of an order: a product line, a shipping line, a fee or a coupon (products-orders §3.2, §4.3).
 package struct OrderItem: Sendable, Equatable {
     package enum Kind: String, Sendable {
         case lineItem = "line_item", shipping, fee, coupon
@@ -37,14 +37,14 @@ package struct OrderItem: Sendable, Equatable {
     package var total: Double = 0
     /// A variation line's variation (the product stays in ``productID``, as `_product_id`/`_variation_id`); 0 otherwise.
     package var variationID: Int64 = 0
-    /// The line's item meta: a variation's attribute values and the client's `variations` (doc §7.5).
+    /// The line's item meta: a variation's attribute values and the client's `variations` (products-orders §7.5).
     package var meta: [VariationValue] = []
     /// The `product_id` a read shows (read only): the variation if it still exists, else the product if it still
-    /// exists, else 0 (DECISIONS #34).
+    /// exists, else 0 (decisions #34).
     package var shownProductID: Int64 = 0
     /// The SKU of the product a read shows (read only): nil once it is permanently deleted.
     package var sku: String?
-    /// The item meta a read shows, `{key, value, label}` (read only, doc §7.5).
+    /// The item meta a read shows, `{key, value, label}` (read only, products-orders §7.5).
     package var shownMeta: [ItemMeta] = []
     /// Whether the product is downloadable and virtual (read only; false once the product is gone).
     package var downloadableAndVirtual = false
@@ -59,7 +59,7 @@ package struct ItemMeta: Sendable, Equatable {
     package var label: String
 }
 
-/// A stored order with its lines (doc §3).
+/// A stored order with its lines (products-orders §3).
 package struct OrderRecord: Sendable, Equatable {
     package var id: Int64 = 0
     package var orderKey = ""
@@ -93,12 +93,12 @@ package struct OrderRecord: Sendable, Equatable {
     func items(_ kind: OrderItem.Kind) -> [OrderItem] { items.filter { $0.kind == kind } }
 
     /// The status a completed payment moves the order to: `processing` if any product line needs processing
-    /// (its product is not both downloadable and virtual), else `completed` (doc §4.6, §5.2).
+    /// (its product is not both downloadable and virtual), else `completed` (products-orders §4.6, §5.2).
     var paymentCompleteStatus: String {
         items(.lineItem).contains { !$0.downloadableAndVirtual } ? "processing" : "completed"
     }
 
-    /// `calculate_totals` with taxes off (doc §4.5): per-line amounts rounded to the price decimals.
+    /// `calculate_totals` with taxes off (products-orders §4.5): per-line amounts rounded to the price decimals.
     mutating func calculateTotals() {
         let lines = items(.lineItem)
         let cartTotal = lines.reduce(0) { $0 + Money.round($1.total) }

@@ -59,7 +59,7 @@ package enum OrderRepository {
         return record
     }
 
-    /// What a line shows of its product (DECISIONS #34, doc §7.5): the variation while it exists, else the product
+    /// What a line shows of its product (decisions #34, products-orders §7.5): the variation while it exists, else the product
     /// while it exists, else id 0 and no SKU; and its meta, labelled with the product's attribute names, leaving
     /// out empty values and (for a variation) values its name already shows.
     private static func readProduct(_ row: Statement, into item: inout OrderItem) {
@@ -120,7 +120,7 @@ package enum OrderRepository {
         return r
     }
 
-    /// A customer's orders in any registered status, oldest first (spec §10.1).
+    /// A customer's orders in any registered status, oldest first (customers §10.1).
     package static func customerOrderIDs(_ customerID: Int64, in db: Database) throws -> [Int64] {
         let statement = try db.cachedStatement(customerOrderIDs)
         try statement.bind(customerID, at: 1)

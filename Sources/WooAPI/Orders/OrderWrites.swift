@@ -1,6 +1,6 @@
 import SQLite
 
-/// Who is writing and from where: what an order records about its creation (doc §3.1 rows 21–22).
+/// Who is writing and from where: what an order records about its creation (products-orders §3.1 rows 21–22).
 struct OrderWriteContext: Sendable {
     var now: Int64
     var clientIP = ""
@@ -8,9 +8,9 @@ struct OrderWriteContext: Sendable {
 }
 
 /// Order creates, edits and deletes, run on the writer thread inside one savepoint each: every check happens
-/// before or inside the same transaction, so a 4xx leaves nothing behind (DECISIONS #10), not even a post id.
+/// before or inside the same transaction, so a 4xx leaves nothing behind (decisions #10), not even a post id.
 enum OrderWrites {
-    // MARK: Validation shared by read, edit and delete (doc §4.1)
+    // MARK: Validation shared by read, edit and delete (products-orders §4.1)
 
     /// The order with `id`, or the real store's 404s.
     static func existing(_ id: Int64, in db: Database) throws -> OrderRecord {
@@ -48,7 +48,7 @@ enum OrderWrites {
             order.paymentMethodTitle = title
         }
         if let meta = input.meta { order.meta = mergedMeta(order.meta, meta) }
-        // Fix of doc §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
+        // Fix of products-orders §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
         // sales, paid date) see them; the real store runs them on an empty order and never again.
         if let status = input.status { try setStatus(&order, to: status, now: context.now, in: db) }
         if let payment = input.payment, payment.paid {
@@ -58,7 +58,7 @@ enum OrderWrites {
         return order.id
     }
 
-    // MARK: Edit (doc §4.7)
+    // MARK: Edit (products-orders §4.7)
 
     static func update(
         id: Int64, _ parsed: Result<OrderInput, APIError>, canEdit: Bool, context: OrderWriteContext, in db: Database
@@ -80,7 +80,7 @@ enum OrderWrites {
         if let payment = input.payment {
             if let id = payment.methodID { order.paymentMethod = id }
             if let title = payment.methodTitle { order.paymentMethodTitle = title }
-            // Only an order that needs payment (pending or failed, with a total) is completed (doc §4.6).
+            // Only an order that needs payment (pending or failed, with a total) is completed (products-orders §4.6).
             if payment.paid && ["pending", "failed"].contains(order.status) && totalBefore > 0 {
                 try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
             }
@@ -96,7 +96,7 @@ enum OrderWrites {
         try OrderRepository.update(order, in: db)
     }
 
-    // MARK: Delete (doc §4.8)
+    // MARK: Delete (products-orders §4.8)
 
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
         var order = try existing(id, in: db)
@@ -114,7 +114,7 @@ enum OrderWrites {
 
     // MARK: Addresses
 
-    /// Merges the given address keys into the order and, when it has a customer, into the customer (doc §4.4);
+    /// Merges the given address keys into the order and, when it has a customer, into the customer (products-orders §4.4);
     /// an empty billing email is filled from the customer's account email.
     static func applyAddresses(_ input: OrderInput, to order: inout OrderRecord, customer: Int64, in db: Database) throws {
         order.billing.merge(input.billing)

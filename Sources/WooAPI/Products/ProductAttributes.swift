@@ -1,6 +1,6 @@
 import Foundation
 
-/// One attribute of a product (doc §7.2): a custom (non-taxonomy) attribute as `WC_Product_Attribute` keeps it.
+/// One attribute of a product (products-orders §7.2): a custom (non-taxonomy) attribute as `WC_Product_Attribute` keeps it.
 package struct ProductAttribute: Sendable, Equatable {
     /// The name as the client gave it ("Size"); also the output's `slug` (custom attributes have no taxonomy).
     package var name: String
@@ -21,7 +21,7 @@ package struct VariationValue: Sendable, Equatable {
     package var value: String
 }
 
-/// Attribute input and storage (doc §7.2, §7.3): reading `attributes` from a product or variation body, and the
+/// Attribute input and storage (products-orders §7.2, §7.3): reading `attributes` from a product or variation body, and the
 /// JSON text of the `products.attributes` column.
 enum ProductAttributes {
     /// `attributes` of a product body (`save_product_meta`): entries without `name`, or (custom attributes)

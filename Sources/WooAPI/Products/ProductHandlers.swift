@@ -1,7 +1,7 @@
 import HTTP
 import SQLite
 
-/// The products endpoints for simple and variable products (doc §2, §7), each in the real store's order of checks.
+/// The products endpoints for simple and variable products (products-orders §2, §7), each in the real store's order of checks.
 ///
 /// Reads run on the calling I/O thread (WAL reads never wait and never fsync); writes run as one job on the
 /// writer thread, in their own savepoint, and answer once committed.
@@ -10,7 +10,7 @@ struct ProductHandlers: Sendable {
     let publicURL: String
     let now: @Sendable () -> Int64
 
-    /// Registers the products routes in the real store's order (doc §2.1).
+    /// Registers the products routes in the real store's order (products-orders §2.1).
     func register(in router: inout RouterBuilder) {
         router.add("/products", [.get], list)
         router.add("/products", [.post], acceptsData: true, create)
@@ -52,7 +52,7 @@ struct ProductHandlers: Sendable {
         let view = try self.view(context, fields: true)
         let canRead = context.caller?.managesShop ?? false
         let body = try store.apiRead { db in
-            // Existence first, then the capability (doc §2.2).
+            // Existence first, then the capability (products-orders §2.2).
             let record = try ProductWrites.existing(id, in: db)
             guard canRead else { throw ProductErrors.cannot("read") }
             return try Self.wrapped(record, view: view, in: db)
@@ -79,7 +79,7 @@ struct ProductHandlers: Sendable {
         let body = try context.jsonBody()
         guard let wrapper = body["product"], !wrapper.isNull else { throw ProductErrors.missingData(create: false) }
         let id = try Self.productID(context.captures[0])
-        // The body's own errors are reported after the product's existence and the caller's right (doc §2.5).
+        // The body's own errors are reported after the product's existence and the caller's right (products-orders §2.5).
         let parsed = Result { () throws(APIError) -> ProductInput in try ProductInput(wrapper, create: false) }
         let view = try self.view(context, fields: false)
         let canEdit = context.caller?.managesShop ?? false
@@ -105,7 +105,7 @@ struct ProductHandlers: Sendable {
     // MARK: Helpers
 
     /// `force` as the real store tests it, PHP truthiness (`""` and `"0"` trash, anything else deletes), except
-    /// that `false`, `no` and `off` trash too: the real store deletes permanently on `force=false` (doc §6 Q4).
+    /// that `false`, `no` and `off` trash too: the real store deletes permanently on `force=false` (products-orders §6 Q4).
     static func isForced(_ value: String?) -> Bool {
         guard let value, !value.isEmpty, value != "0" else { return false }
         return !["false", "no", "off"].contains(value.lowercased())

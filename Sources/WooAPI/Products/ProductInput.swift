@@ -1,4 +1,4 @@
-/// One entry of a `downloads` list, sanitized as `WC_Product_Download` stores it (doc §1.3).
+/// One entry of a `downloads` list, sanitized as `WC_Product_Download` stores it (products-orders §1.3).
 struct DownloadInput: Sendable, Equatable {
     /// The client's file id (`wc_clean`ed), or nil to keep or make one.
     var id: String?
@@ -7,7 +7,7 @@ struct DownloadInput: Sendable, Equatable {
     var kind: DownloadFile.Kind
 }
 
-/// The writable fields of a `product` body (doc §2.3–§2.5), type-checked and sanitized; nil means "not given".
+/// The writable fields of a `product` body (products-orders §2.3–§2.5), type-checked and sanitized; nil means "not given".
 ///
 /// Checked without the database, in the real store's order; what needs the database (SKU uniqueness) and what
 /// the real store checks after it (download files) is left to ``ProductWrites``.
@@ -26,7 +26,7 @@ struct ProductInput: Sendable {
     var downloads: [DownloadInput]?
     var downloadLimit: Int64?
     var downloadExpiry: Int64?
-    /// `type` as given (checked); on create it chooses the product's type, on edit it is ignored (doc §2.5).
+    /// `type` as given (checked); on create it chooses the product's type, on edit it is ignored (products-orders §2.5).
     var type: String?
     /// `attributes`: replaces the whole list when given.
     var attributes: [ProductAttribute]?
@@ -69,7 +69,7 @@ struct ProductInput: Sendable {
         sku = try clean("sku")
         regularPrice = try Self.price(given("regular_price"), "regular_price")
         salePrice = try Self.price(given("sale_price"), "sale_price")
-        // Only JSON `true` makes a product downloadable (doc §2.4).
+        // Only JSON `true` makes a product downloadable (products-orders §2.4).
         if let value = given("downloadable") { downloadable = value == .bool(true) }
         switch given("downloads") {
         case .array(let items)?: downloads = try Self.downloads(items)
@@ -150,7 +150,7 @@ struct ProductInput: Sendable {
     }
 }
 
-/// One entry of a variable product's `variations` (`save_variations`, doc §7.3); nil means "not given".
+/// One entry of a variable product's `variations` (`save_variations`, products-orders §7.3); nil means "not given".
 struct VariationInput: Sendable {
     /// The variation to update (`absint`); nil or 0 creates one.
     var id: Int64?

@@ -4,16 +4,16 @@ import Foundation
 package struct ProductView: Sendable {
     /// The store's public URL (permalinks, the placeholder image).
     package var publicURL: String
-    /// Now, in Unix seconds: the placeholder image's timestamps (doc §1.2).
+    /// Now, in Unix seconds: the placeholder image's timestamps (products-orders §1.2).
     package var now: Int64
-    /// Whether the caller may edit products (`purchaseable` and `visible` of unpublished products, doc §1.1).
+    /// Whether the caller may edit products (`purchaseable` and `visible` of unpublished products, products-orders §1.1).
     package var canEdit: Bool
     package var fields: FieldFilter?
     /// `filter[meta]=true`: append `product_meta`.
     package var meta = false
 }
 
-/// Writes products in the exact v2 shape and key order (doc §1.1), with a fresh store's values for everything
+/// Writes products in the exact v2 shape and key order (products-orders §1.1), with a fresh store's values for everything
 /// this store does not model (stock, shipping, taxes off, categories, images, attributes, reviews).
 package enum ProductJSON {
     /// Top-level keys in output order, and whether each value is an object (only objects are sub-filtered).
@@ -43,7 +43,7 @@ package enum ProductJSON {
         return writer.bytes
     }
 
-    /// Writes the product, filtered by `view.fields` when given (spec §3.5: an emptied object is `[]`).
+    /// Writes the product, filtered by `view.fields` when given (customers §3.5: an emptied object is `[]`).
     package static func write(_ product: LoadedProduct, view: ProductView, to writer: inout JSONWriter) {
         var members = keys
         if view.meta { members.append(("product_meta", true)) }
@@ -54,7 +54,7 @@ package enum ProductJSON {
     }
 
     /// The figures of a product that depend on its kind, worked out once: a variable product's prices come from
-    /// its visible variations, a variation's title, SKU and permalink from its parent (doc §7.1).
+    /// its visible variations, a variation's title, SKU and permalink from its parent (products-orders §7.1).
     struct Shown {
         var loaded: LoadedProduct
         var record: ProductRecord { loaded.record }
@@ -188,7 +188,7 @@ package enum ProductJSON {
         return true
     }
 
-    /// One entry of a variable product's `variations` (`get_variation_data`, doc §7.1), in its own key order.
+    /// One entry of a variable product's `variations` (`get_variation_data`, products-orders §7.1), in its own key order.
     private static func writeVariation(_ v: ProductRecord, parent: ProductRecord, view: ProductView, to w: inout JSONWriter) {
         let values = ProductAttributes.effectiveValues(v.variationValues, parent: parent.attributes)
         let onSale = ProductPrices.isOnSale(regular: v.regularPrice, sale: v.salePrice)
@@ -255,7 +255,7 @@ package enum ProductJSON {
         w.endArray()
     }
 
-    /// Files are listed only while the product is downloadable, even when some are stored (doc §1.1 #51).
+    /// Files are listed only while the product is downloadable, even when some are stored (products-orders §1.1 #51).
     private static func writeDownloads(_ p: ProductRecord, to w: inout JSONWriter) {
         w.beginArray()
         if p.downloadable && !p.isVariable {
@@ -284,7 +284,7 @@ package enum ProductJSON {
         w.endObject()
     }
 
-    /// The one placeholder entry a product without images shows (doc §1.2); its dates are the current time.
+    /// The one placeholder entry a product without images shows (products-orders §1.2); its dates are the current time.
     private static func writePlaceholder(_ view: ProductView, to w: inout JSONWriter) {
         w.beginArray()
         w.beginObject()
@@ -334,7 +334,7 @@ package enum ProductJSON {
     }
 }
 
-/// A variable product's prices from its visible variations (`read_price_data`, `get_price_html`, doc §7.1):
+/// A variable product's prices from its visible variations (`read_price_data`, `get_price_html`, products-orders §7.1):
 /// variations that are published and have a price count.
 struct VariablePrices {
     /// The lowest price (`_price` synced from the children), `""` when none.

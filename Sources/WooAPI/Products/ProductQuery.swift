@@ -1,6 +1,6 @@
 import SQLite
 
-/// The `/products` list and count filters (doc §2.7): a WordPress post query (``PostListQuery``) plus `type`,
+/// The `/products` list and count filters (products-orders §2.7): a WordPress post query (``PostListQuery``) plus `type`,
 /// `filter[category]`, `filter[sku]` and `filter[q]`.
 package struct ProductQuery: Sendable, Equatable {
     /// Statuses (`publish` by default), ids, dates, page window and order.
@@ -45,11 +45,11 @@ package struct ProductQuery: Sendable, Equatable {
             values.append(.text(JSONWriter.arrayText(types.map { .string($0) })))
         }
         if let sku {
-            // A SKU search looks at variations too (post types product and product_variation, doc §2.7).
+            // A SKU search looks at variations too (post types product and product_variation, products-orders §2.7).
             clauses.append("p.sku = ?")
             values.append(.text(sku))
         } else {
-            // Variations are not products of their own in lists and counts (doc §7.4).
+            // Variations are not products of their own in lists and counts (products-orders §7.4).
             clauses.append("p.type <> 'variation'")
         }
         for term in search {

@@ -1,4 +1,4 @@
-/// A product file: its stable id, name and URL (doc §1.3).
+/// A product file: its stable id, name and URL (products-orders §1.3).
 package struct ProductDownload: Sendable, Equatable {
     package var id: String
     package var name: String
@@ -45,7 +45,7 @@ package struct ProductRecord: Sendable, Equatable {
     package var isVariation: Bool { type == "variation" }
 }
 
-/// A product with what its JSON shows beyond its own row (doc §1.1, §7): related ids, a variable product's
+/// A product with what its JSON shows beyond its own row (products-orders §1.1, §7): related ids, a variable product's
 /// variations, a variation's parent and the parent's variations (which make the parent's prices).
 package struct LoadedProduct: Sendable {
     package var record: ProductRecord

@@ -24,7 +24,7 @@ package enum ProductRepository {
         "INSERT INTO products (\(ProductColumn.list())) VALUES (\(ProductColumn.placeholders))")
     static let updateProduct = SQL(
         "UPDATE products SET \(ProductColumn.assignments(Array(ProductColumn.allCases.dropFirst()))) WHERE id = ?1")
-    /// The product an order line names by SKU: trashed and draft ones count, the oldest wins (doc §4.3).
+    /// The product an order line names by SKU: trashed and draft ones count, the oldest wins (products-orders §4.3).
     static let orderableBySKU = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' ORDER BY id LIMIT 1")
     static let addSales = SQL("UPDATE products SET total_sales = total_sales + ? WHERE id = ?")
     static let renameSlug = SQL("UPDATE products SET slug = ?, desired_slug = ? WHERE id = ?")
@@ -74,7 +74,7 @@ package enum ProductRepository {
         return record
     }
 
-    /// The product with what its JSON shows (doc §1.1, §7.1): related ids (none for a variation), a variable
+    /// The product with what its JSON shows (products-orders §1.1, §7.1): related ids (none for a variation), a variable
     /// product's variations, a variation's parent with the parent's related ids and variations.
     package static func loadTree(_ id: Int64, in db: Database) throws -> LoadedProduct? {
         guard let record = try load(id, in: db) else { return nil }
@@ -112,7 +112,7 @@ package enum ProductRepository {
         return try statement.map(nil) { $0.int64(at: 0) }
     }
 
-    /// `related_ids`, made deterministic (doc §6 Q1): up to five other published products, lowest ids first.
+    /// `related_ids`, made deterministic (products-orders §6 Q1): up to five other published products, lowest ids first.
     /// Every product is in "Uncategorized", so every published product is related.
     package static func relatedIDs(of id: Int64, in db: Database) throws -> [Int64] {
         let statement = try db.cachedStatement(related)
@@ -256,7 +256,7 @@ package enum ProductRepository {
         return try statement.first(nil) { $0.int64(at: 0) }
     }
 
-    /// Adds `quantity` to the product's `total_sales` (an order entering a paid or held status, doc §5.2).
+    /// Adds `quantity` to the product's `total_sales` (an order entering a paid or held status, products-orders §5.2).
     static func recordSales(_ quantity: Int64, of id: Int64, in db: Database) throws {
         let statement = try db.cachedStatement(addSales)
         try statement.bind([.integer(quantity), .integer(id)])

@@ -1,6 +1,6 @@
 import SQLite
 
-/// Create, update and delete on the writer's connection, in the real store's order of checks, with DECISIONS #10:
+/// Create, update and delete on the writer's connection, in the real store's order of checks, with decisions #10:
 /// everything is checked before anything is written, so a 4xx leaves no trace (not even a used-up post id).
 enum ProductWrites {
     /// Statuses under which WordPress keeps no slug (`wp_insert_post`, `wp_unique_post_slug`).
@@ -8,11 +8,11 @@ enum ProductWrites {
     /// Flat slugs WordPress refuses (feeds and `embed`), so they get a `-2` suffix.
     static let badSlugs: Set<String> = ["feed", "rdf", "rss", "rss2", "atom", "embed"]
 
-    /// Creates a product from a checked body (doc §2.3) and returns its id.
+    /// Creates a product from a checked body (products-orders §2.3) and returns its id.
     static func create(_ input: ProductInput, now: Int64, in db: Database) throws -> Int64 {
         var record = ProductRecord()
         record.title = input.title ?? ""
-        // An empty title is accepted; the post title then becomes "Product" (doc §2.3 step 3).
+        // An empty title is accepted; the post title then becomes "Product" (products-orders §2.3 step 3).
         if record.title.isEmpty { record.title = "Product" }
         record.status = input.status ?? "publish"
         record.type = input.type == "variable" ? "variable" : "simple"
@@ -24,14 +24,14 @@ enum ProductWrites {
         try assignSlug(&record, requested: nil, previousStatus: nil, in: db)
         try ProductRepository.update(record, in: db)
         try ProductRepository.replaceDownloads(of: record.id, with: record.downloads, in: db)
-        // Variations are saved after their parent, which gives them their attributes (doc §7.3).
+        // Variations are saved after their parent, which gives them their attributes (products-orders §7.3).
         if record.isVariable, let variations = input.variations {
             try saveVariations(variations, parent: record, now: now, in: db)
         }
         return record.id
     }
 
-    /// Updates product `id` (doc §2.5): the product is looked up and the caller checked first (404/401), then the
+    /// Updates product `id` (products-orders §2.5): the product is looked up and the caller checked first (404/401), then the
     /// body's own errors are reported. Only keys present change; `updated_at` moves on every save.
     static func update(id: Int64, _ parsed: Result<ProductInput, APIError>, canEdit: Bool, now: Int64, in db: Database) throws {
         var record = try existing(id, in: db)
@@ -58,11 +58,11 @@ enum ProductWrites {
         }
     }
 
-    /// Deletes product `id` (doc §2.6): permanently when `force`, else moves it to the trash.
+    /// Deletes product `id` (products-orders §2.6): permanently when `force`, else moves it to the trash.
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
         var record = try existing(id, in: db)
         guard canDelete else { throw ProductErrors.cannot("delete") }
-        // A variable product takes its variations with it, to the trash or for good (doc §2.6, §7.4).
+        // A variable product takes its variations with it, to the trash or for good (products-orders §2.6, §7.4).
         let variationIDs = record.isVariable ? try ProductRepository.allVariationIDs(of: id, in: db) : []
         if force {
             for variationID in variationIDs { try ProductRepository.delete(variationID, in: db) }
@@ -98,7 +98,7 @@ enum ProductWrites {
         }
     }
 
-    /// `save_variations` (doc §7.3): each entry updates the variation its `id` names (which must be one of this
+    /// `save_variations` (products-orders §7.3): each entry updates the variation its `id` names (which must be one of this
     /// product's) or creates one; its index becomes its menu order. Variations not named are kept.
     static func saveVariations(_ inputs: [VariationInput], parent: ProductRecord, now: Int64, in db: Database) throws {
         for (menuOrder, input) in inputs.enumerated() {
@@ -165,7 +165,7 @@ enum ProductWrites {
             ? record.salePrice : record.regularPrice
     }
 
-    /// `validate_request` for a product (doc §2.2): no post → 404, another kind of post → 404.
+    /// `validate_request` for a product (products-orders §2.2): no post → 404, another kind of post → 404.
     static func existing(_ id: Int64, in db: Database) throws -> ProductRecord {
         guard let type = try ProductRepository.postType(of: id, in: db) else { throw ProductErrors.notFound(id) }
         guard type == "product" || type == "product_variation",
@@ -198,7 +198,7 @@ enum ProductWrites {
         if let attributes = input.attributes { record.attributes = attributes }
 
         // Prices: a sale price not below the regular price is cleared; the price is the sale price while on sale.
-        // A variable product has no prices of its own: they come from its variations (doc §7.1).
+        // A variable product has no prices of its own: they come from its variations (products-orders §7.1).
         if record.isVariable {
             (record.regularPrice, record.salePrice, record.price) = ("", "", "")
         } else {

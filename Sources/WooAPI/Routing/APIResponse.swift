@@ -96,7 +96,7 @@ package struct APIPromise: Sendable {
 /// A handler's view of the request.
 package struct RequestContext: Sendable {
     package var request: HTTPRequest
-    /// The method after `_method` / `X-HTTP-Method-Override` (DECISIONS #29).
+    /// The method after `_method` / `X-HTTP-Method-Override` (decisions #29).
     package var method: HTTPMethod
     /// The route, decoded once, e.g. `/customers/2`.
     package var route: String
@@ -105,7 +105,7 @@ package struct RequestContext: Sendable {
     /// Captures of the route pattern (`<id>`, `<email>`).
     package var captures: [String] = []
 
-    /// The request body parsed as JSON, or `Missing parameter data` when it is empty or not JSON (spec §1.6).
+    /// The request body parsed as JSON, or `Missing parameter data` when it is empty or not JSON (customers §1.6).
     package func jsonBody() throws(APIError) -> JSONValue {
         guard !request.body.isEmpty else { throw .missingData }
         let value: JSONValue

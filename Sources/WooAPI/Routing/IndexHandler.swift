@@ -1,6 +1,6 @@
 import HTTP
 
-/// `GET /wc-api/v2`: the store description and route list (spec §1.7), built once at startup.
+/// `GET /wc-api/v2`: the store description and route list (customers §1.7), built once at startup.
 struct IndexHandler: Sendable {
     private let body: [UInt8]
 

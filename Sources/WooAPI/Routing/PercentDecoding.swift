@@ -1,6 +1,6 @@
 import HTTP
 
-/// Percent-decoding done exactly once (DECISIONS #25): RFC 3986 for paths, form rules (`+` is a space) for queries.
+/// Percent-decoding done exactly once (decisions #25): RFC 3986 for paths, form rules (`+` is a space) for queries.
 package enum PercentDecoding {
     /// Decodes `%XX` octets; `plusIsSpace` for `application/x-www-form-urlencoded` query strings.
     /// Returns nil when the result is not valid UTF-8. A `%` not followed by two hex digits stays literal.

@@ -1,6 +1,6 @@
 import HTTP
 
-/// A query string parsed the way PHP fills `$_GET`, minus its quirks we fix (DECISIONS #25: decoded once,
+/// A query string parsed the way PHP fills `$_GET`, minus its quirks we fix (decisions #25: decoded once,
 /// no magic quotes): `a=1&b[]=2&filter[limit]=5` gives scalars and one level of arrays; the last duplicate wins.
 package struct QueryParameters: Sendable {
     /// A parameter's value: a string, or an array of `key → string` from `name[key]=` forms.
@@ -180,7 +180,7 @@ package struct QueryParameters: Sendable {
     /// Whether `name` was sent at all (even empty).
     package func contains(_ name: String) -> Bool { self[name] != nil }
 
-    /// A scalar parameter; an array where a string is expected is a 400 (PHP 8 would crash, DECISIONS #23).
+    /// A scalar parameter; an array where a string is expected is a 400 (PHP 8 would crash, decisions #23).
     package func string(_ name: String) throws(APIError) -> String? {
         switch self[name] {
         case nil: return nil
@@ -189,7 +189,7 @@ package struct QueryParameters: Sendable {
         }
     }
 
-    /// An array parameter such as `filter[…]`; a scalar, or deeper nesting, is a 400 (DECISIONS #23).
+    /// An array parameter such as `filter[…]`; a scalar, or deeper nesting, is a 400 (decisions #23).
     package func array(_ name: String) throws(APIError) -> [(key: String, value: String)] {
         switch self[name] {
         case nil: return []

@@ -5,7 +5,7 @@ package typealias RouteHandler = @Sendable (RequestContext) throws(APIError) -> 
 
 /// One segment of a route pattern.
 package enum PathSegment: Sendable, Equatable {
-    /// Matches this text, case-insensitively (spec §1.1).
+    /// Matches this text, case-insensitively (customers §1.1).
     case literal(String)
     /// `<id>`: one or more ASCII digits.
     case number
@@ -46,7 +46,7 @@ package struct RouterBuilder {
     package func build() -> RouteTable { RouteTable(routes: routes) }
 }
 
-/// The immutable route table, matched segment by segment in registration order (spec §1.4).
+/// The immutable route table, matched segment by segment in registration order (customers §1.4).
 package struct RouteTable: Sendable {
     package let routes: [Route]
     /// Each route's segments as byte matchers, in `routes` order.
@@ -100,7 +100,7 @@ package struct RouteTable: Sendable {
         return parts.dropFirst()
     }
 
-    /// Compares a path segment with a lower-case literal (spec §1.1: routes match case-insensitively).
+    /// Compares a path segment with a lower-case literal (customers §1.1: routes match case-insensitively).
     private static func equalIgnoringASCIICase(_ segment: UnsafeBufferPointer<UInt8>, _ literal: [UInt8]) -> Bool {
         guard segment.count == literal.count else { return false }
         for index in 0..<literal.count {

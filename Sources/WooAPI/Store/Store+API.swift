@@ -14,7 +14,7 @@ extension Store {
         }
     }
 
-    /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (spec §6.4).
+    /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (listing §3).
     ///
     /// `rows` writes the page's elements and returns the total; it runs in one read transaction, so the total
     /// and the page come from the same snapshot.

@@ -1,4 +1,4 @@
-/// UTC date-times in the API's format, `YYYY-MM-DDTHH:MM:SSZ` (spec §3.2), without Foundation.
+/// UTC date-times in the API's format, `YYYY-MM-DDTHH:MM:SSZ` (customers §3.2), without Foundation.
 package enum APIDate {
     /// Formats Unix seconds as `2026-11-29T03:39:09Z`.
     package static func format(_ seconds: Int64) -> String {
@@ -37,7 +37,7 @@ package enum APIDate {
         days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
-    /// Parses the date forms clients send to `filter[created_at_min|max]` (spec §6.3): `YYYY-MM-DD`, optionally
+    /// Parses the date forms clients send to `filter[created_at_min|max]` (listing §2): `YYYY-MM-DD`, optionally
     /// followed by `T` or a space and `HH:MM[:SS[.fff]]`, optionally followed by `Z` or an offset. As on the real
     /// store the wall-clock time is taken as UTC and any offset is ignored. Returns nil when unparseable.
     package static func parse(_ text: String) -> Int64? {

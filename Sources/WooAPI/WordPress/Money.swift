@@ -1,6 +1,6 @@
 import Foundation
 
-/// Money as the real store keeps and prints it (doc §0 "Number formatting", §1.1, §2.4, §3), with one entry point
+/// Money as the real store keeps and prints it (products-orders §0 "Number formatting", §1.1, §2.4, §3), with one entry point
 /// per kind of amount:
 /// - product prices are stored text (what `wc_format_decimal` leaves), printed with `number_format` rounding done on
 ///   the decimal digits themselves (``formatted(_:)``, ``html(_:)``);
@@ -15,7 +15,7 @@ package enum Money {
     static let decimals = 2
 
     /// `wc_format_decimal(value)` without `dp`, as a setter stores a client's value; nil when the JSON type
-    /// cannot be a price (an array or object: PHP would store garbage, DECISIONS #23).
+    /// cannot be a price (an array or object: PHP would store garbage, decisions #23).
     ///
     /// Text: sanitized (`wc_clean`), then every character but `0-9 . , -` dropped (`"abc"` → `""`). An integer
     /// prints as itself; any other number as PHP prints a float with six decimals, trailing zeros trimmed.

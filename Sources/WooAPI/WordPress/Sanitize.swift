@@ -1,10 +1,10 @@
 import Foundation
 import HTTP
 
-/// WordPress's sanitizers, as far as the API applies them (spec §4.2, §4.3, §7.3); `sanitize_title` is in Slugs.swift.
+/// WordPress's sanitizers, as far as the API applies them (customers §4.2, §4.3, §7.3); `sanitize_title` is in Slugs.swift.
 package enum Sanitize {
     /// `sanitize_text_field`: strip tags, remove `%xx` octets, collapse whitespace runs to one space, trim.
-    /// Backslashes are kept (DECISIONS #26).
+    /// Backslashes are kept (decisions #26).
     package static func textField(_ text: String) -> String {
         collapseWhitespace(removeOctets(stripTags(text)))
     }
@@ -38,7 +38,7 @@ package enum Sanitize {
         !sanitized.isEmpty && sanitized == username(sanitized, strict: true)
     }
 
-    /// WordPress `is_email` (spec §4.3).
+    /// WordPress `is_email` (customers §4.3).
     package static func isEmail(_ email: String) -> Bool {
         email.withUTF8Buffer { isEmail(bytes: $0) }
     }

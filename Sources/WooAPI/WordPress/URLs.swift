@@ -1,7 +1,7 @@
 import Foundation
 
 /// PHP's and WordPress's URL functions as the API reproduces them: `urlencode`, `parse_url` (enough for file URLs),
-/// `esc_url_raw` and `wc_get_filename_from_url`. Request decoding (RFC 3986, DECISIONS #25) is `PercentDecoding`'s.
+/// `esc_url_raw` and `wc_get_filename_from_url`. Request decoding (RFC 3986, decisions #25) is `PercentDecoding`'s.
 enum URLEncoding {
     /// PHP's `urlencode`: every byte but `A-Z a-z 0-9 - _ .` percent-encoded (upper-case hex), space as `+`.
     static func formEncode(_ text: String) -> String {

@@ -4,7 +4,7 @@ import XCTest
 
 /// The byte-level sanitizers (5b899b0 "Instruction diet on the hot paths") against their previous implementations
 /// (``ReferenceSanitize``): hand-picked edge cases, then seeded random text. Outputs are compared as UTF-8 bytes.
-final class FastPathSanitizeTests: XCTestCase {
+final class SanitizerEquivalenceTests: XCTestCase {
     private typealias Function = (String) -> String
 
     private static let edgeCases: [String] = [
@@ -21,17 +21,17 @@ final class FastPathSanitizeTests: XCTestCase {
 
     private func assertMatchesReference(
         _ name: String, _ new: Function, _ old: Function, seed: UInt64, iterations: Int = 3000,
-        pieces: [String] = FastPathText.pieces, file: StaticString = #filePath, line: UInt = #line
+        pieces: [String] = EquivalenceText.pieces, file: StaticString = #filePath, line: UInt = #line
     ) {
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var rng = SeededRandom(seed: seed)
         var inputs = Self.edgeCases
-        for _ in 0..<iterations { inputs.append(FastPathText.random(&rng, maxPieces: 20, pieces: pieces)) }
+        for _ in 0..<iterations { inputs.append(EquivalenceText.random(&rng, maxPieces: 20, pieces: pieces)) }
         for input in inputs {
             let expected = old(input), actual = new(input)
             mismatches.check(
                 Array(actual.utf8) == Array(expected.utf8),
-                "\(name)(\(FastPathText.escaped(input))): old \(FastPathText.escaped(expected)), new \(FastPathText.escaped(actual))",
+                "\(name)(\(EquivalenceText.escaped(input))): old \(EquivalenceText.escaped(expected)), new \(EquivalenceText.escaped(actual))",
                 file: file, line: line)
         }
         mismatches.finish(name, file: file, line: line)
@@ -151,7 +151,7 @@ final class FastPathSanitizeTests: XCTestCase {
 
     func testIsEmailEdgeCasesMatchReference() {
         for email in Self.emailEdgeCases {
-            XCTAssertEqual(Sanitize.isEmail(email), ReferenceSanitize.isEmail(email), FastPathText.escaped(email))
+            XCTAssertEqual(Sanitize.isEmail(email), ReferenceSanitize.isEmail(email), EquivalenceText.escaped(email))
         }
     }
 
@@ -169,7 +169,7 @@ final class FastPathSanitizeTests: XCTestCase {
         let label = ["a", "b", "z", "Q", "0", "9", "-", "a", "b", "c"]
         let noise = [".", "..", "-", "@", " ", "\t", "\n", "\u{0}", "\u{0B}", "_", "\"", "é", "\u{301}", "\u{600}", "中", "%", "&"]
         var rng = SeededRandom(seed: 9)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var valid = 0
         for _ in 0..<4000 {
             var email = rng.text(from: local, count: rng.int(in: 0...6)) + "@"
@@ -178,10 +178,10 @@ final class FastPathSanitizeTests: XCTestCase {
                 let position = rng.int(in: 0...email.count)
                 email.insert(contentsOf: rng.pick(noise), at: email.index(email.startIndex, offsetBy: position))
             }
-            if rng.chance(10) { email = FastPathText.random(&rng) }
+            if rng.chance(10) { email = EquivalenceText.random(&rng) }
             let old = ReferenceSanitize.isEmail(email), new = Sanitize.isEmail(email)
             if new { valid += 1 }
-            mismatches.check(old == new, "isEmail(\(FastPathText.escaped(email))): old \(old), new \(new)")
+            mismatches.check(old == new, "isEmail(\(EquivalenceText.escaped(email))): old \(old), new \(new)")
         }
         mismatches.finish("isEmail")
         XCTAssertGreaterThan(valid, 500, "the generator should produce valid addresses too")

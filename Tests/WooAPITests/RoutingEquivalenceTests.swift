@@ -4,7 +4,7 @@ import TestSupport
 import XCTest
 
 /// `PercentDecoding.decode` (now on buffer pointers) against the previous decoder (``ReferencePercentDecoding``).
-final class FastPathPercentDecodingTests: XCTestCase {
+final class PercentDecodingEquivalenceTests: XCTestCase {
     func testKnownValues() {
         XCTAssertEqual(PercentDecoding.decode("", plusIsSpace: true), "")
         XCTAssertEqual(PercentDecoding.decode("%", plusIsSpace: true), "%")
@@ -24,23 +24,23 @@ final class FastPathPercentDecodingTests: XCTestCase {
         XCTAssertNil(PercentDecoding.decode("%ED%A0%80", plusIsSpace: true))  // a surrogate
     }
 
-    private func assertMatchesReference(_ text: String, _ mismatches: inout FastPathMismatches) {
+    private func assertMatchesReference(_ text: String, _ mismatches: inout EquivalenceMismatches) {
         for plusIsSpace in [false, true] {
             let old = ReferencePercentDecoding.decode(text, plusIsSpace: plusIsSpace)
             let new = PercentDecoding.decode(text, plusIsSpace: plusIsSpace)
             let newSubstring = PercentDecoding.decode(Substring(text), plusIsSpace: plusIsSpace)
             let newBytes = text.utf8.withContiguousStorageIfAvailable { PercentDecoding.decode(bytes: $0, plusIsSpace: plusIsSpace) }
-            let expected = FastPathText.utf8(old)
+            let expected = EquivalenceText.utf8(old)
             mismatches.check(
-                FastPathText.utf8(new) == expected && FastPathText.utf8(newSubstring) == expected
-                    && newBytes.map(FastPathText.utf8) == expected,
-                "decode(\(FastPathText.escaped(text)), plusIsSpace: \(plusIsSpace)): old \(FastPathText.escaped(old)), "
-                    + "new \(FastPathText.escaped(new)) / \(FastPathText.escaped(newSubstring)) / \(String(describing: newBytes))")
+                EquivalenceText.utf8(new) == expected && EquivalenceText.utf8(newSubstring) == expected
+                    && newBytes.map(EquivalenceText.utf8) == expected,
+                "decode(\(EquivalenceText.escaped(text)), plusIsSpace: \(plusIsSpace)): old \(EquivalenceText.escaped(old)), "
+                    + "new \(EquivalenceText.escaped(new)) / \(EquivalenceText.escaped(newSubstring)) / \(String(describing: newBytes))")
         }
     }
 
     func testEdgeCasesMatchReference() {
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for text in ["", "%", "%%", "%%%", "a%", "%4", "%4g", "%g4", "%zz", "%41", "%C3%A9", "%c3%A9", "%FF", "%C3", "%E4%B8%AD",
                      "%F0%9F%98%80", "%F0%9F%98", "+", "++", "%2B", "%2b+", "a+b", "%00", "%7F", "%80", "é%41", "%41é", "\u{301}%41",
                      "%\u{301}", "%4\u{301}", "中%2", "%%41%", "%25", "%2525", "%+", "+%"] {
@@ -51,17 +51,17 @@ final class FastPathPercentDecodingTests: XCTestCase {
 
     func testRandomTextMatchesReference() {
         var rng = SeededRandom(seed: 41)
-        var mismatches = FastPathMismatches()
-        for _ in 0..<4000 { assertMatchesReference(FastPathText.random(&rng, maxPieces: 12), &mismatches) }
+        var mismatches = EquivalenceMismatches()
+        for _ in 0..<4000 { assertMatchesReference(EquivalenceText.random(&rng, maxPieces: 12), &mismatches) }
         mismatches.finish("decode")
     }
 
     /// The query parser hands `decode(bytes:)` slices of the query cut at `&` and `=`: each decodes like the string.
     func testSlicesCutAtASCIIBytesDecodeLikeTheirText() {
         var rng = SeededRandom(seed: 42)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for _ in 0..<2000 {
-            let text = FastPathText.random(&rng, maxPieces: 14)
+            let text = EquivalenceText.random(&rng, maxPieces: 14)
             let bytes = Array(text.utf8)
             let cuts = [0] + bytes.indices.filter { bytes[$0] < 0x80 && rng.chance(30) } + [bytes.count]
             for (lower, upper) in zip(cuts, cuts.dropFirst()) where lower <= upper {
@@ -70,8 +70,8 @@ final class FastPathPercentDecodingTests: XCTestCase {
                 let plusIsSpace = rng.chance(50)
                 let new = slice.withUnsafeBufferPointer { PercentDecoding.decode(bytes: $0, plusIsSpace: plusIsSpace) }
                 let old = ReferencePercentDecoding.decode(sliceText, plusIsSpace: plusIsSpace)
-                mismatches.check(FastPathText.utf8(new) == FastPathText.utf8(old),
-                                 "decode(bytes: \(FastPathText.escaped(sliceText)), plusIsSpace: \(plusIsSpace)): old \(FastPathText.escaped(old)), new \(FastPathText.escaped(new))")
+                mismatches.check(EquivalenceText.utf8(new) == EquivalenceText.utf8(old),
+                                 "decode(bytes: \(EquivalenceText.escaped(sliceText)), plusIsSpace: \(plusIsSpace)): old \(EquivalenceText.escaped(old)), new \(EquivalenceText.escaped(new))")
             }
         }
         mismatches.finish("decode(bytes:)")
@@ -83,14 +83,14 @@ final class FastPathPercentDecodingTests: XCTestCase {
     func testInvalidUTF8BytesWithSomethingToDecodeAreRejected() {
         for bytes: [UInt8] in [[0xFF, 0x25, 0x34, 0x31], [0x25, 0x34, 0x31, 0xC3], [0x80, 0x2B], [0xC3, 0x25], [0xED, 0xA0, 0x80, 0x25]] {
             let plus = bytes.withUnsafeBufferPointer { PercentDecoding.decode(bytes: $0, plusIsSpace: true) }
-            XCTAssertNil(plus, FastPathText.escaped(bytes: bytes))
+            XCTAssertNil(plus, EquivalenceText.escaped(bytes: bytes))
             if bytes.contains(0x25) {
                 let path = bytes.withUnsafeBufferPointer { PercentDecoding.decode(bytes: $0, plusIsSpace: false) }
-                XCTAssertNil(path, FastPathText.escaped(bytes: bytes))
+                XCTAssertNil(path, EquivalenceText.escaped(bytes: bytes))
             }
         }
         var rng = SeededRandom(seed: 43)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for _ in 0..<2000 {
             var bytes = rng.bytes(count: rng.int(in: 0...10))
             bytes.insert(contentsOf: rng.pick([[0x25, 0x34, 0x31], [0x25, 0x43, 0x33], [0x25, 0x61, 0x39], [0x25, 0x46, 0x46]]),
@@ -98,8 +98,8 @@ final class FastPathPercentDecodingTests: XCTestCase {
             let plusIsSpace = rng.chance(50)
             let new = bytes.withUnsafeBufferPointer { PercentDecoding.decode(bytes: $0, plusIsSpace: plusIsSpace) }
             let old = Self.referenceDecode(bytes: bytes, plusIsSpace: plusIsSpace)
-            mismatches.check(FastPathText.utf8(new) == FastPathText.utf8(old),
-                             "decode(bytes: \(FastPathText.escaped(bytes: bytes)), plusIsSpace: \(plusIsSpace)): old loop \(FastPathText.escaped(old)), new \(FastPathText.escaped(new))")
+            mismatches.check(EquivalenceText.utf8(new) == EquivalenceText.utf8(old),
+                             "decode(bytes: \(EquivalenceText.escaped(bytes: bytes)), plusIsSpace: \(plusIsSpace)): old loop \(EquivalenceText.escaped(old)), new \(EquivalenceText.escaped(new))")
         }
         mismatches.finish("decode(bytes:)")
     }
@@ -131,22 +131,22 @@ final class FastPathPercentDecodingTests: XCTestCase {
 }
 
 /// `QueryParameters(parsing:)` (split and decoded on bytes) against the previous parser (``ReferenceQueryParameters``).
-final class FastPathQueryParametersTests: XCTestCase {
+final class QueryParametersEquivalenceTests: XCTestCase {
     private typealias Value = QueryParameters.Value
 
     private static func describe(_ value: Value) -> String {
         switch value {
-        case .string(let text): return FastPathText.escaped(text)
+        case .string(let text): return EquivalenceText.escaped(text)
         case .array(let members, let nested):
-            return "[" + members.map { FastPathText.escaped($0.key) + ": " + FastPathText.escaped($0.value) }.joined(separator: ", ") + "]"
+            return "[" + members.map { EquivalenceText.escaped($0.key) + ": " + EquivalenceText.escaped($0.value) }.joined(separator: ", ") + "]"
                 + (nested ? " nested" : "")
         }
     }
 
     /// Items, raw pairs or the error, as text that is equal only when the bytes are.
     private static func describe(items: [(name: String, value: Value)], rawPairs: [(name: String, value: String?)]) -> String {
-        "items {" + items.map { FastPathText.escaped($0.name) + " = " + describe($0.value) }.joined(separator: "; ") + "} raw {"
-            + rawPairs.map { FastPathText.escaped($0.name) + ($0.value.map { " = " + FastPathText.escaped($0) } ?? "") }
+        "items {" + items.map { EquivalenceText.escaped($0.name) + " = " + describe($0.value) }.joined(separator: "; ") + "} raw {"
+            + rawPairs.map { EquivalenceText.escaped($0.name) + ($0.value.map { " = " + EquivalenceText.escaped($0) } ?? "") }
             .joined(separator: "; ") + "}"
     }
 
@@ -193,7 +193,7 @@ final class FastPathQueryParametersTests: XCTestCase {
 
     func testEdgeCasesMatchReference() {
         for query in Self.edgeCases {
-            XCTAssertEqual(Self.parseNew(query), Self.parseOld(query), FastPathText.escaped(query))
+            XCTAssertEqual(Self.parseNew(query), Self.parseOld(query), EquivalenceText.escaped(query))
         }
     }
 
@@ -249,7 +249,7 @@ final class FastPathQueryParametersTests: XCTestCase {
 
     /// A query of random pairs (names built from brackets, dots, spaces and escapes), joined by one or more `&`.
     private static func randomQuery(_ rng: inout SeededRandom) -> String {
-        if rng.chance(15) { return FastPathText.random(&rng, maxPieces: 20) }
+        if rng.chance(15) { return EquivalenceText.random(&rng, maxPieces: 20) }
         var query = rng.chance(10) ? "&" : ""
         for index in 0..<rng.int(in: 0...6) {
             if index > 0 { query += rng.chance(10) ? "&&" : "&" }
@@ -271,17 +271,17 @@ final class FastPathQueryParametersTests: XCTestCase {
     /// multi-scalar `Character`, or a decoded name with `[` or `]` inside one. Returns how many were compared.
     private func compareRandomQueries(seed: UInt64, count: Int, asciiOnly: Bool) -> Int {
         var rng = SeededRandom(seed: seed)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var compared = 0
         for _ in 0..<count {
             let query = Self.randomQuery(&rng)
             if asciiOnly, !query.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { continue }
-            if FastPathText.mergesASCII(query, "&=") { continue }
+            if EquivalenceText.mergesASCII(query, "&=") { continue }
             let names = (try? ReferenceQueryParameters(parsing: query))?.rawPairs.map { PercentDecoding.decode($0.name, plusIsSpace: true) ?? "" } ?? []
-            if names.contains(where: { FastPathText.mergesASCII($0, "[]") }) { continue }
+            if names.contains(where: { EquivalenceText.mergesASCII($0, "[]") }) { continue }
             compared += 1
             let old = Self.parseOld(query), new = Self.parseNew(query)
-            mismatches.check(old == new, "QueryParameters(parsing: \(FastPathText.escaped(query))):\n old \(old)\n new \(new)")
+            mismatches.check(old == new, "QueryParameters(parsing: \(EquivalenceText.escaped(query))):\n old \(old)\n new \(new)")
         }
         mismatches.finish("QueryParameters")
         return compared
@@ -300,7 +300,7 @@ final class FastPathQueryParametersTests: XCTestCase {
 
 /// `Pagination.links()` and `headers(baseURL:path:query:)` (built as bytes) against the previous implementation
 /// (``ReferencePagination``) on the same figures and the same parsed query.
-final class FastPathPaginationTests: XCTestCase {
+final class PaginationEquivalenceTests: XCTestCase {
     private static func reference(_ p: Pagination) -> ReferencePagination {
         ReferencePagination(total: p.total, totalPages: p.totalPages, page: p.page)
     }
@@ -308,7 +308,7 @@ final class FastPathPaginationTests: XCTestCase {
     private static func describe(_ links: [(rel: String, page: Int)]) -> [String] { links.map { "\($0.rel)=\($0.page)" } }
 
     private static func describe(_ headers: [(String, String)]) -> [String] {
-        headers.map { FastPathText.escaped($0.0) + ": " + FastPathText.escaped($0.1) }
+        headers.map { EquivalenceText.escaped($0.0) + ": " + EquivalenceText.escaped($0.1) }
     }
 
     private static func figures() -> [Pagination] {
@@ -379,7 +379,7 @@ final class FastPathPaginationTests: XCTestCase {
 
     func testHeadersWithRandomQueriesMatchReference() {
         var rng = SeededRandom(seed: 62)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var withLinks = 0
         let figures = Self.figures().filter { !$0.links().isEmpty }
         for _ in 0..<3000 {
@@ -397,7 +397,7 @@ final class FastPathPaginationTests: XCTestCase {
             // The reference predates collapsing repeats (issue 9), so it is given the collapsed pairs.
             let old = Self.describe(Self.reference(p).headers(baseURL: baseURL, path: path, rawPairs: parsed.uniqueRawPairs))
             if new.count > 2 { withLinks += 1 }
-            mismatches.check(new == old, "headers for \(FastPathText.escaped(query)):\n old \(old)\n new \(new)")
+            mismatches.check(new == old, "headers for \(EquivalenceText.escaped(query)):\n old \(old)\n new \(new)")
         }
         mismatches.finish("Pagination.headers")
         XCTAssertGreaterThan(withLinks, 1000)
@@ -406,7 +406,7 @@ final class FastPathPaginationTests: XCTestCase {
 
 /// `RouteTable.match` (segments as byte ranges, literals as bytes) against the previous matcher
 /// (``ReferenceRouteMatcher``) over the same routes.
-final class FastPathRouteTableTests: XCTestCase {
+final class RouteTableEquivalenceTests: XCTestCase {
     /// The API's patterns and method sets (plus the `<order_id>`/`<product_id>` spellings); each handler throws its
     /// own tag, so the matched handler can be told apart.
     private static let registrations: [(String, Set<HTTPMethod>)] = [
@@ -441,12 +441,12 @@ final class FastPathRouteTableTests: XCTestCase {
 
     private static func matchNew(_ route: String, _ method: HTTPMethod) -> String {
         guard let (handler, captures) = table.match(route, method: method) else { return "no route" }
-        return tag(handler) + " " + captures.map { FastPathText.escaped($0) }.joined(separator: ", ")
+        return tag(handler) + " " + captures.map { EquivalenceText.escaped($0) }.joined(separator: ", ")
     }
 
     private static func matchOld(_ route: String, _ method: HTTPMethod) -> String {
         guard let found = ReferenceRouteMatcher.match(table.routes, route, method: method) else { return "no route" }
-        return tag(table.routes[found.route].methods[found.entry].handler) + " " + found.captures.map { FastPathText.escaped($0) }.joined(separator: ", ")
+        return tag(table.routes[found.route].methods[found.entry].handler) + " " + found.captures.map { EquivalenceText.escaped($0) }.joined(separator: ", ")
     }
 
     func testKnownMatches() {
@@ -483,7 +483,7 @@ final class FastPathRouteTableTests: XCTestCase {
 
     func testRandomPathsMatchReference() {
         var rng = SeededRandom(seed: 71)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var matched = 0
         for _ in 0..<5000 {
             var path = rng.chance(90) ? "/" : ""
@@ -492,11 +492,11 @@ final class FastPathRouteTableTests: XCTestCase {
                 path += index == 0 && rng.chance(70) ? rng.pick(Self.resources) : index == 1 && rng.chance(50) ? rng.pick(Self.ids) : rng.pick(Self.segments)
             }
             if rng.chance(15) { path += rng.pick(["/", "//"]) }
-            if rng.chance(5) { path = FastPathText.random(&rng) }
+            if rng.chance(5) { path = EquivalenceText.random(&rng) }
             let method = rng.pick(Self.methods)
             let old = Self.matchOld(path, method), new = Self.matchNew(path, method)
             if new != "no route" { matched += 1 }
-            mismatches.check(old == new, "match(\(FastPathText.escaped(path)), \(method)): old \(old), new \(new)")
+            mismatches.check(old == new, "match(\(EquivalenceText.escaped(path)), \(method)): old \(old), new \(new)")
         }
         mismatches.finish("RouteTable.match")
         XCTAssertGreaterThan(matched, 300)
@@ -505,7 +505,7 @@ final class FastPathRouteTableTests: XCTestCase {
 
 /// `APIApplication.plainV2Route` (bytes, no decoding) against the `/wc-api/v…` branch it was put in front of
 /// (``ReferenceRouteResolver``): whenever it answers, the old code gives version 2 and the same route.
-final class FastPathPlainV2RouteTests: XCTestCase {
+final class PlainV2RouteEquivalenceTests: XCTestCase {
     func testKnownValues() {
         XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/customers"), "/customers")
         XCTAssertEqual(APIApplication.plainV2Route("/wc-api/v2/customers///"), "/customers")
@@ -526,12 +526,12 @@ final class FastPathPlainV2RouteTests: XCTestCase {
                                "..", "é", "\u{301}", "\u{600}", "中", "orders", "count"]
 
     /// Checks one path; true when `plainV2Route` answered.
-    private func check(_ path: String, _ mismatches: inout FastPathMismatches) -> Bool {
+    private func check(_ path: String, _ mismatches: inout EquivalenceMismatches) -> Bool {
         guard let plain = APIApplication.plainV2Route(path) else { return false }
         let old = ReferenceRouteResolver.resolve(path: path)
         var same = false
         if case .route(let version, let route) = old { same = version == 2 && Array(route.utf8) == Array(plain.utf8) }
-        mismatches.check(same, "plainV2Route(\(FastPathText.escaped(path))) = \(FastPathText.escaped(plain)), old branch: \(old)")
+        mismatches.check(same, "plainV2Route(\(EquivalenceText.escaped(path))) = \(EquivalenceText.escaped(plain)), old branch: \(old)")
         return true
     }
 
@@ -542,10 +542,10 @@ final class FastPathPlainV2RouteTests: XCTestCase {
     }
 
     func testEdgeCasesAgreeWithReference() {
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for path in ["/wc-api/v2/", "/wc-api/v2//", "/wc-api/v2///x//", "/wc-api/v2/x", "/wc-api/v2/\u{301}x", "/wc-api/v2/x\u{301}/",
                      "/wc-api/v2/x/\u{301}", "/wc-api/v2/\u{600}", "/wc-api/v2/\u{600}x/", "/wc-api/v2/é/", "/wc-api/v2/+", "/wc-api/v2/中//"] {
-            XCTAssertTrue(check(path, &mismatches), FastPathText.escaped(path))
+            XCTAssertTrue(check(path, &mismatches), EquivalenceText.escaped(path))
         }
         mismatches.finish("plainV2Route")
     }
@@ -555,15 +555,15 @@ final class FastPathPlainV2RouteTests: XCTestCase {
     /// `Character`s, and U+0600 + `/` is one `Character`, so it kept that slash; the fast path trims bytes.
     func testTrailingSlashAfterPrependedMarkIsNowTrimmed() {
         XCTAssertEqual(ReferenceRouteResolver.resolve(path: "/wc-api/v2/customers\u{600}/"), .route(version: 2, route: "/customers\u{600}/"))
-        XCTAssertEqual(FastPathText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers\u{600}/")), Array("/customers\u{600}".utf8))
+        XCTAssertEqual(EquivalenceText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers\u{600}/")), Array("/customers\u{600}".utf8))
         XCTAssertEqual(ReferenceRouteResolver.resolve(path: "/wc-api/v2/customers/email/a\u{600}//"),
                        .route(version: 2, route: "/customers/email/a\u{600}/"))
-        XCTAssertEqual(FastPathText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers/email/a\u{600}//")), Array("/customers/email/a\u{600}".utf8))
+        XCTAssertEqual(EquivalenceText.utf8(APIApplication.plainV2Route("/wc-api/v2/customers/email/a\u{600}//")), Array("/customers/email/a\u{600}".utf8))
     }
 
     func testRandomPathsAgreeWithReference() {
         var rng = SeededRandom(seed: 81)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var answered = 0
         for _ in 0..<5000 {
             let path = "/wc-api/v" + rng.pick(Self.versions) + rng.text(from: Self.rest, count: rng.int(in: 0...8))
@@ -572,7 +572,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
             // Nil only for paths the general branch must handle: anything to decode, or not `/wc-api/v2/` exactly.
             let bytes = Array(path.utf8)
             if APIApplication.plainV2Route(path) == nil, bytes.starts(with: Array("/wc-api/v2/".utf8)) {
-                mismatches.check(bytes.dropFirst(10).contains(UInt8(ascii: "%")), "plainV2Route(\(FastPathText.escaped(path))) = nil")
+                mismatches.check(bytes.dropFirst(10).contains(UInt8(ascii: "%")), "plainV2Route(\(EquivalenceText.escaped(path))) = nil")
             }
         }
         mismatches.finish("plainV2Route")
@@ -582,7 +582,7 @@ final class FastPathPlainV2RouteTests: XCTestCase {
     /// What can actually arrive (printable ASCII targets), including the cases the fast path declines.
     func testRandomASCIIPathsAgreeWithReference() {
         var rng = SeededRandom(seed: 82)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         let ascii = Self.rest.filter { $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
         var answered = 0
         for _ in 0..<3000 {

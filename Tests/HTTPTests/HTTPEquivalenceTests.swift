@@ -22,7 +22,7 @@ private struct Mismatches {
 }
 
 /// Header lookups on bytes (5b899b0) against the previous code (``ReferenceHTTP``).
-final class FastPathHeadersTests: XCTestCase {
+final class HeadersEquivalenceTests: XCTestCase {
     func testEqualKnownValues() {
         XCTAssertTrue(HTTPHeaders.equal("Content-Length", "content-LENGTH"))
         XCTAssertTrue(HTTPHeaders.equal("", ""))
@@ -139,7 +139,7 @@ final class FastPathHeadersTests: XCTestCase {
 }
 
 /// `HTTPRequest.split(target:)` on buffer pointers (6c40bb2) against the previous code.
-final class FastPathSplitTargetTests: XCTestCase {
+final class SplitTargetEquivalenceTests: XCTestCase {
     private func describe(_ split: (path: String, query: String?)) -> String {
         swiftLiteral(split.path) + " ? " + (split.query.map { swiftLiteral($0) } ?? "nil")
     }
@@ -172,7 +172,7 @@ final class FastPathSplitTargetTests: XCTestCase {
 }
 
 /// The byte helpers of UTF8Bytes.swift.
-final class FastPathUTF8BytesTests: XCTestCase {
+final class UTF8BytesEquivalenceTests: XCTestCase {
     private func decimal(_ value: Int) -> String {
         var bytes: [UInt8] = []
         bytes.appendDecimal(value)

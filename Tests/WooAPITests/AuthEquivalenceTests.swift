@@ -5,7 +5,7 @@ import XCTest
 
 /// `Crypto.base64Decode` (table-driven, four characters at a time) against the previous decoder
 /// (``ReferenceCrypto``) and Foundation.
-final class FastPathBase64Tests: XCTestCase {
+final class Base64EquivalenceTests: XCTestCase {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let invalid: [UInt8] = Array(" \t\r\n-_*.:,;!\"#$%&'()<>?@[]^`{|}~\\".utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xA9, 0xFF]
 
@@ -13,10 +13,10 @@ final class FastPathBase64Tests: XCTestCase {
     private func decodeAllWays(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> [UInt8]? {
         let viaSlice = Crypto.base64Decode(bytes[...])
         let viaBuffer = bytes.withUnsafeBufferPointer { Crypto.base64Decode(bytes: $0) }
-        XCTAssertEqual(viaSlice, viaBuffer, "ArraySlice vs buffer on \(FastPathText.escaped(bytes: bytes))", file: file, line: line)
+        XCTAssertEqual(viaSlice, viaBuffer, "ArraySlice vs buffer on \(EquivalenceText.escaped(bytes: bytes))", file: file, line: line)
         if let text = String(validating: bytes, as: UTF8.self) {
-            XCTAssertEqual(Crypto.base64Decode(text), viaSlice, "String on \(FastPathText.escaped(text))", file: file, line: line)
-            XCTAssertEqual(Crypto.base64Decode(Substring(text)), viaSlice, "Substring on \(FastPathText.escaped(text))", file: file, line: line)
+            XCTAssertEqual(Crypto.base64Decode(text), viaSlice, "String on \(EquivalenceText.escaped(text))", file: file, line: line)
+            XCTAssertEqual(Crypto.base64Decode(Substring(text)), viaSlice, "Substring on \(EquivalenceText.escaped(text))", file: file, line: line)
         }
         return viaSlice
     }
@@ -48,7 +48,7 @@ final class FastPathBase64Tests: XCTestCase {
                      "QU=JD", "QUJ=D", "QUJDR", "QUJDRA", "QUJDRA=", "QUJDREU", "QUJDREVG", "QUJDREVG====QUJD",
                      "QUJD!", "!QUJD", "QUJDREV!", "QUJDREVGRw", "AAAA", "////", "++++", "A===B===C===D===", "\u{0}"]
         for text in cases {
-            XCTAssertEqual(decodeAllWays(Array(text.utf8)), ReferenceCrypto.base64Decode(text), FastPathText.escaped(text))
+            XCTAssertEqual(decodeAllWays(Array(text.utf8)), ReferenceCrypto.base64Decode(text), EquivalenceText.escaped(text))
         }
     }
 
@@ -56,7 +56,7 @@ final class FastPathBase64Tests: XCTestCase {
     /// lengths 0…200, so every position of the four-at-a-time loop meets each kind of byte.
     func testRandomInputMatchesReference() {
         var rng = SeededRandom(seed: 21)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var decoded = 0
         for _ in 0..<4000 {
             let length = rng.int(in: 0...200)
@@ -75,7 +75,7 @@ final class FastPathBase64Tests: XCTestCase {
             let old = ReferenceCrypto.base64Decode(bytes[...])
             let new = decodeAllWays(bytes)
             if new != nil { decoded += 1 }
-            mismatches.check(old == new, "base64Decode(\(FastPathText.escaped(bytes: bytes))): old \(String(describing: old)), new \(String(describing: new))")
+            mismatches.check(old == new, "base64Decode(\(EquivalenceText.escaped(bytes: bytes))): old \(String(describing: old)), new \(String(describing: new))")
         }
         mismatches.finish("base64Decode")
         XCTAssertGreaterThan(decoded, 1000)
@@ -83,12 +83,12 @@ final class FastPathBase64Tests: XCTestCase {
 
     func testArbitraryBytesMatchReference() {
         var rng = SeededRandom(seed: 22)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for _ in 0..<2000 {
             let bytes = rng.bytes(count: rng.int(in: 0...12))
             let old = ReferenceCrypto.base64Decode(bytes[...])
             let new = decodeAllWays(bytes)
-            mismatches.check(old == new, "base64Decode(\(FastPathText.escaped(bytes: bytes))): old \(String(describing: old)), new \(String(describing: new))")
+            mismatches.check(old == new, "base64Decode(\(EquivalenceText.escaped(bytes: bytes))): old \(String(describing: old)), new \(String(describing: new))")
         }
         mismatches.finish("base64Decode")
     }
@@ -119,7 +119,7 @@ final class FastPathBase64Tests: XCTestCase {
 /// `Authenticator.basicCredentials` against the previous implementation (``ReferenceAuthenticator``), and the
 /// promise of `plainBasicCredentials`: whenever it answers, the general path would have found the same key (already
 /// normalized) and the same secret.
-final class FastPathBasicCredentialsTests: XCTestCase {
+final class BasicCredentialsEquivalenceTests: XCTestCase {
     private func header(_ scheme: String, _ payload: [UInt8]) -> String { scheme + Data(payload).base64EncodedString() }
 
     func testPlainCredentialsOfAnIssuedKey() throws {
@@ -135,8 +135,8 @@ final class FastPathBasicCredentialsTests: XCTestCase {
     func testSchemeIsCaseInsensitiveAndSpacesAroundThePayloadAreSkipped() throws {
         for scheme in ["basic ", "BASIC ", "bAsIc ", "Basic    "] {
             let value = header(scheme, Array("u:p".utf8)) + " \t "
-            XCTAssertEqual(Authenticator.plainBasicCredentials(value)?.key, "u", FastPathText.escaped(value))
-            XCTAssertEqual(Authenticator.basicCredentials(value)?.1, "p", FastPathText.escaped(value))
+            XCTAssertEqual(Authenticator.plainBasicCredentials(value)?.key, "u", EquivalenceText.escaped(value))
+            XCTAssertEqual(Authenticator.basicCredentials(value)?.1, "p", EquivalenceText.escaped(value))
         }
         XCTAssertNil(Authenticator.basicCredentials(header("Basic\t", Array("u:p".utf8))))
         XCTAssertNil(Authenticator.basicCredentials(header("Bearer ", Array("u:p".utf8))))
@@ -180,12 +180,12 @@ final class FastPathBasicCredentialsTests: XCTestCase {
         XCTAssertEqual(Authenticator.normalizedKey("  ck_<b>12</b>  34 "), "ck_12 34")
         XCTAssertEqual(Authenticator.normalizedKey("ck_abc"), "ck_abc")
         var rng = SeededRandom(seed: 32)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         for _ in 0..<3000 {
-            let key = rng.chance(50) ? rng.text(from: Self.userPieces, count: rng.int(in: 0...10)) : FastPathText.random(&rng)
+            let key = rng.chance(50) ? rng.text(from: Self.userPieces, count: rng.int(in: 0...10)) : EquivalenceText.random(&rng)
             let old = reference(key), new = Authenticator.normalizedKey(key)
             mismatches.check(Array(old.utf8) == Array(new.utf8),
-                             "normalizedKey(\(FastPathText.escaped(key))): old \(FastPathText.escaped(old)), new \(FastPathText.escaped(new))")
+                             "normalizedKey(\(EquivalenceText.escaped(key))): old \(EquivalenceText.escaped(old)), new \(EquivalenceText.escaped(new))")
         }
         mismatches.finish("normalizedKey")
     }
@@ -223,24 +223,24 @@ final class FastPathBasicCredentialsTests: XCTestCase {
 
     func testRandomHeadersMatchReferenceAndPlainPathAgreesWithGeneralPath() {
         var rng = SeededRandom(seed: 31)
-        var mismatches = FastPathMismatches()
+        var mismatches = EquivalenceMismatches()
         var plainCount = 0, generalCount = 0
         for _ in 0..<5000 {
             let value = randomHeader(&rng)
-            let shown = FastPathText.escaped(value)
+            let shown = EquivalenceText.escaped(value)
             let old = ReferenceAuthenticator.basicCredentials(value)
             let new = Authenticator.basicCredentials(value)
-            mismatches.check(FastPathText.utf8(old?.0) == FastPathText.utf8(new?.0) && FastPathText.utf8(old?.1) == FastPathText.utf8(new?.1),
+            mismatches.check(EquivalenceText.utf8(old?.0) == EquivalenceText.utf8(new?.0) && EquivalenceText.utf8(old?.1) == EquivalenceText.utf8(new?.1),
                              "basicCredentials(\(shown)): old \(String(describing: old)), new \(String(describing: new))")
             guard let plain = Authenticator.plainBasicCredentials(value) else {
                 if new != nil { generalCount += 1 }
                 continue
             }
             plainCount += 1
-            mismatches.check(Array(plain.key.utf8) == FastPathText.utf8(new?.0) && plain.secret == FastPathText.utf8(new?.1),
-                             "plainBasicCredentials(\(shown)) = (\(FastPathText.escaped(plain.key)), \(plain.secret)) but basicCredentials = \(String(describing: new))")
+            mismatches.check(Array(plain.key.utf8) == EquivalenceText.utf8(new?.0) && plain.secret == EquivalenceText.utf8(new?.1),
+                             "plainBasicCredentials(\(shown)) = (\(EquivalenceText.escaped(plain.key)), \(plain.secret)) but basicCredentials = \(String(describing: new))")
             mismatches.check(Array(Authenticator.normalizedKey(plain.key).utf8) == Array(plain.key.utf8),
-                             "plain key \(FastPathText.escaped(plain.key)) is not normalized")
+                             "plain key \(EquivalenceText.escaped(plain.key)) is not normalized")
             mismatches.check(!plain.key.isEmpty && !plain.secret.isEmpty, "plain credentials with an empty part: \(shown)")
         }
         mismatches.finish("basic credentials")

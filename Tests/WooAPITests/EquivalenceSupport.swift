@@ -1,11 +1,12 @@
 import TestSupport
 import XCTest
 
-// Shared helpers of the fast-path equivalence tests (the `FastPath…Tests` classes): a seeded generator so every
-// random input reproduces, text made of the characters the byte-level rewrites are most likely to get wrong, and
-// comparisons on UTF-8 bytes (String `==` is canonical equivalence, which would hide a byte difference).
+// Shared helpers of the equivalence tests (the `…EquivalenceTests` classes, each pinning a byte-level rewrite to
+// the code it replaced): a seeded generator so every random input reproduces, text made of the characters the
+// byte-level rewrites are most likely to get wrong, and comparisons on UTF-8 bytes (String `==` is canonical
+// equivalence, which would hide a byte difference).
 
-enum FastPathText {
+enum EquivalenceText {
     /// ASCII letters and digits, whitespace of every kind, the bytes the sanitizers and parsers look for, multi-byte
     /// UTF-8, combining marks (which merge with the character before them into one `Character`), a prepended
     /// concatenation mark (U+0600, which merges with the character after it), Unicode whitespace and controls.
@@ -45,7 +46,7 @@ enum FastPathText {
 }
 
 /// Counts mismatches so a broken fast path reports its first few inputs instead of thousands of failures.
-struct FastPathMismatches {
+struct EquivalenceMismatches {
     private(set) var count = 0
     let limit = 5
 
