@@ -5,17 +5,6 @@
 /// ``output`` is flushed → the next pipelined request is parsed. Reading also pauses while output is pending, so a
 /// client that does not read cannot make the server buffer without bound.
 final class Connection {
-    /// A request handed to the handler whose response has not been written yet.
-    struct InFlight {
-        var method: HTTPMethod
-        var path: String
-        var keepAlive: Bool
-        var http10: Bool
-        var started: Instant
-        /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
-        var note: String? = nil
-    }
-
     enum Phase {
         /// Reading and answering requests.
         case open
@@ -30,7 +19,7 @@ final class Connection {
     var parser: RequestParser
     var output: [UInt8] = []
     var outputSent = 0
-    var inFlight: InFlight?
+    var inFlight: InFlightRequest?
     var phase = Phase.open
     /// Close once ``output`` is flushed (an error, `Connection: close`, HTTP/1.0 without keep-alive, shutdown).
     var closeAfterWrite = false
@@ -82,3 +71,15 @@ final class Connection {
 }
 
 @available(*, unavailable) extension Connection: Sendable {}
+
+/// A request handed to the handler whose response has not been written yet: what the response and its access-log
+/// line need to know about it.
+struct InFlightRequest {
+    var method: HTTPMethod
+    var path: String
+    var keepAlive: Bool
+    var http10: Bool
+    var started: Instant
+    /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
+    var note: String? = nil
+}

@@ -38,7 +38,7 @@ final class EventLoop {
     private var now = Instant.now
     private let readBuffer: UnsafeMutableRawBufferPointer
     private let clock = HTTPDateCache()
-    private var accessLog: [UInt8] = []
+    private var accessLog = AccessLog()
     private var config: ServerConfiguration { shared.configuration }
 
     init(shared: ServerShared, handle: LoopHandle) throws(SystemError) {
@@ -71,7 +71,7 @@ final class EventLoop {
             } catch {
                 logError("\(error)")
             }
-            flushAccessLog()
+            accessLog.flush(to: config.accessLogSink)
         }
         releaseListener()
     }
@@ -221,7 +221,7 @@ final class EventLoop {
 
     private func dispatch(_ request: consuming HTTPRequest, on connection: Connection, started: Instant) {
         request.remoteAddress = connection.remoteAddress
-        let inFlight = Connection.InFlight(
+        let inFlight = InFlightRequest(
             method: request.method, path: request.path,
             keepAlive: request.wantsKeepAlive && shutdownDeadline == nil,
             http10: request.version == .http1_0, started: started)
@@ -242,7 +242,7 @@ final class EventLoop {
 
     // MARK: Writing
 
-    private func write(_ response: HTTPResponse, for request: Connection.InFlight, on connection: Connection) {
+    private func write(_ response: HTTPResponse, for request: InFlightRequest, on connection: Connection) {
         let keepAlive = request.keepAlive && shutdownDeadline == nil
             && !response.headers.hasToken("close", in: "Connection")
         ResponseEncoder.encode(
@@ -250,13 +250,15 @@ final class EventLoop {
             clock: clock, serverName: config.serverName, into: &connection.output)
         if !keepAlive { connection.closeAfterWrite = true }
         connection.hasResponded = true
-        if config.accessLog { logAccess(request, status: response.status.code, bytes: response.body.count) }
+        if config.accessLog {
+            accessLog.append(request, status: response.status.code, bytes: response.body.count, clock: clock)
+        }
     }
 
     /// Answers a request the engine refuses itself, then closes: after a parse error framing can't be trusted.
     private func writeError(_ connection: Connection, _ status: HTTPStatus, _ message: String) {
         let response = config.errorResponder(status, message)
-        let request = Connection.InFlight(
+        let request = InFlightRequest(
             method: HTTPMethod("-"), path: "-", keepAlive: false, http10: false,
             started: connection.requestStarted ?? now, note: message)
         write(response, for: request, on: connection)
@@ -388,44 +390,6 @@ final class EventLoop {
     }
 
     // MARK: Logging
-
-    /// `2026-11-29T03:39:09Z GET /wc-api/v2/customers 200 1234 0.412ms` — no query string, so no credentials.
-    ///
-    /// A request the engine refused itself logs `-` as method and path and ends with the reason in quotes:
-    /// `… - - 400 97 0.051ms "TLS handshake on a plain HTTP port."`. The first six fields stay positional.
-    private func logAccess(_ request: Connection.InFlight, status: Int, bytes: Int) {
-        accessLog.append(contentsOf: clock.logStamp)
-        accessLog.append(0x20)
-        accessLog.append(contentsOf: request.method.rawValue.utf8)
-        accessLog.append(0x20)
-        accessLog.append(contentsOf: request.path.utf8.lazy.map { $0 < 0x21 || $0 == 0x7F ? UInt8(ascii: "?") : $0 })
-        accessLog.append(0x20)
-        accessLog.appendDecimal(status)
-        accessLog.append(0x20)
-        accessLog.appendDecimal(bytes)
-        accessLog.append(0x20)
-        let micros = Int(max(0, Instant.now.nanoseconds(since: request.started)) / 1000)
-        accessLog.appendDecimal(micros / 1000)
-        accessLog.append(UInt8(ascii: "."))
-        let fraction = micros % 1000
-        if fraction < 100 { accessLog.append(0x30) }
-        if fraction < 10 { accessLog.append(0x30) }
-        accessLog.appendDecimal(fraction)
-        accessLog.append(contentsOf: "ms".utf8)
-        if let note = request.note {
-            accessLog.append(contentsOf: " \"".utf8)
-            // Printable ASCII only, no quote: the line stays one parseable line whatever a message holds.
-            accessLog.append(contentsOf: note.utf8.lazy.map { $0 < 0x20 || $0 > 0x7E || $0 == 0x22 ? 0x3F : $0 })
-            accessLog.append(0x22)
-        }
-        accessLog.append(0x0A)
-    }
-
-    private func flushAccessLog() {
-        guard !accessLog.isEmpty else { return }
-        accessLog.withUnsafeBytes { config.accessLogSink($0) }
-        accessLog.removeAll(keepingCapacity: accessLog.count < 64 * 1024)
-    }
 
     private func logError(_ message: String) {
         var line = Array("http: ".utf8) + Array(message.utf8)
