@@ -71,15 +71,3 @@ final class Connection {
 }
 
 @available(*, unavailable) extension Connection: Sendable {}
-
-/// A request handed to the handler whose response has not been written yet: what the response and its access-log
-/// line need to know about it.
-struct InFlightRequest {
-    var method: HTTPMethod
-    var path: String
-    var keepAlive: Bool
-    var http10: Bool
-    var started: Instant
-    /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
-    var note: String? = nil
-}
