@@ -1,29 +1,12 @@
 import Glibc
 import Synchronization
 
-/// State every loop of one server shares.
-final class ServerShared: Sendable {
-    let configuration: ServerConfiguration
-    let handler: HTTPHandler
-    let listener: Int32
-    let pool: BlockingPool
-    /// Open connections across all loops, for ``ServerConfiguration/maxConnections``.
-    let openConnections = Atomic<Int>(0)
-    /// Loops still watching the listener; the last one to let go closes it.
-    let listenerUsers: Atomic<Int>
-
-    init(configuration: ServerConfiguration, handler: @escaping HTTPHandler, listener: Int32, pool: BlockingPool) {
-        self.configuration = configuration
-        self.handler = handler
-        self.listener = listener
-        self.pool = pool
-        listenerUsers = Atomic(configuration.eventLoops)
-    }
-}
-
 /// One I/O thread: an epoll instance, the connections it accepted, and nothing shared but ``ServerShared``.
 ///
-/// Everything here runs on the loop's own thread. Other threads reach it only through its ``LoopHandle``.
+/// The loop performs I/O and carries out what each connection's ``ConnectionStateMachine`` decides: it reports
+/// every event (bytes read, request parsed, response queued, output flushed, timer tick, shutdown) and executes
+/// the action that comes back. Everything here runs on the loop's own thread. Other threads reach it only through
+/// its ``LoopHandle``.
 final class EventLoop {
     private let shared: ServerShared
     private let handle: LoopHandle
@@ -39,11 +22,13 @@ final class EventLoop {
     private let readBuffer: UnsafeMutableRawBufferPointer
     private let clock = HTTPDateCache()
     private var accessLog = AccessLog()
+    private let timeouts: ConnectionStateMachine.Timeouts
     private var config: ServerConfiguration { shared.configuration }
 
     init(shared: ServerShared, handle: LoopHandle) throws(SystemError) {
         self.shared = shared
         self.handle = handle
+        timeouts = ConnectionStateMachine.Timeouts(shared.configuration)
         epoll = try Epoll()
         let milliseconds = Int(shared.configuration.timerResolution.components.seconds * 1000)
             + Int(shared.configuration.timerResolution.components.attoseconds / 1_000_000_000_000_000)
@@ -184,16 +169,18 @@ final class EventLoop {
             close(connection)
             return
         }
-        if case .lingering = connection.phase { return }  // discard: the answer is already on its way
-        connection.lastActivity = now
-        if connection.requestStarted == nil { connection.requestStarted = now }
-        connection.input.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-        process(connection)
+        switch connection.machine.bytesRead(now: now) {
+        case .discard:
+            return  // lingering: the answer is already on its way
+        case .parse:
+            connection.input.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            process(connection)
+        }
     }
 
     /// Parses and answers every complete request in the input, in order, until one must wait.
     private func process(_ connection: Connection) {
-        while connection.inFlight == nil && !connection.closeAfterWrite {
+        while connection.machine.canParse {
             let event: ParseEvent
             do {
                 event = try connection.parser.parse(&connection.input)
@@ -203,15 +190,15 @@ final class EventLoop {
             }
             switch event {
             case .needMoreData:
-                if connection.input.readableBytes == 0 && connection.parser.isIdle { connection.requestStarted = nil }
+                connection.machine.parserNeedsMoreData(inputIsIdle: connection.inputIsIdle)
                 connection.input.compact()
                 flush(connection)
                 return
             case .expectContinue:
                 connection.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+                connection.machine.interimResponseQueued()
             case .request(let request):
-                let started = connection.requestStarted ?? now
-                connection.requestStarted = connection.input.readableBytes > 0 ? now : nil
+                let started = connection.machine.requestParsed(moreInput: connection.input.readableBytes > 0, now: now)
                 dispatch(request, on: connection, started: started)
             }
         }
@@ -223,19 +210,19 @@ final class EventLoop {
         request.remoteAddress = connection.remoteAddress
         let inFlight = InFlightRequest(
             method: request.method, path: request.path,
-            keepAlive: request.wantsKeepAlive && shutdownDeadline == nil,
+            keepAlive: request.wantsKeepAlive && connection.machine.acceptsMoreRequests,
             http10: request.version == .http1_0, started: started)
         switch shared.handler(request) {
         case .response(let response):
             write(response, for: inFlight, on: connection)
         case .blocking(let work):
-            connection.inFlight = inFlight
+            connection.machine.responseDeferred(inFlight)
             let handle = self.handle, descriptor = connection.descriptor, id = connection.id
             shared.pool.submit {
                 handle.post(.response(descriptor: descriptor, connectionID: id, response: work()))
             }
         case .deferred(let body):
-            connection.inFlight = inFlight
+            connection.machine.responseDeferred(inFlight)
             body(ResponsePromise(loop: handle, descriptor: connection.descriptor, connectionID: connection.id))
         }
     }
@@ -243,13 +230,11 @@ final class EventLoop {
     // MARK: Writing
 
     private func write(_ response: HTTPResponse, for request: InFlightRequest, on connection: Connection) {
-        let keepAlive = request.keepAlive && shutdownDeadline == nil
-            && !response.headers.hasToken("close", in: "Connection")
+        let action = connection.machine.responseQueued(
+            requestKeepsAlive: request.keepAlive, responseCloses: response.headers.hasToken("close", in: "Connection"))
         ResponseEncoder.encode(
-            response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
+            response, keepAlive: action == .keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)
-        if !keepAlive { connection.closeAfterWrite = true }
-        connection.hasResponded = true
         if config.accessLog {
             accessLog.append(request, status: response.status.code, bytes: response.body.count, clock: clock)
         }
@@ -260,7 +245,7 @@ final class EventLoop {
         let response = config.errorResponder(status, message)
         let request = InFlightRequest(
             method: HTTPMethod("-"), path: "-", keepAlive: false, http10: false,
-            started: connection.requestStarted ?? now, note: message)
+            started: connection.machine.requestStarted ?? now, note: message)
         write(response, for: request, on: connection)
     }
 
@@ -275,7 +260,7 @@ final class EventLoop {
             switch result {
             case .success(.done(let written)):
                 connection.outputSent += written
-                connection.lastWriteProgress = now
+                connection.machine.wroteBytes(now: now)
             case .success(.wouldBlock):
                 updateInterest(connection)
                 return
@@ -287,27 +272,29 @@ final class EventLoop {
         if !connection.output.isEmpty {
             connection.output.removeAll(keepingCapacity: true)
             connection.outputSent = 0
-            connection.lastActivity = now
         }
-        if connection.closeAfterWrite, case .open = connection.phase {
-            if connection.input.readableBytes == 0 && connection.parser.isIdle {
-                close(connection)
-                return
-            }
+        switch connection.machine.flushed(now: now, inputIsIdle: connection.inputIsIdle) {
+        case .none:
+            break
+        case .close:
+            close(connection)
+            return
+        case .shutWriteAndLinger:
             // Unread request bytes remain: closing now would send a reset that can destroy the response in
             // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
             Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
-            connection.phase = .lingering(until: now + .seconds(2))
             connection.input = ByteBuffer()
         }
         updateInterest(connection)
     }
 
     private func updateInterest(_ connection: Connection) {
-        let desired = connection.desiredInterest
+        // The machine tracks pending output through its events; the buffer is the ground truth.
+        assert(connection.machine.hasPendingOutput == connection.hasPendingOutput, "output events out of step")
+        let desired = connection.machine.interest
         guard desired != connection.watching else { return }
         do {
-            try epoll.modify(connection.descriptor, desired)
+            try epoll.modify(connection.descriptor, desired.events)
             connection.watching = desired
         } catch {
             close(connection)
@@ -328,18 +315,21 @@ final class EventLoop {
     private func onMessage(_ message: LoopHandle.Message) {
         switch message {
         case .response(let descriptor, let id, let response):
-            guard let connection = connection(descriptor), connection.id == id, let request = connection.inFlight else {
+            guard let connection = connection(descriptor), connection.id == id,
+                  let request = connection.machine.responseArrived(now: now) else {
                 return  // the client left while its request was being handled
             }
-            connection.inFlight = nil
-            // Reading was paused while the handler ran: a pipelined request already begun is not charged for it.
-            if connection.requestStarted != nil { connection.requestStarted = now }
             write(response, for: request, on: connection)
             process(connection)  // answers pipelined requests that waited, then flushes
         case .shutdown(let deadline):
             shutdownDeadline = deadline
             releaseListener()
-            for case let connection? in connections where connection.isIdle { close(connection) }
+            for case let connection? in connections {
+                switch connection.machine.shutdown(deadline: deadline, inputIsIdle: connection.inputIsIdle) {
+                case .none: break
+                case .close: close(connection)
+                }
+            }
         }
     }
 
@@ -348,33 +338,16 @@ final class EventLoop {
         if listenerPaused && listening {
             listenerPaused = (try? epoll.add(shared.listener, [.readable, .exclusive])) == nil
         }
-        let forceClose = shutdownDeadline.map { now >= $0 } ?? false
         for case let connection? in connections {
-            if forceClose {
+            switch connection.machine.tick(now: now, timeouts: timeouts) {
+            case .none:
+                break
+            case .close:
                 close(connection)
-                continue
-            }
-            if case .lingering(let until) = connection.phase {
-                if now >= until { close(connection) }
-            } else if connection.hasPendingOutput {
-                if now >= connection.lastWriteProgress + config.writeTimeout { close(connection) }
-            } else if connection.inFlight != nil {
-                continue  // the handler owns the clock now
-            } else if let started = connection.requestStarted {
-                if now >= started + config.requestTimeout {
-                    writeError(connection, .requestTimeout, "The request was not received in time.")
-                    flush(connection)
-                }
-            } else if !connection.hasResponded {
-                // Never sent a byte: there is no request to answer, so no 408 — closed silently at the request
-                // deadline, as nginx does with an empty connection at client_header_timeout. Silent connections
-                // then cost a slowloris a reconnect every few seconds instead of holding a slot for the idle time.
-                if shutdownDeadline != nil || now >= connection.lastActivity + config.requestTimeout {
-                    close(connection)
-                }
-            } else if shutdownDeadline != nil || now >= connection.lastActivity + config.idleTimeout {
-                close(connection)
-            } else if now >= connection.lastActivity + .seconds(1) {
+            case .answerRequestTimeout:
+                writeError(connection, .requestTimeout, "The request was not received in time.")
+                flush(connection)
+            case .releaseBuffers:
                 connection.releaseBuffers()
             }
         }
