@@ -13,6 +13,8 @@ final class Connection {
     var parser: RequestParser
     var output: [UInt8] = []
     var outputSent = 0
+    /// The request with the handler, while ``ConnectionStateMachine/awaitingResponse``.
+    var inFlight: InFlightRequest?
     /// The connection's phase and deadlines; every change goes through its events.
     var machine: ConnectionStateMachine
     /// The readiness currently registered with epoll (accept registers for reading).
@@ -41,6 +43,18 @@ final class Connection {
             outputSent = 0
         }
     }
+}
+
+/// A request handed to the handler whose response has not been written yet: what the response and its access-log
+/// line need to know about it.
+struct InFlightRequest {
+    var method: HTTPMethod
+    var path: String
+    var keepAlive: Bool
+    var http10: Bool
+    var started: Instant
+    /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
+    var note: String? = nil
 }
 
 extension ConnectionStateMachine.Interest {

@@ -216,13 +216,15 @@ final class EventLoop {
         case .response(let response):
             write(response, for: inFlight, on: connection)
         case .blocking(let work):
-            connection.machine.responseDeferred(inFlight)
+            connection.inFlight = inFlight
+            connection.machine.responseDeferred()
             let handle = self.handle, descriptor = connection.descriptor, id = connection.id
             shared.pool.submit {
                 handle.post(.response(descriptor: descriptor, connectionID: id, response: work()))
             }
         case .deferred(let body):
-            connection.machine.responseDeferred(inFlight)
+            connection.inFlight = inFlight
+            connection.machine.responseDeferred()
             body(ResponsePromise(loop: handle, descriptor: connection.descriptor, connectionID: connection.id))
         }
     }
@@ -230,8 +232,9 @@ final class EventLoop {
     // MARK: Writing
 
     private func write(_ response: HTTPResponse, for request: InFlightRequest, on connection: Connection) {
-        let action = connection.machine.responseQueued(
-            requestKeepsAlive: request.keepAlive, responseCloses: response.headers.hasToken("close", in: "Connection"))
+        // The header is looked up only when the request would keep the connection open.
+        let responseCloses = request.keepAlive && response.headers.hasToken("close", in: "Connection")
+        let action = connection.machine.responseQueued(requestKeepsAlive: request.keepAlive, responseCloses: responseCloses)
         ResponseEncoder.encode(
             response, keepAlive: action == .keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)
@@ -273,17 +276,17 @@ final class EventLoop {
             connection.output.removeAll(keepingCapacity: true)
             connection.outputSent = 0
         }
-        switch connection.machine.flushed(now: now, inputIsIdle: connection.inputIsIdle) {
-        case .none:
-            break
-        case .close:
-            close(connection)
-            return
-        case .shutWriteAndLinger:
-            // Unread request bytes remain: closing now would send a reset that can destroy the response in
-            // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
-            Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
-            connection.input = ByteBuffer()
+        if connection.machine.flushed(now: now) == .closing {
+            switch connection.machine.closing(inputIsIdle: connection.inputIsIdle, now: now) {
+            case .close:
+                close(connection)
+                return
+            case .shutWriteAndLinger:
+                // Unread request bytes remain: closing now would send a reset that can destroy the response in
+                // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
+                Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
+                connection.input = ByteBuffer()
+            }
         }
         updateInterest(connection)
     }
@@ -316,9 +319,10 @@ final class EventLoop {
         switch message {
         case .response(let descriptor, let id, let response):
             guard let connection = connection(descriptor), connection.id == id,
-                  let request = connection.machine.responseArrived(now: now) else {
+                  connection.machine.responseArrived(now: now), let request = connection.inFlight else {
                 return  // the client left while its request was being handled
             }
+            connection.inFlight = nil
             write(response, for: request, on: connection)
             process(connection)  // answers pipelined requests that waited, then flushes
         case .shutdown(let deadline):
