@@ -12,9 +12,7 @@ final class EventLoop {
     private let handle: LoopHandle
     private let epoll: Epoll
     private let timer: Int32
-    private var connections: [Connection?] = []
-    private var openCount = 0
-    private var nextConnectionID: UInt64 = 1
+    private var connections = ConnectionTable()
     private var listening = true
     private var listenerPaused = false
     private var shutdownDeadline: Instant?
@@ -46,7 +44,7 @@ final class EventLoop {
 
     /// Runs until shutdown has closed every connection.
     func run() {
-        while shutdownDeadline == nil || openCount > 0 {
+        while shutdownDeadline == nil || connections.count > 0 {
             do {
                 try epoll.wait(timeoutMilliseconds: -1) { descriptor, events in
                     now = .now
@@ -70,18 +68,14 @@ final class EventLoop {
         } else if descriptor == timer {
             TimerFD.drain(descriptor)
             sweep()
-        } else if let connection = connection(descriptor) {
+        } else if let connection = connections[descriptor] {
             if !events.isDisjoint(with: [.error, .hangup]) && !events.contains(.readable) {
                 close(connection)
             } else {
                 if events.contains(.writable) { flush(connection) }
-                if events.contains(.readable), self.connection(descriptor) === connection { onReadable(connection) }
+                if events.contains(.readable), connections[descriptor] === connection { onReadable(connection) }
             }
         }
-    }
-
-    private func connection(_ descriptor: Int32) -> Connection? {
-        Int(descriptor) < connections.count ? connections[Int(descriptor)] : nil
     }
 
     // MARK: Accepting
@@ -110,13 +104,11 @@ final class EventLoop {
             }
             if shared.openConnections.add(1, ordering: .relaxed).newValue > config.maxConnections {
                 shared.openConnections.subtract(1, ordering: .relaxed)
-                refuse(descriptor)
+                OverloadRefusal.refuse(descriptor, configuration: config, clock: clock, scratch: readBuffer)
                 continue
             }
             Socket.setNoDelay(descriptor)
-            let connection = Connection(
-                descriptor: descriptor, id: nextConnectionID, limits: config.limits, now: now)
-            nextConnectionID += 1
+            let connection = Connection(descriptor: descriptor, id: connections.makeID(), limits: config.limits, now: now)
             do {
                 try epoll.add(descriptor, .readable)
             } catch {
@@ -124,31 +116,8 @@ final class EventLoop {
                 closeDescriptor(descriptor)
                 continue
             }
-            if Int(descriptor) >= connections.count {
-                connections.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - connections.count))
-            }
-            connections[Int(descriptor)] = connection
-            openCount += 1
+            connections.insert(connection)
         }
-    }
-
-    /// Answers a connection over the limit with 503 and closes it, without registering it.
-    ///
-    /// The request the client already sent is read and dropped first: closing a socket with unread input sends
-    /// a reset instead of a FIN, and a reset can destroy the 503 before the client reads it.
-    private func refuse(_ descriptor: Int32) {
-        var bytes: [UInt8] = []
-        let response = config.errorResponder(.serviceUnavailable, "The server has too many open connections.")
-        ResponseEncoder.encode(
-            response, keepAlive: false, http10: false, omitBody: false, clock: clock,
-            serverName: config.serverName, into: &bytes)
-        bytes.withUnsafeBytes { _ = try? Socket.write(descriptor, from: $0) }
-        shutdown(descriptor, Int32(SHUT_WR))
-        // Bounded (1 MiB): a client still sending a body may get a reset, but only after the 503 and the FIN.
-        for _ in 0..<16 {
-            guard case .done(let count)? = try? Socket.read(descriptor, into: readBuffer), count > 0 else { break }
-        }
-        closeDescriptor(descriptor)
     }
 
     // MARK: Reading and parsing
@@ -305,11 +274,9 @@ final class EventLoop {
     }
 
     private func close(_ connection: Connection) {
-        guard connections[Int(connection.descriptor)] === connection else { return }
-        connections[Int(connection.descriptor)] = nil
+        guard connections.remove(connection) else { return }
         try? epoll.remove(connection.descriptor)
         closeDescriptor(connection.descriptor)
-        openCount -= 1
         shared.openConnections.subtract(1, ordering: .relaxed)
     }
 
@@ -318,7 +285,7 @@ final class EventLoop {
     private func onMessage(_ message: LoopHandle.Message) {
         switch message {
         case .response(let descriptor, let id, let response):
-            guard let connection = connection(descriptor), connection.id == id,
+            guard let connection = connections[descriptor], connection.id == id,
                   connection.machine.responseArrived(now: now), let request = connection.inFlight else {
                 return  // the client left while its request was being handled
             }
@@ -328,7 +295,7 @@ final class EventLoop {
         case .shutdown(let deadline):
             shutdownDeadline = deadline
             releaseListener()
-            for case let connection? in connections {
+            for case let connection? in connections.slots {
                 switch connection.machine.shutdown(deadline: deadline, inputIsIdle: connection.inputIsIdle) {
                 case .none: break
                 case .close: close(connection)
@@ -342,7 +309,7 @@ final class EventLoop {
         if listenerPaused && listening {
             listenerPaused = (try? epoll.add(shared.listener, [.readable, .exclusive])) == nil
         }
-        for case let connection? in connections {
+        for case let connection? in connections.slots {
             switch connection.machine.tick(now: now, timeouts: timeouts) {
             case .none:
                 break
