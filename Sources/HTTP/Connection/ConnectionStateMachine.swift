@@ -17,8 +17,8 @@
 /// - **Request**: `requestTimeout` from the first byte of a request (an empty line before a request line counts)
 ///   to its last → 408, however steadily bytes trickle in.
 /// - **Silent**: a connection that has never had a response has nothing to answer: closed quietly at the request
-///   deadline, counted from accept (or its last completed write), so a silent client cannot hold a slot for the
-///   keep-alive time.
+///   deadline, counted from its last activity (accept, a read, a completed write), so a silent client cannot hold
+///   a slot for the keep-alive time.
 /// - **Idle**: only after a response, `idleTimeout` of quiet between requests → closed quietly; after 1 s of quiet
 ///   the connection's buffers are freed.
 struct ConnectionStateMachine {
