@@ -1,51 +1,24 @@
-/// One client connection's state, owned by the event loop that accepted it and touched only on that loop's thread.
+/// One client connection's I/O shell: its socket, buffers and parser, owned by the event loop that accepted it and
+/// touched only on that loop's thread.
 ///
-/// Lifecycle, per request: bytes arrive into ``input`` → the parser yields a request → the handler answers now
-/// (encoded into ``output``) or later (``inFlight`` is set and reading pauses until the answer is delivered) →
-/// ``output`` is flushed → the next pipelined request is parsed. Reading also pauses while output is pending, so a
-/// client that does not read cannot make the server buffer without bound.
+/// Everything that decides *when* — deadlines, keep-alive, pausing reads, lingering — is in ``machine``; this
+/// class holds what the loop reads into, parses from and writes out of. Per request: bytes arrive into ``input`` →
+/// the parser yields a request → the handler answers now (encoded into ``output``) or later (the machine holds it
+/// in flight and reading pauses until the answer is delivered) → ``output`` is flushed → the next pipelined
+/// request is parsed.
 final class Connection {
-    /// A request handed to the handler whose response has not been written yet.
-    struct InFlight {
-        var method: HTTPMethod
-        var path: String
-        var keepAlive: Bool
-        var http10: Bool
-        var started: Instant
-        /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
-        var note: String? = nil
-    }
-
-    enum Phase {
-        /// Reading and answering requests.
-        case open
-        /// The final response is written and the write side shut; unread input is discarded until the peer
-        /// closes or the deadline passes, so closing never resets the connection before the client read the answer.
-        case lingering(until: Instant)
-    }
-
     let descriptor: Int32
     let id: UInt64
     var input = ByteBuffer()
     var parser: RequestParser
     var output: [UInt8] = []
     var outputSent = 0
-    var inFlight: InFlight?
-    var phase = Phase.open
-    /// Close once ``output`` is flushed (an error, `Connection: close`, HTTP/1.0 without keep-alive, shutdown).
-    var closeAfterWrite = false
-    /// A response has been written. Until then quiet time counts against the request deadline, not the idle
-    /// timeout: a connection that never sends a byte must not hold a slot for the whole keep-alive time.
-    var hasResponded = false
-    /// When the first byte of the request being received arrived; nil between requests.
-    var requestStarted: Instant?
-    /// Accept, last read or completed write: the idle timeout counts from here (before the first response, the
-    /// request deadline does).
-    var lastActivity: Instant
-    /// Last time a write made progress: the write timeout counts from here while output is pending.
-    var lastWriteProgress: Instant
-    /// The interest set currently registered with epoll.
-    var watching: Epoll.Events = .readable
+    /// The request with the handler, while ``ConnectionStateMachine/awaitingResponse``.
+    var inFlight: InFlightRequest?
+    /// The connection's phase and deadlines; every change goes through its events.
+    var machine: ConnectionStateMachine
+    /// The readiness currently registered with epoll (accept registers for reading).
+    var watching = ConnectionStateMachine.Interest.read
     /// The peer's IP address, looked up once, on the first request that is dispatched.
     lazy var remoteAddress: String = Socket.peerAddress(descriptor)
 
@@ -53,23 +26,14 @@ final class Connection {
         self.descriptor = descriptor
         self.id = id
         parser = RequestParser(limits: limits)
-        lastActivity = now
-        lastWriteProgress = now
+        machine = ConnectionStateMachine(now: now)
     }
 
+    /// Bytes of ``output`` the socket has not taken yet.
     var hasPendingOutput: Bool { outputSent < output.count }
 
-    /// Nothing received, dispatched or unsent: the connection may be closed without losing anything.
-    var isIdle: Bool {
-        inFlight == nil && !hasPendingOutput && requestStarted == nil && input.readableBytes == 0 && parser.isIdle
-    }
-
-    /// The interest set this state calls for.
-    var desiredInterest: Epoll.Events {
-        if case .lingering = phase { return .readable }
-        if hasPendingOutput { return .writable }
-        return inFlight == nil && !closeAfterWrite ? .readable : []
-    }
+    /// No unread byte and no partial request held by the parser (skipped empty lines count as partial).
+    var inputIsIdle: Bool { input.readableBytes == 0 && parser.isIdle }
 
     /// Frees buffer memory of a connection that has gone quiet.
     func releaseBuffers() {
@@ -77,6 +41,29 @@ final class Connection {
         if !hasPendingOutput && output.capacity > 0 {
             output = []
             outputSent = 0
+        }
+    }
+}
+
+/// A request handed to the handler whose response has not been written yet: what the response and its access-log
+/// line need to know about it.
+struct InFlightRequest {
+    var method: HTTPMethod
+    var path: String
+    var keepAlive: Bool
+    var http10: Bool
+    var started: Instant
+    /// Why the engine refused the request itself, for the access log; nil for requests the handler answered.
+    var note: String? = nil
+}
+
+extension ConnectionStateMachine.Interest {
+    /// The epoll interest set for this readiness.
+    var events: Epoll.Events {
+        switch self {
+        case .read: .readable
+        case .write: .writable
+        case .none: []
         }
     }
 }

@@ -1,49 +1,32 @@
 import Glibc
 import Synchronization
 
-/// State every loop of one server shares.
-final class ServerShared: Sendable {
-    let configuration: ServerConfiguration
-    let handler: HTTPHandler
-    let listener: Int32
-    let pool: BlockingPool
-    /// Open connections across all loops, for ``ServerConfiguration/maxConnections``.
-    let openConnections = Atomic<Int>(0)
-    /// Loops still watching the listener; the last one to let go closes it.
-    let listenerUsers: Atomic<Int>
-
-    init(configuration: ServerConfiguration, handler: @escaping HTTPHandler, listener: Int32, pool: BlockingPool) {
-        self.configuration = configuration
-        self.handler = handler
-        self.listener = listener
-        self.pool = pool
-        listenerUsers = Atomic(configuration.eventLoops)
-    }
-}
-
 /// One I/O thread: an epoll instance, the connections it accepted, and nothing shared but ``ServerShared``.
 ///
-/// Everything here runs on the loop's own thread. Other threads reach it only through its ``LoopHandle``.
+/// The loop performs I/O and carries out what each connection's ``ConnectionStateMachine`` decides: it reports
+/// every event (bytes read, request parsed, response queued, output flushed, timer tick, shutdown) and executes
+/// the action that comes back. Everything here runs on the loop's own thread. Other threads reach it only through
+/// its ``LoopHandle``.
 final class EventLoop {
     private let shared: ServerShared
     private let handle: LoopHandle
     private let epoll: Epoll
     private let timer: Int32
-    private var connections: [Connection?] = []
-    private var openCount = 0
-    private var nextConnectionID: UInt64 = 1
+    private var connections = ConnectionTable()
     private var listening = true
     private var listenerPaused = false
     private var shutdownDeadline: Instant?
     private var now = Instant.now
     private let readBuffer: UnsafeMutableRawBufferPointer
     private let clock = HTTPDateCache()
-    private var accessLog: [UInt8] = []
+    private var accessLog = AccessLog()
+    private let timeouts: ConnectionStateMachine.Timeouts
     private var config: ServerConfiguration { shared.configuration }
 
     init(shared: ServerShared, handle: LoopHandle) throws(SystemError) {
         self.shared = shared
         self.handle = handle
+        timeouts = ConnectionStateMachine.Timeouts(shared.configuration)
         epoll = try Epoll()
         let milliseconds = Int(shared.configuration.timerResolution.components.seconds * 1000)
             + Int(shared.configuration.timerResolution.components.attoseconds / 1_000_000_000_000_000)
@@ -61,7 +44,7 @@ final class EventLoop {
 
     /// Runs until shutdown has closed every connection.
     func run() {
-        while shutdownDeadline == nil || openCount > 0 {
+        while shutdownDeadline == nil || connections.count > 0 {
             do {
                 try epoll.wait(timeoutMilliseconds: -1) { descriptor, events in
                     now = .now
@@ -71,7 +54,7 @@ final class EventLoop {
             } catch {
                 logError("\(error)")
             }
-            flushAccessLog()
+            accessLog.flush(to: config.accessLogSink)
         }
         releaseListener()
     }
@@ -85,18 +68,14 @@ final class EventLoop {
         } else if descriptor == timer {
             TimerFD.drain(descriptor)
             sweep()
-        } else if let connection = connection(descriptor) {
+        } else if let connection = connections[descriptor] {
             if !events.isDisjoint(with: [.error, .hangup]) && !events.contains(.readable) {
                 close(connection)
             } else {
                 if events.contains(.writable) { flush(connection) }
-                if events.contains(.readable), self.connection(descriptor) === connection { onReadable(connection) }
+                if events.contains(.readable), connections[descriptor] === connection { onReadable(connection) }
             }
         }
-    }
-
-    private func connection(_ descriptor: Int32) -> Connection? {
-        Int(descriptor) < connections.count ? connections[Int(descriptor)] : nil
     }
 
     // MARK: Accepting
@@ -125,13 +104,11 @@ final class EventLoop {
             }
             if shared.openConnections.add(1, ordering: .relaxed).newValue > config.maxConnections {
                 shared.openConnections.subtract(1, ordering: .relaxed)
-                refuse(descriptor)
+                OverloadRefusal.refuse(descriptor, configuration: config, clock: clock, scratch: readBuffer)
                 continue
             }
             Socket.setNoDelay(descriptor)
-            let connection = Connection(
-                descriptor: descriptor, id: nextConnectionID, limits: config.limits, now: now)
-            nextConnectionID += 1
+            let connection = Connection(descriptor: descriptor, id: connections.makeID(), limits: config.limits, now: now)
             do {
                 try epoll.add(descriptor, .readable)
             } catch {
@@ -139,31 +116,8 @@ final class EventLoop {
                 closeDescriptor(descriptor)
                 continue
             }
-            if Int(descriptor) >= connections.count {
-                connections.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - connections.count))
-            }
-            connections[Int(descriptor)] = connection
-            openCount += 1
+            connections.insert(connection)
         }
-    }
-
-    /// Answers a connection over the limit with 503 and closes it, without registering it.
-    ///
-    /// The request the client already sent is read and dropped first: closing a socket with unread input sends
-    /// a reset instead of a FIN, and a reset can destroy the 503 before the client reads it.
-    private func refuse(_ descriptor: Int32) {
-        var bytes: [UInt8] = []
-        let response = config.errorResponder(.serviceUnavailable, "The server has too many open connections.")
-        ResponseEncoder.encode(
-            response, keepAlive: false, http10: false, omitBody: false, clock: clock,
-            serverName: config.serverName, into: &bytes)
-        bytes.withUnsafeBytes { _ = try? Socket.write(descriptor, from: $0) }
-        shutdown(descriptor, Int32(SHUT_WR))
-        // Bounded (1 MiB): a client still sending a body may get a reset, but only after the 503 and the FIN.
-        for _ in 0..<16 {
-            guard case .done(let count)? = try? Socket.read(descriptor, into: readBuffer), count > 0 else { break }
-        }
-        closeDescriptor(descriptor)
     }
 
     // MARK: Reading and parsing
@@ -184,16 +138,18 @@ final class EventLoop {
             close(connection)
             return
         }
-        if case .lingering = connection.phase { return }  // discard: the answer is already on its way
-        connection.lastActivity = now
-        if connection.requestStarted == nil { connection.requestStarted = now }
-        connection.input.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-        process(connection)
+        switch connection.machine.bytesRead(now: now) {
+        case .discard:
+            return  // lingering: the answer is already on its way
+        case .parse:
+            connection.input.write(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+            process(connection)
+        }
     }
 
     /// Parses and answers every complete request in the input, in order, until one must wait.
     private func process(_ connection: Connection) {
-        while connection.inFlight == nil && !connection.closeAfterWrite {
+        while connection.machine.canParse {
             let event: ParseEvent
             do {
                 event = try connection.parser.parse(&connection.input)
@@ -203,15 +159,15 @@ final class EventLoop {
             }
             switch event {
             case .needMoreData:
-                if connection.input.readableBytes == 0 && connection.parser.isIdle { connection.requestStarted = nil }
+                connection.machine.parserNeedsMoreData(inputIsIdle: connection.inputIsIdle)
                 connection.input.compact()
                 flush(connection)
                 return
             case .expectContinue:
                 connection.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+                connection.machine.interimResponseQueued()
             case .request(let request):
-                let started = connection.requestStarted ?? now
-                connection.requestStarted = connection.input.readableBytes > 0 ? now : nil
+                let started = connection.machine.requestParsed(moreInput: connection.input.readableBytes > 0, now: now)
                 dispatch(request, on: connection, started: started)
             }
         }
@@ -221,44 +177,47 @@ final class EventLoop {
 
     private func dispatch(_ request: consuming HTTPRequest, on connection: Connection, started: Instant) {
         request.remoteAddress = connection.remoteAddress
-        let inFlight = Connection.InFlight(
+        let inFlight = InFlightRequest(
             method: request.method, path: request.path,
-            keepAlive: request.wantsKeepAlive && shutdownDeadline == nil,
+            keepAlive: request.wantsKeepAlive && connection.machine.acceptsMoreRequests,
             http10: request.version == .http1_0, started: started)
         switch shared.handler(request) {
         case .response(let response):
             write(response, for: inFlight, on: connection)
         case .blocking(let work):
             connection.inFlight = inFlight
+            connection.machine.responseDeferred()
             let handle = self.handle, descriptor = connection.descriptor, id = connection.id
             shared.pool.submit {
                 handle.post(.response(descriptor: descriptor, connectionID: id, response: work()))
             }
         case .deferred(let body):
             connection.inFlight = inFlight
+            connection.machine.responseDeferred()
             body(ResponsePromise(loop: handle, descriptor: connection.descriptor, connectionID: connection.id))
         }
     }
 
     // MARK: Writing
 
-    private func write(_ response: HTTPResponse, for request: Connection.InFlight, on connection: Connection) {
-        let keepAlive = request.keepAlive && shutdownDeadline == nil
-            && !response.headers.hasToken("close", in: "Connection")
+    private func write(_ response: HTTPResponse, for request: InFlightRequest, on connection: Connection) {
+        // The header is looked up only when the request would keep the connection open.
+        let responseCloses = request.keepAlive && response.headers.hasToken("close", in: "Connection")
+        let action = connection.machine.responseQueued(requestKeepsAlive: request.keepAlive, responseCloses: responseCloses)
         ResponseEncoder.encode(
-            response, keepAlive: keepAlive, http10: request.http10, omitBody: request.method == .head,
+            response, keepAlive: action == .keepAlive, http10: request.http10, omitBody: request.method == .head,
             clock: clock, serverName: config.serverName, into: &connection.output)
-        if !keepAlive { connection.closeAfterWrite = true }
-        connection.hasResponded = true
-        if config.accessLog { logAccess(request, status: response.status.code, bytes: response.body.count) }
+        if config.accessLog {
+            accessLog.append(request, status: response.status.code, bytes: response.body.count, clock: clock)
+        }
     }
 
     /// Answers a request the engine refuses itself, then closes: after a parse error framing can't be trusted.
     private func writeError(_ connection: Connection, _ status: HTTPStatus, _ message: String) {
         let response = config.errorResponder(status, message)
-        let request = Connection.InFlight(
+        let request = InFlightRequest(
             method: HTTPMethod("-"), path: "-", keepAlive: false, http10: false,
-            started: connection.requestStarted ?? now, note: message)
+            started: connection.machine.requestStarted ?? now, note: message)
         write(response, for: request, on: connection)
     }
 
@@ -273,7 +232,7 @@ final class EventLoop {
             switch result {
             case .success(.done(let written)):
                 connection.outputSent += written
-                connection.lastWriteProgress = now
+                connection.machine.wroteBytes(now: now)
             case .success(.wouldBlock):
                 updateInterest(connection)
                 return
@@ -285,27 +244,29 @@ final class EventLoop {
         if !connection.output.isEmpty {
             connection.output.removeAll(keepingCapacity: true)
             connection.outputSent = 0
-            connection.lastActivity = now
         }
-        if connection.closeAfterWrite, case .open = connection.phase {
-            if connection.input.readableBytes == 0 && connection.parser.isIdle {
+        if connection.machine.flushed(now: now) == .closing {
+            switch connection.machine.closing(inputIsIdle: connection.inputIsIdle, now: now) {
+            case .close:
                 close(connection)
                 return
+            case .shutWriteAndLinger:
+                // Unread request bytes remain: closing now would send a reset that can destroy the response in
+                // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
+                Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
+                connection.input = ByteBuffer()
             }
-            // Unread request bytes remain: closing now would send a reset that can destroy the response in
-            // flight. Shut the write side, discard what still arrives, close when the peer does (or after 2 s).
-            Glibc.shutdown(connection.descriptor, Int32(SHUT_WR))
-            connection.phase = .lingering(until: now + .seconds(2))
-            connection.input = ByteBuffer()
         }
         updateInterest(connection)
     }
 
     private func updateInterest(_ connection: Connection) {
-        let desired = connection.desiredInterest
+        // The machine tracks pending output through its events; the buffer is the ground truth.
+        assert(connection.machine.hasPendingOutput == connection.hasPendingOutput, "output events out of step")
+        let desired = connection.machine.interest
         guard desired != connection.watching else { return }
         do {
-            try epoll.modify(connection.descriptor, desired)
+            try epoll.modify(connection.descriptor, desired.events)
             connection.watching = desired
         } catch {
             close(connection)
@@ -313,11 +274,9 @@ final class EventLoop {
     }
 
     private func close(_ connection: Connection) {
-        guard connections[Int(connection.descriptor)] === connection else { return }
-        connections[Int(connection.descriptor)] = nil
+        guard connections.remove(connection) else { return }
         try? epoll.remove(connection.descriptor)
         closeDescriptor(connection.descriptor)
-        openCount -= 1
         shared.openConnections.subtract(1, ordering: .relaxed)
     }
 
@@ -326,18 +285,22 @@ final class EventLoop {
     private func onMessage(_ message: LoopHandle.Message) {
         switch message {
         case .response(let descriptor, let id, let response):
-            guard let connection = connection(descriptor), connection.id == id, let request = connection.inFlight else {
+            guard let connection = connections[descriptor], connection.id == id,
+                  connection.machine.responseArrived(now: now), let request = connection.inFlight else {
                 return  // the client left while its request was being handled
             }
             connection.inFlight = nil
-            // Reading was paused while the handler ran: a pipelined request already begun is not charged for it.
-            if connection.requestStarted != nil { connection.requestStarted = now }
             write(response, for: request, on: connection)
             process(connection)  // answers pipelined requests that waited, then flushes
         case .shutdown(let deadline):
             shutdownDeadline = deadline
             releaseListener()
-            for case let connection? in connections where connection.isIdle { close(connection) }
+            for case let connection? in connections.slots {
+                switch connection.machine.shutdown(deadline: deadline, inputIsIdle: connection.inputIsIdle) {
+                case .none: break
+                case .close: close(connection)
+                }
+            }
         }
     }
 
@@ -346,33 +309,16 @@ final class EventLoop {
         if listenerPaused && listening {
             listenerPaused = (try? epoll.add(shared.listener, [.readable, .exclusive])) == nil
         }
-        let forceClose = shutdownDeadline.map { now >= $0 } ?? false
-        for case let connection? in connections {
-            if forceClose {
+        for case let connection? in connections.slots {
+            switch connection.machine.tick(now: now, timeouts: timeouts) {
+            case .none:
+                break
+            case .close:
                 close(connection)
-                continue
-            }
-            if case .lingering(let until) = connection.phase {
-                if now >= until { close(connection) }
-            } else if connection.hasPendingOutput {
-                if now >= connection.lastWriteProgress + config.writeTimeout { close(connection) }
-            } else if connection.inFlight != nil {
-                continue  // the handler owns the clock now
-            } else if let started = connection.requestStarted {
-                if now >= started + config.requestTimeout {
-                    writeError(connection, .requestTimeout, "The request was not received in time.")
-                    flush(connection)
-                }
-            } else if !connection.hasResponded {
-                // Never sent a byte: there is no request to answer, so no 408 — closed silently at the request
-                // deadline, as nginx does with an empty connection at client_header_timeout. Silent connections
-                // then cost a slowloris a reconnect every few seconds instead of holding a slot for the idle time.
-                if shutdownDeadline != nil || now >= connection.lastActivity + config.requestTimeout {
-                    close(connection)
-                }
-            } else if shutdownDeadline != nil || now >= connection.lastActivity + config.idleTimeout {
-                close(connection)
-            } else if now >= connection.lastActivity + .seconds(1) {
+            case .answerRequestTimeout:
+                writeError(connection, .requestTimeout, "The request was not received in time.")
+                flush(connection)
+            case .releaseBuffers:
                 connection.releaseBuffers()
             }
         }
@@ -388,44 +334,6 @@ final class EventLoop {
     }
 
     // MARK: Logging
-
-    /// `2026-11-29T03:39:09Z GET /wc-api/v2/customers 200 1234 0.412ms` — no query string, so no credentials.
-    ///
-    /// A request the engine refused itself logs `-` as method and path and ends with the reason in quotes:
-    /// `… - - 400 97 0.051ms "TLS handshake on a plain HTTP port."`. The first six fields stay positional.
-    private func logAccess(_ request: Connection.InFlight, status: Int, bytes: Int) {
-        accessLog.append(contentsOf: clock.logStamp)
-        accessLog.append(0x20)
-        accessLog.append(contentsOf: request.method.rawValue.utf8)
-        accessLog.append(0x20)
-        accessLog.append(contentsOf: request.path.utf8.lazy.map { $0 < 0x21 || $0 == 0x7F ? UInt8(ascii: "?") : $0 })
-        accessLog.append(0x20)
-        accessLog.appendDecimal(status)
-        accessLog.append(0x20)
-        accessLog.appendDecimal(bytes)
-        accessLog.append(0x20)
-        let micros = Int(max(0, Instant.now.nanoseconds(since: request.started)) / 1000)
-        accessLog.appendDecimal(micros / 1000)
-        accessLog.append(UInt8(ascii: "."))
-        let fraction = micros % 1000
-        if fraction < 100 { accessLog.append(0x30) }
-        if fraction < 10 { accessLog.append(0x30) }
-        accessLog.appendDecimal(fraction)
-        accessLog.append(contentsOf: "ms".utf8)
-        if let note = request.note {
-            accessLog.append(contentsOf: " \"".utf8)
-            // Printable ASCII only, no quote: the line stays one parseable line whatever a message holds.
-            accessLog.append(contentsOf: note.utf8.lazy.map { $0 < 0x20 || $0 > 0x7E || $0 == 0x22 ? 0x3F : $0 })
-            accessLog.append(0x22)
-        }
-        accessLog.append(0x0A)
-    }
-
-    private func flushAccessLog() {
-        guard !accessLog.isEmpty else { return }
-        accessLog.withUnsafeBytes { config.accessLogSink($0) }
-        accessLog.removeAll(keepingCapacity: accessLog.count < 64 * 1024)
-    }
 
     private func logError(_ message: String) {
         var line = Array("http: ".utf8) + Array(message.utf8)
