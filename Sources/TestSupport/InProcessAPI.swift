@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import HTTP
 import SQLite
@@ -73,13 +74,9 @@ extension LiveAPI: APIUnderTest {
     }
 }
 
-/// Runs a handler's ``HTTPHandlerResult/deferred(_:)`` answer to completion and returns the response. A
-/// ``ResponsePromise`` can only be made inside the `HTTP` module, so the test target supplies this.
-package typealias DeferredRunner = (@escaping @Sendable (ResponsePromise) -> Void) throws -> HTTPResponse
-
 /// The API over a fresh temporary store, called in process: each request is an ``HTTPRequest`` built in memory
-/// and handed to the API's handler, with no listener and no socket. `.blocking` work runs on the calling
-/// thread; `.deferred` work (writes) is awaited through `runDeferred`. The response is what the engine would
+/// and handed to the API's handler, with no listener and no socket. `.blocking` and `.deferred` work run on the
+/// calling thread with a promise that hands the response back, awaited up to 30 s. The response is what the engine would
 /// put on the wire: the handler's headers minus the engine-managed ones, then `Content-Length` and
 /// `Connection: close`; no body for `HEAD`. (`Date` and `Server` are left out.)
 package final class InProcessAPI: APIUnderTest {
@@ -91,12 +88,10 @@ package final class InProcessAPI: APIUnderTest {
     package let readKey: APIKeys.Created
     package let writeKey: APIKeys.Created
     private let handler: HTTPHandler
-    private let runDeferred: DeferredRunner
 
     /// Builds the API as ``LiveAPI`` does (same keys, same lowered password cost), with the public URL
     /// `http://127.0.0.1:<port>`.
-    package init(port: UInt16 = 8080, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
-                 runDeferred: @escaping DeferredRunner) throws {
+    package init(port: UInt16 = 8080, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try Store(path: directory.appendingPathComponent("store.sqlite").path)
@@ -112,7 +107,6 @@ package final class InProcessAPI: APIUnderTest {
         api = APIApplication(store: store, configuration: configuration)
         handler = api.handler
         self.port = port
-        self.runDeferred = runDeferred
     }
 
     deinit {
@@ -126,10 +120,23 @@ package final class InProcessAPI: APIUnderTest {
         let response: HTTPResponse
         switch handler(request) {
         case .response(let ready): response = ready
-        case .blocking(let work): response = work()
-        case .deferred(let start): response = try runDeferred(start)
+        case .blocking(let start), .deferred(let start): response = try Self.await(start)
         }
         return Self.wire(response, head: method == "HEAD")
+    }
+
+    /// Starts deferred work with a promise that hands its response back, and waits for it.
+    static func await(_ start: @Sendable (ResponsePromise) -> Void, timeout: Double = 30) throws -> HTTPResponse {
+        let answered = DispatchSemaphore(value: 0)
+        let box = Mutex<HTTPResponse?>(nil)
+        start(ResponsePromise { response in
+            box.withLock { $0 = response }
+            answered.signal()
+        })
+        guard answered.wait(timeout: .now() + timeout) == .success, let response = box.withLock({ $0 }) else {
+            throw RawClientError("deferred response not delivered in \(timeout) s")
+        }
+        return response
     }
 
     /// The response as a client reads it off the wire (see the type's comment).

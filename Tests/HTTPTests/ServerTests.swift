@@ -13,13 +13,13 @@ let echoHandler: HTTPHandler = { request in
         return .response(HTTPResponse(status: .ok, body: Array((fields + "accept=" + request.headers.values("accept").joined(separator: ",")).utf8)))
     }
     if request.path == "/slow" {
-        return .blocking {
+        return .blockingResponse {
             usleep(300_000)
             return HTTPResponse(status: .ok, contentType: "text/plain", body: "slow")
         }
     }
     if request.path == "/slower" {
-        return .blocking {
+        return .blockingResponse {
             usleep(1_000_000)
             return HTTPResponse(status: .ok, contentType: "text/plain", body: "slower")
         }
@@ -476,7 +476,7 @@ final class ServerTests: XCTestCase {
         let release = DispatchSemaphore(value: 0)
         let server = HTTPServer(configuration: makeTestConfiguration()) { request in
             if request.path == "/stuck" {
-                return .blocking {
+                return .blockingResponse {
                     entered.signal()
                     release.wait()
                     return HTTPResponse(status: .ok)

@@ -40,7 +40,7 @@ class APITestCase: XCTestCase {
     func makeAPI(now: (@Sendable () -> Int64)? = nil) throws -> any APIUnderTest {
         switch Self.effectiveMode {
         case .live: try LiveAPI(now: now)
-        case .inProcess: try InProcessAPI(now: now) { start in try InProcessDeferred.run(start) }
+        case .inProcess: try InProcessAPI(now: now)
         }
     }
 

@@ -187,10 +187,8 @@ final class EventLoop {
         case .blocking(let work):
             connection.inFlight = inFlight
             connection.machine.responseDeferred()
-            let handle = self.handle, descriptor = connection.descriptor, id = connection.id
-            shared.pool.submit {
-                handle.post(.response(descriptor: descriptor, connectionID: id, response: work()))
-            }
+            let promise = ResponsePromise(loop: handle, descriptor: connection.descriptor, connectionID: connection.id)
+            shared.pool.submit { work(promise) }
         case .deferred(let body):
             connection.inFlight = inFlight
             connection.machine.responseDeferred()

@@ -8,30 +8,50 @@ package typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPHandlerResult
 package enum HTTPHandlerResult: Sendable {
     /// The response, ready now.
     case response(HTTPResponse)
-    /// Work that may block (a slow password hash, an fsync): run on the server's blocking pool, off the I/O
-    /// threads; its result is written when it returns. The connection reads nothing more until then.
-    case blocking(@Sendable () -> HTTPResponse)
+    /// Work that may block (a slow password hash): started on the server's blocking pool, off the I/O threads.
+    /// Like ``deferred(_:)`` it fulfils the promise exactly once, from any thread — when it returns, or later
+    /// (e.g. from a writer thread after it handed a write over), so no pool thread waits for anything but its
+    /// own work. The connection reads nothing more until then.
+    case blocking(@Sendable (ResponsePromise) -> Void)
     /// The handler arranges the answer itself and fulfils the promise exactly once, from any thread.
     case deferred(@Sendable (ResponsePromise) -> Void)
+
+    /// Blocking work that produces its response when it returns.
+    package static func blockingResponse(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPHandlerResult {
+        .blocking { promise in promise.succeed(work()) }
+    }
 }
 
 /// A one-shot handle that delivers a response to the event loop owning the connection, from any thread.
 package final class ResponsePromise: Sendable {
-    let loop: LoopHandle
-    let descriptor: Int32
-    let connectionID: UInt64
+    /// Where the response goes: the loop owning the connection, or (tests calling a handler without a server)
+    /// a callback.
+    private enum Target: Sendable {
+        case loop(LoopHandle, descriptor: Int32, connectionID: UInt64)
+        case callback(@Sendable (HTTPResponse) -> Void)
+    }
+
+    private let target: Target
     private let fulfilled = Atomic<Bool>(false)
 
     init(loop: LoopHandle, descriptor: Int32, connectionID: UInt64) {
-        self.loop = loop
-        self.descriptor = descriptor
-        self.connectionID = connectionID
+        target = .loop(loop, descriptor: descriptor, connectionID: connectionID)
+    }
+
+    /// A promise whose response is handed to `deliver`, for calling a handler in-process (no connection, no loop).
+    package init(deliver: @escaping @Sendable (HTTPResponse) -> Void) {
+        target = .callback(deliver)
     }
 
     /// Sends `response`. A second call is ignored; a call after the client left is harmless.
     package func succeed(_ response: HTTPResponse) {
         guard !fulfilled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        loop.post(.response(descriptor: descriptor, connectionID: connectionID, response: response))
+        switch target {
+        case .loop(let loop, let descriptor, let connectionID):
+            loop.post(.response(descriptor: descriptor, connectionID: connectionID, response: response))
+        case .callback(let deliver):
+            deliver(response)
+        }
     }
 }
 

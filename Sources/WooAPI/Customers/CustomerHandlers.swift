@@ -104,25 +104,25 @@ struct CustomerHandlers: Sendable {
         let plan = try CustomerWrites.planCreate(wrapper)
         let canRead = context.caller?.can(.listUsers) ?? false
         let store = self.store, now = self.now, iterations = passwordIterations
-        let commit: @Sendable (String) -> APIResponse = { passwordHash in
-            Self.respond(status: 201) {
-                try store.writeAndWait { db in
-                    let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
-                    guard canRead else { throw CustomerErrors.cannotRead }
-                    return try CustomerRepository.json(id: id, in: db)!
-                }
+        let create: @Sendable (String) -> @Sendable (Database) throws -> EncodedCustomer = { passwordHash in
+            { db in
+                let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
+                guard canRead else { throw CustomerErrors.cannotRead }
+                return try CustomerRepository.json(id: id, in: db)!
             }
         }
+        let answer: @Sendable (Result<EncodedCustomer, any Error>) -> APIResponse = { result in
+            Self.respond(status: 201, result)
+        }
         if let password = plan.password {
-            return .blocking { commit(PasswordHasher.hash(password, iterations: iterations)) }
+            // PBKDF2 on the blocking pool, then the write is handed over: no pool thread waits for the commit.
+            return .onBlockingPool { promise in
+                store.write(create(PasswordHasher.hash(password, iterations: iterations)), answering: promise, with: answer)
+            }
         }
         // Hashed here, on the I/O thread, as before: a generated password needs one fast hash, not PBKDF2's rounds.
         let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
-        return store.writeAndAnswer({ db -> EncodedCustomer in
-            let id = try CustomerWrites.create(plan, passwordHash: hash, now: now(), in: db)
-            guard canRead else { throw CustomerErrors.cannotRead }
-            return try CustomerRepository.json(id: id, in: db)!
-        }, success: { customer in Self.customerResponse(customer, status: 201) })
+        return store.writeAndAnswer(create(hash), answer: answer)
     }
 
     func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -132,19 +132,18 @@ struct CustomerHandlers: Sendable {
         let plan = try CustomerWrites.planUpdate(wrapper)
         let caller = context.caller
         let store = self.store, now = self.now, iterations = passwordIterations
-        let write: @Sendable (String?) -> APIResponse = { passwordHash in
-            Self.respond(status: 200) {
-                try store.writeAndWait { db in
-                    try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db)
-                }
-            }
+        let update: @Sendable (String?) -> @Sendable (Database) throws -> EncodedCustomer = { passwordHash in
+            { db in try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db) }
+        }
+        let answer: @Sendable (Result<EncodedCustomer, any Error>) -> APIResponse = { result in
+            Self.respond(status: 200, result)
         }
         if let password = plan.password {
-            return .blocking { write(PasswordHasher.hash(password, iterations: iterations)) }
+            return .onBlockingPool { promise in
+                store.write(update(PasswordHasher.hash(password, iterations: iterations)), answering: promise, with: answer)
+            }
         }
-        return store.writeAndAnswer({ db in
-            try CustomerWrites.update(id: id, plan, passwordHash: nil, caller: caller, now: now(), in: db)
-        }, success: { customer in Self.customerResponse(customer, status: 200) })
+        return store.writeAndAnswer(update(nil), answer: answer)
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -178,9 +177,11 @@ struct CustomerHandlers: Sendable {
         }
         let caller = context.caller
         let store = self.store, now = self.now, iterations = passwordIterations
-        return .blocking {
+        // Items are written one after another, each waiting for its commit (a later item may depend on an earlier
+        // one's email or username): the whole batch runs on the blocking pool.
+        return .onBlockingPool { promise in
             let outcome = CustomerWrites.bulk(items, caller: caller, store: store, iterations: iterations, now: now)
-            return APIResponse.json(status: outcome.created ? 201 : 200, capacity: 1024 * max(1, items.count)) { writer in
+            promise.succeed(APIResponse.json(status: outcome.created ? 201 : 200, capacity: 1024 * max(1, items.count)) { writer in
                 writer.beginObject()
                 writer.key("customers")
                 writer.beginArray()
@@ -204,7 +205,7 @@ struct CustomerHandlers: Sendable {
                 }
                 writer.endArray()
                 writer.endObject()
-            }
+            })
         }
     }
 
@@ -228,11 +229,11 @@ struct CustomerHandlers: Sendable {
         }
     }
 
-    static func respond(status: Int, _ body: () throws -> EncodedCustomer) -> APIResponse {
-        do {
-            return customerResponse(try body(), status: status)
-        } catch {
-            return APIResponse(failure: error)
+    /// The customer as the answer, or the failure's envelope.
+    static func respond(status: Int, _ result: Result<EncodedCustomer, any Error>) -> APIResponse {
+        switch result {
+        case .success(let customer): customerResponse(customer, status: status)
+        case .failure(let error): APIResponse(failure: error)
         }
     }
 }

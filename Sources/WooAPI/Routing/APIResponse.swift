@@ -62,22 +62,36 @@ package struct APIResponse: Sendable {
 /// How a handler answers: with an ``APIResponse`` now, or with one delivered later from another thread.
 /// ``APIApplication`` turns each case into the engine's `HTTPHandlerResult` in one place (``httpResult(jsonp:)``).
 package enum HandlerOutcome: Sendable {
+    /// Where deferred work starts.
+    package enum Start: Sendable {
+        /// On the I/O thread that received the request: the work only hands something over (a write).
+        case here
+        /// On the engine's blocking pool: the work itself is slow (a password hash).
+        case blockingPool
+    }
+
     case now(APIResponse)
-    /// The handler fulfils the promise exactly once, from any thread (writes answer from the writer thread; see
-    /// ``Store/writeAndAnswer(_:answer:)``).
-    case deferred(@Sendable (APIPromise) -> Void)
-    /// Work that blocks (a slow password hash): run on the engine's blocking pool.
-    case blocking(@Sendable () -> APIResponse)
+    /// The one async outcome: `body` starts where `Start` says and fulfils the promise exactly once, from any
+    /// thread (writes answer from the writer thread; see ``Store/writeAndAnswer(_:answer:)``).
+    case later(Start, @Sendable (APIPromise) -> Void)
+
+    /// Work that only hands something over and answers later.
+    static func deferred(_ body: @escaping @Sendable (APIPromise) -> Void) -> HandlerOutcome { .later(.here, body) }
+
+    /// Slow work for the blocking pool; it answers when it likes (after handing a write over, without waiting).
+    static func onBlockingPool(_ body: @escaping @Sendable (APIPromise) -> Void) -> HandlerOutcome {
+        .later(.blockingPool, body)
+    }
 
     /// The engine's form of this outcome, every response wrapped for the wire (content type, JSONP).
     func httpResult(jsonp: String?) -> HTTPHandlerResult {
         switch self {
         case .now(let response):
             return .response(APIApplication.response(response, jsonp: jsonp))
-        case .blocking(let work):
-            return .blocking { APIApplication.response(work(), jsonp: jsonp) }
-        case .deferred(let start):
+        case .later(.here, let start):
             return .deferred { promise in start(APIPromise(promise: promise, jsonp: jsonp)) }
+        case .later(.blockingPool, let start):
+            return .blocking { promise in start(APIPromise(promise: promise, jsonp: jsonp)) }
         }
     }
 }
