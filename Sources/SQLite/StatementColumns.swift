@@ -70,16 +70,6 @@ extension Statement {
         isNull(at: index) ? nil : int64(at: index)
     }
 
-    /// The column as an `Int`, nil when NULL.
-    package func nullableInt(at index: Int) -> Int? {
-        isNull(at: index) ? nil : int(at: index)
-    }
-
-    /// The column as a double, nil when NULL.
-    package func nullableDouble(at index: Int) -> Double? {
-        isNull(at: index) ? nil : double(at: index)
-    }
-
     /// The column as text, nil when NULL.
     package func nullableText(at index: Int) -> String? {
         isNull(at: index) ? nil : text(at: index)

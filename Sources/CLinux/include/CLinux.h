@@ -17,7 +17,6 @@ static inline unsigned int clinux_epollin(void) { return EPOLLIN; }
 static inline unsigned int clinux_epollout(void) { return EPOLLOUT; }
 static inline unsigned int clinux_epollerr(void) { return EPOLLERR; }
 static inline unsigned int clinux_epollhup(void) { return EPOLLHUP; }
-static inline unsigned int clinux_epollrdhup(void) { return EPOLLRDHUP; }
 static inline unsigned int clinux_epollexclusive(void) { return EPOLLEXCLUSIVE; }
 
 // accept4 is a GNU extension Glibc's overlay hides; defined in shims.c.

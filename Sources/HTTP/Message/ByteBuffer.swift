@@ -29,9 +29,6 @@ package struct ByteBuffer {
         assert(readerIndex <= storage.count)
     }
 
-    /// The unread bytes, as a copy.
-    package var readableBytesArray: [UInt8] { Array(storage[readerIndex...]) }
-
     /// Drops consumed bytes, keeping the allocation for the next request on this connection.
     package mutating func compact() {
         if readerIndex == storage.count {

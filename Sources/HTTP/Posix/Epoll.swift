@@ -14,7 +14,6 @@ package struct Epoll: ~Copyable {
         package static let writable = Events(rawValue: clinux_epollout())
         package static let error = Events(rawValue: clinux_epollerr())
         package static let hangup = Events(rawValue: clinux_epollhup())
-        package static let peerHangup = Events(rawValue: clinux_epollrdhup())
         /// Wake only one of the epoll instances waiting on a shared descriptor (the listener).
         package static let exclusive = Events(rawValue: clinux_epollexclusive())
     }

@@ -1,1 +1,0 @@
-// Placeholder: the shared test helpers land here.
