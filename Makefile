@@ -34,6 +34,7 @@ run: build
 test: deps
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; \
 	$(SWIFT) build --build-tests && $(SWIFT) test --skip-build
+	python3 scripts/citations.py check
 	$(MAKE) test-python
 
 # The Python suite (Tests/python): the official `woocommerce` client, requests-oauthlib and requests against the
