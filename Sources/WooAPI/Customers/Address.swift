@@ -21,18 +21,17 @@ package struct Address: Sendable, Equatable {
     static let emailIndex = 9, firstNameIndex = 0, lastNameIndex = 1
 
     package let kind: Kind
-    /// One value per key of ``kind``; nil when not given.
-    package private(set) var values: [String?]
+    /// One value per key of ``kind``, nil when not given; empty (no allocation, nothing to destroy) while no field
+    /// is given, which is what most create and update bodies send.
+    private var values: [String?]
 
     /// An address with `values` for its kind's keys, in order (missing trailing values are not given). A full
     /// list is kept as it is, with no copy: stored orders are read through here.
     package init(_ kind: Kind, _ values: [String?] = []) {
         self.kind = kind
         let count = kind.keys.count
-        if values.count == count {
+        if values.count == count || values.isEmpty {
             self.values = values
-        } else if values.isEmpty {
-            self.values = Array(repeating: nil, count: count)
         } else {
             self.values = Array(values.prefix(count)) + Array(repeating: nil, count: max(0, count - values.count))
         }
@@ -43,20 +42,29 @@ package struct Address: Sendable, Equatable {
         Address(kind, Array(repeating: "", count: kind.keys.count))
     }
 
+    /// The number of fields of this kind.
+    package var count: Int { kind == .billing ? Self.billingKeys.count : Self.shippingKeys.count }
+
     /// The value at `index` of ``Kind/keys``; setting nil un-gives it.
     package subscript(index: Int) -> String? {
-        get { values[index] }
-        set { values[index] = newValue }
+        get { values.isEmpty ? nil : values[index] }
+        set {
+            if values.isEmpty {
+                guard newValue != nil else { return }
+                values = Array(repeating: nil, count: count)
+            }
+            values[index] = newValue
+        }
     }
 
     /// The value at `index`, `""` when not given.
-    package func text(at index: Int) -> String { values[index] ?? "" }
+    package func text(at index: Int) -> String { self[index] ?? "" }
 
     /// Whether no field is given.
     package var isEmpty: Bool { values.allSatisfy { $0 == nil } }
 
     /// The billing email, if given (nil for a shipping address).
-    package var email: String? { kind == .billing ? values[Self.emailIndex] : nil }
+    package var email: String? { kind == .billing ? self[Self.emailIndex] : nil }
 
     /// The given fields as `(index, key, value)`, in key order.
     package var given: [(index: Int, key: String, value: String)] {
@@ -65,6 +73,11 @@ package struct Address: Sendable, Equatable {
 
     /// Writes every given field of `other` over this address.
     package mutating func merge(_ other: Address) {
-        for index in other.values.indices { if let value = other.values[index] { values[index] = value } }
+        for index in other.values.indices { if let value = other.values[index] { self[index] = value } }
+    }
+
+    /// Same kind and the same value (or absence) for every field, however it is stored.
+    package static func == (lhs: Address, rhs: Address) -> Bool {
+        lhs.kind == rhs.kind && (0..<lhs.count).allSatisfy { lhs[$0] == rhs[$0] }
     }
 }

@@ -150,10 +150,10 @@ package enum CustomerRepository {
         try statement.bind(now, at: C.updatedAt.parameter)
         try statement.bind(new.firstName, at: C.firstName.parameter)
         try statement.bind(new.lastName, at: C.lastName.parameter)
-        for index in new.billing.values.indices {
+        for index in 0..<new.billing.count {
             try statement.bind(new.billing.text(at: index), at: C.billingFirstName.parameter + index)
         }
-        for index in new.shipping.values.indices {
+        for index in 0..<new.shipping.count {
             try statement.bind(new.shipping.text(at: index), at: C.shippingFirstName.parameter + index)
         }
         try statement.bind(CustomerJSON.avatarHash(email: new.email), at: C.avatarHash.parameter)
@@ -223,8 +223,8 @@ package enum CustomerRepository {
     /// Writes the given fields of `billing` and `shipping` to user `id`, keeping the others.
     static func mergeAddresses(id: Int64, billing: Address, shipping: Address, in db: Database) throws {
         var values: [SQLiteValue] = [.integer(id)]
-        values += billing.values.map { $0.map { .text($0) } ?? .null }
-        values += shipping.values.map { $0.map { .text($0) } ?? .null }
+        values += (0..<billing.count).map { billing[$0].map { .text($0) } ?? .null }
+        values += (0..<shipping.count).map { shipping[$0].map { .text($0) } ?? .null }
         let statement = try db.cachedStatement(mergeAddressesSQL)
         try statement.bind(values)
         try statement.execute()
