@@ -92,39 +92,6 @@ package final class LiveAPI {
 
     /// A new connection to the server.
     package func connect(timeout: Double = 10) throws -> RawClient { try RawClient(port: port, timeout: timeout) }
-
-    /// Sends one request on a new connection and reads the response. `auth` adds Basic credentials of `key`.
-    package func request(
-        _ method: String, _ path: String, json body: String? = nil, headers: [(String, String)] = [],
-        auth: APIKeys.Created? = nil, useDefaultAuth: Bool = true
-    ) throws -> TestResponse {
-        let client = try connect()
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        if let credentials = auth ?? (useDefaultAuth ? key : nil) {
-            let token = Data("\(credentials.consumerKey):\(credentials.consumerSecret)".utf8).base64EncodedString()
-            text += "Authorization: Basic \(token)\r\n"
-        }
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        let bodyBytes = Array((body ?? "").utf8)
-        if body != nil || ["POST", "PUT", "PATCH"].contains(method) {
-            text += "Content-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\n"
-        }
-        text += "\r\n"
-        try client.send(Array(text.utf8) + bodyBytes)
-        return try client.readResponse(head: method == "HEAD")
-    }
-
-    /// Creates a customer through the API and returns its JSON object.
-    @discardableResult
-    package func createCustomer(_ fields: [String: Any]) throws -> [String: Any] {
-        let body = try JSONSerialization.data(withJSONObject: ["customer": fields])
-        let response = try request("POST", "/wc-api/v2/customers", json: String(decoding: body, as: UTF8.self))
-        guard response.status == 201, let object = try response.json() as? [String: Any],
-              let customer = object["customer"] as? [String: Any] else {
-            throw RawClientError("create failed: \(response.status) \(response.text)")
-        }
-        return customer
-    }
 }
 
 /// Hands the API built on the server's start back to the test.
