@@ -99,16 +99,14 @@ extension OrderWrites {
         if id == nil, let sku = line.sku { id = try ProductRepository.orderableID(sku: sku, in: db) }
         if line.variationsInvalid { throw OrderErrors.invalidVariation }
         guard let id, var product = try ProductRepository.load(id, in: db) else { throw OrderErrors.invalidProduct }
+        // A variable product's variations, read once: the `variations` lookup and its lowest price both need them.
+        let children = product.isVariable ? try ProductRepository.variations(of: product.id, in: db) : []
         var chosen: [(key: String, value: String)] = []
-        if let wanted = line.variations, product.isVariable {
-            let variations = try ProductRepository.variations(of: product.id, in: db)
+        if let wanted = line.variations, product.isVariable, !(children.isEmpty && wanted.isEmpty) {
             // Fix: a combination no variation has is refused; the real store would sell the parent at its lowest price.
-            guard !variations.isEmpty || wanted.isEmpty else { throw OrderErrors.invalidVariation }
-            if !variations.isEmpty {
-                guard let match = variations.first(where: { matches(wanted, $0) }) else { throw OrderErrors.invalidVariation }
-                product = match
-                chosen = wanted
-            }
+            guard let match = children.first(where: { matches(wanted, $0) }) else { throw OrderErrors.invalidVariation }
+            product = match
+            chosen = wanted
         }
         if let quantity = line.quantity, quantity <= 0 { throw OrderErrors.quantityNotPositive }
         var sold = SoldProduct(product: product)
@@ -124,7 +122,7 @@ extension OrderWrites {
                 sold.meta.append(VariationValue(key: metaKey, value: value))
             }
         } else if product.isVariable {
-            sold.price = VariablePrices(try ProductRepository.variations(of: product.id, in: db)).price
+            sold.price = VariablePrices(children).price
         }
         return sold
     }

@@ -71,11 +71,7 @@ struct ProductInput: Sendable {
         salePrice = try Self.price(given("sale_price"), "sale_price")
         // Only JSON `true` makes a product downloadable (products-orders §2.4).
         if let value = given("downloadable") { downloadable = value == .bool(true) }
-        switch given("downloads") {
-        case .array(let items)?: downloads = try Self.downloads(items)
-        case .object(let members)?: downloads = try Self.downloads(members.members.map(\.value))
-        default: break
-        }
+        downloads = try Self.downloadList(given("downloads"))
         downloadLimit = try Self.limit(given("download_limit"), "download_limit")
         downloadExpiry = try Self.limit(given("download_expiry"), "download_expiry")
         if let value = given("attributes") { attributes = try ProductAttributes.parse(value) }
@@ -120,6 +116,15 @@ struct ProductInput: Sendable {
 
     /// `save_downloadable_files`: `url` overrides `file`; entries without a file are skipped; `name` defaults
     /// to the file name of the URL; absolute URLs go through `esc_url_raw`, anything else through `wc_clean`.
+    /// `downloads` when it is a list (or an object, whose values are the entries); nil otherwise (not changed).
+    static func downloadList(_ value: JSONValue?) throws(APIError) -> [DownloadInput]? {
+        switch value {
+        case .array(let items)?: try downloads(items)
+        case .object(let members)?: try downloads(members.members.map(\.value))
+        default: nil
+        }
+    }
+
     static func downloads(_ items: [JSONValue]) throws(APIError) -> [DownloadInput] {
         var result: [DownloadInput] = []
         for item in items {
@@ -182,11 +187,7 @@ struct VariationInput: Sendable {
         sku = try CustomerInput.text(given("sku"), "variations.sku").map(Sanitize.textField)
         if let value = given("virtual") { virtual = try ProductInput.stringToBool(value, "variations.virtual") }
         if let value = given("downloadable") { downloadable = try ProductInput.stringToBool(value, "variations.downloadable") }
-        switch given("downloads") {
-        case .array(let items)?: downloads = try ProductInput.downloads(items)
-        case .object(let members)?: downloads = try ProductInput.downloads(members.members.map(\.value))
-        default: break
-        }
+        downloads = try ProductInput.downloadList(given("downloads"))
         downloadLimit = try ProductInput.limit(given("download_limit"), "variations.download_limit")
         downloadExpiry = try ProductInput.limit(given("download_expiry"), "variations.download_expiry")
         regularPrice = try ProductInput.price(given("regular_price"), "variations.regular_price")

@@ -18,7 +18,7 @@ enum ProductWrites {
         record.type = input.type == "variable" ? "variable" : "simple"
         record.createdAt = now
         record.updatedAt = now
-        try apply(input, to: &record, previousDownloads: [], in: db)
+        try apply(input, to: &record, in: db)
         // The id is taken only now: every check has passed.
         record.id = try ProductRepository.insert(record, in: db)
         try assignSlug(&record, requested: nil, previousStatus: nil, in: db)
@@ -41,7 +41,7 @@ enum ProductWrites {
         let previousDownloads = record.downloads
         if let title = input.title { record.title = title }
         if let status = input.status { record.status = status }
-        try apply(input, to: &record, previousDownloads: previousDownloads, in: db)
+        try apply(input, to: &record, in: db)
         record.updatedAt = now
         // A variation has no slug of its own: its permalink is its parent's.
         if !record.isVariation {
@@ -126,16 +126,8 @@ enum ProductWrites {
                 variation.sku = sku
             }
             if let virtual = input.virtual { variation.virtual = virtual }
-            let downloadable = input.downloadable ?? variation.downloadable
-            variation.downloadable = downloadable
-            if downloadable {
-                if let files = input.downloads {
-                    if let missing = files.first(where: { $0.kind == .relative }) { throw ProductErrors.missingFile(missing.file) }
-                    variation.downloads = assignIDs(files, previous: previousDownloads)
-                }
-                if let limit = input.downloadLimit { variation.downloadLimit = limit }
-                if let expiry = input.downloadExpiry { variation.downloadExpiry = expiry }
-            }
+            try applyDownloads(input.downloadable, files: input.downloads, limit: input.downloadLimit,
+                               expiry: input.downloadExpiry, to: &variation)
             if let regular = input.regularPrice { variation.regularPrice = regular }
             if let sale = input.salePrice { variation.salePrice = sale }
             settlePrice(&variation)
@@ -174,8 +166,7 @@ enum ProductWrites {
     }
 
     /// `save_product_meta` for the modelled fields, in the real order: descriptions, SKU, prices, files.
-    private static func apply(_ input: ProductInput, to record: inout ProductRecord, previousDownloads: [ProductDownload],
-                              in db: Database) throws {
+    private static func apply(_ input: ProductInput, to record: inout ProductRecord, in db: Database) throws {
         if let text = input.description { record.description = text }
         if let text = input.shortDescription { record.shortDescription = text }
         if let virtual = input.virtual { record.virtual = virtual }
@@ -189,11 +180,8 @@ enum ProductWrites {
             record.sku = sku
         }
 
-        let downloadable = input.downloadable ?? record.downloadable
-        if downloadable, let files = input.downloads, let missing = files.first(where: { $0.kind == .relative }) {
-            // A path on the server must exist, and this store serves no files of its own.
-            throw ProductErrors.missingFile(missing.file)
-        }
+        try applyDownloads(input.downloadable, files: input.downloads, limit: input.downloadLimit,
+                           expiry: input.downloadExpiry, to: &record)
 
         if let attributes = input.attributes { record.attributes = attributes }
 
@@ -206,13 +194,23 @@ enum ProductWrites {
             if let sale = input.salePrice { record.salePrice = sale }
             settlePrice(&record)
         }
+    }
 
+    /// The downloadable flag and, while it holds, the files, limit and expiry (products-orders §2.4, §7.3); for
+    /// products and variations alike. A path on the server is refused: it must exist, and this store serves no
+    /// files of its own.
+    private static func applyDownloads(
+        _ downloadable: Bool?, files: [DownloadInput]?, limit: Int64?, expiry: Int64?, to record: inout ProductRecord
+    ) throws(APIError) {
+        let downloadable = downloadable ?? record.downloadable
         record.downloadable = downloadable
-        if downloadable {
-            if let files = input.downloads { record.downloads = assignIDs(files, previous: previousDownloads) }
-            if let limit = input.downloadLimit { record.downloadLimit = limit }
-            if let expiry = input.downloadExpiry { record.downloadExpiry = expiry }
+        guard downloadable else { return }
+        if let files {
+            if let missing = files.first(where: { $0.kind == .relative }) { throw ProductErrors.missingFile(missing.file) }
+            record.downloads = assignIDs(files, previous: record.downloads)
         }
+        if let limit { record.downloadLimit = limit }
+        if let expiry { record.downloadExpiry = expiry }
     }
 
     /// The file list that replaces the old one. A file keeps the id the client sends; without one it keeps the id
