@@ -8,7 +8,7 @@ struct CustomerHandlers: Sendable {
     let publicURL: String
     let passwordIterations: Int
     let now: @Sendable () -> Int64
-    let anchors = PageAnchors()
+    let anchors = UserListAnchors()
     let cache = CustomerCache()
 
     /// Registers every customers route, in the real store's order (customers §1.4).
@@ -36,17 +36,16 @@ struct CustomerHandlers: Sendable {
         return .now(try store.pagedList(
             "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
         ) { db, writer in
-            if canList {
-                try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
-            }
-            return try CustomerRepository.count(query, in: db)
+            try CustomerRepository.writeList(
+                query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
         })
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let query = try CustomerQuery(parameters: context.parameters)
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
-        let total = try store.apiRead { db in try CustomerRepository.count(query, in: db) }
+        let anchors = self.anchors
+        let total = try store.apiRead { db in try CustomerRepository.count(query, anchors: anchors, in: db) }
         return .now(.count(total))
     }
 
