@@ -357,6 +357,39 @@ WHEN OLD.username IS NOT NEW.username OR OLD.email IS NOT NEW.email BEGIN
     INSERT INTO users_search (users_search, rowid, username, email) VALUES ('delete', OLD.id, OLD.username, OLD.email);
     INSERT INTO users_search (rowid, username, email) VALUES (NEW.id, NEW.username, NEW.email);
 END;
+-- The orders list's orders (products-orders §4.9): by date, modified date or id, over every status but trash or
+-- over chosen statuses, each an index walk (status is in the walk's index, so skipping trash reads no row).
+CREATE INDEX orders_created ON orders (created_at, id, status);
+CREATE INDEX orders_updated ON orders (updated_at, id, status);
+CREATE INDEX orders_status ON orders (status);
+CREATE INDEX orders_status_updated ON orders (status, updated_at, id);
+-- The orders lists' change log, as user_list_changes is the customers'.
+CREATE TABLE order_list_changes (
+    seq        INTEGER PRIMARY KEY,
+    status     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    delta      INTEGER NOT NULL
+);
+CREATE TRIGGER orders_changes_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (NEW.status, NEW.created_at, NEW.updated_at, NEW.id, 1);
+END;
+CREATE TRIGGER orders_changes_delete AFTER DELETE ON orders BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (OLD.status, OLD.created_at, OLD.updated_at, OLD.id, -1);
+END;
+CREATE TRIGGER orders_changes_update AFTER UPDATE OF status, created_at, updated_at ON orders
+WHEN OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at OR OLD.updated_at IS NOT NEW.updated_at BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (OLD.status, OLD.created_at, OLD.updated_at, OLD.id, -1);
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (NEW.status, NEW.created_at, NEW.updated_at, NEW.id, 1);
+END;
+CREATE TRIGGER order_list_changes_prune AFTER INSERT ON order_list_changes BEGIN
+    DELETE FROM order_list_changes WHERE seq <= NEW.seq - 16384;
+END;
 -- @end
 
 PRAGMA user_version = 4;

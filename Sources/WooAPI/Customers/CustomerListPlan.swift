@@ -18,6 +18,11 @@ struct UserOrder: Hashable, Sendable {
 
     var column: Column
     var ascending: Bool
+
+    /// The generic form: ties by ascending id in both directions.
+    var list: ListOrder {
+        ListOrder(column: column.rawValue, isText: column.isText, ascending: ascending, tiesAscending: true)
+    }
 }
 
 /// How a customers page and its total are found at any store size (listing §5).
@@ -35,6 +40,10 @@ enum CustomerListPlan {
     /// Most search candidates sorted in memory; a search that finds more pages through the plain query instead.
     static let candidateLimit = 20_000
 
+    /// Offsets below this walk the order's index from its start (at most this many steps, ~40 µs) instead of
+    /// starting from an anchor.
+    static let shallowOffset = 1_000
+
     /// The single order a query sorts by, when the store has an index and anchors for it.
     static func order(of query: CustomerQuery) -> UserOrder? {
         guard query.orderBy.count == 1, let column = UserOrder.Column(orderKey: query.orderBy[0]) else { return nil }
@@ -50,10 +59,10 @@ enum CustomerListPlan {
         }
         guard let order = order(of: query) else { return false }
         if query.createdMin != nil || query.createdMax != nil {
-            return order.column == .createdAt && anchors.has(role: query.roles[0], order: order)
+            return order.column == .createdAt && anchors.has(query.roles[0], order.list)
         }
         guard let limit = query.limit else { return false }
-        return query.offset + limit <= 1_000 || anchors.has(role: query.roles[0], order: order)
+        return query.offset + limit <= shallowOffset || anchors.has(query.roles[0], order.list)
     }
 
     /// A page of ids (with row versions) in order, when `rows`, and the total the page belongs to.
@@ -132,13 +141,18 @@ enum CustomerListPlan {
             start = span.start
         }
         let target = start + query.offset
-        guard let anchor = try anchors.resolve(role: role, order: order, in: db, { $0.anchor(atOrBefore: target) }) else {
-            return nil
+        // A shallow page walks from the start: cheaper than building anchors a store may never need.
+        var anchor: (key: SortKey, rank: Int)?
+        if start > 0 || target >= shallowOffset {
+            guard let resolved = try anchors.resolve(role, order.list, in: db, { $0.anchor(atOrBefore: target) }) else {
+                return nil
+            }
+            anchor = resolved
         }
         var clauses = ["u.role = ?"]
         var arguments: [SQLiteValue] = [.text(role)]
         if let key = anchor?.key {
-            Self.appendFrom(key, order: order, to: &clauses, &arguments)
+            ListKeySQL.appendFrom(key, order.list, alias: "u", to: &clauses, &arguments)
         }
         // The far bound ends the walk; the near one is already counted in `start`.
         if order.ascending, let max = query.createdMax {
@@ -156,36 +170,6 @@ enum CustomerListPlan {
         return try db.statement(sql, cached: cached).map(arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
     }
 
-    /// Rows from `key` on, in the order: `(value, id) >= key`, written so the order's index serves it.
-    static func appendFrom(_ key: SortKey, order: UserOrder, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
-        let column = "u." + order.column.rawValue
-        if order.column == .id {
-            clauses.append(order.ascending ? "u.id >= ?" : "u.id <= ?")
-            arguments.append(.integer(key.id))
-        } else if order.ascending {
-            clauses.append("(\(column), u.id) >= (?, ?)")
-            arguments += [key.value.sqliteValue, .integer(key.id)]
-        } else {
-            clauses.append("\(column) <= ? AND (\(column) < ? OR u.id >= ?)")
-            arguments += [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
-        }
-    }
-
-    /// Rows before `key` in the order.
-    static func appendBefore(_ key: SortKey, order: UserOrder, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
-        let column = "u." + order.column.rawValue
-        if order.column == .id {
-            clauses.append(order.ascending ? "u.id < ?" : "u.id > ?")
-            arguments.append(.integer(key.id))
-        } else if order.ascending {
-            clauses.append("(\(column), u.id) < (?, ?)")
-            arguments += [key.value.sqliteValue, .integer(key.id)]
-        } else {
-            clauses.append("\(column) >= ? AND (\(column) > ? OR u.id < ?)")
-            arguments += [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
-        }
-    }
-
     /// The ranks, in the registration order of `ascending`, of the first row the bounds let in and of the first
     /// row after them; nil when the anchors cannot serve this snapshot.
     private static func boundedSpan(
@@ -199,15 +183,15 @@ enum CustomerListPlan {
         // every row the far bound lets in.
         let startKey = near.map { SortKey(value: .integer($0), id: .min) }
         let endKey = far.map { SortKey(value: .integer($0), id: .max) }
-        guard let anchored = try anchors.resolve(role: role, order: order, in: db, { ranks in
+        guard let anchored = try anchors.resolve(role, order.list, in: db, { ranks in
             (startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
         }) else { return nil }
         func rank(of key: SortKey?, from anchor: (key: SortKey, rank: Int)??) throws -> Int? {
             guard let key else { return nil }
             var clauses = ["u.role = ?"]
             var arguments: [SQLiteValue] = [.text(role)]
-            if let anchor = anchor ?? nil { appendFrom(anchor.key, order: order, to: &clauses, &arguments) }
-            appendBefore(key, order: order, to: &clauses, &arguments)
+            if let anchor = anchor ?? nil { ListKeySQL.appendFrom(anchor.key, order.list, alias: "u", to: &clauses, &arguments) }
+            ListKeySQL.appendBefore(key, order.list, alias: "u", to: &clauses, &arguments)
             let sql = "SELECT count(*) FROM users u WHERE " + clauses.joined(separator: " AND ")
             let counted = try db.makeStatement(sql).first(arguments) { $0.int(at: 0) } ?? 0
             return ((anchor ?? nil)?.rank ?? 0) + counted
@@ -350,89 +334,13 @@ struct SearchTerm {
     }
 }
 
-/// The page anchors of the customers lists (listing §5): one ``AnchorSet`` per role and order, built by one scan
-/// of that order and then kept exact by replaying `user_list_changes`, which triggers fill in the same transaction
-/// as every user write, from any process. A set the log no longer reaches back to is rebuilt.
-package final class UserListAnchors: Sendable {
-    private struct Slot: Hashable {
-        var role: String
-        var order: UserOrder
-    }
-
-    private let sets = Mutex<[Slot: AnchorSet]>([:])
-    /// Most sets kept (a store has few roles; 8 orders each); past it the sets start over.
-    static let capacity = 64
-
-    package init() {}
-
-    /// How many sets are kept (for tests and diagnostics).
-    package var count: Int { sets.withLock { $0.count } }
-
-    /// Whether a set exists for the order (it may still need rebuilding, which the read pool's budget catches).
-    func has(role: String, order: UserOrder) -> Bool {
-        sets.withLock { $0[Slot(role: role, order: order)] != nil }
-    }
-
-    static let logBoundsSQL = SQL("SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM user_list_changes")
-
-    /// Answers `body` from the order's anchors as of this read transaction's snapshot, building them first when
-    /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
-    /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
-    func resolve<T>(role: String, order: UserOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
-        let bounds = try db.cachedStatement(Self.logBoundsSQL)
-        guard let (last, first) = try bounds.first(nil, { ($0.int64(at: 0), $0.int64(at: 1)) }) else { return nil }
-        let slot = Slot(role: role, order: order)
-        var set = sets.withLock { $0[slot] }
-        if let existing = set, existing.sequence < first - 1 { set = nil }
-        if set == nil {
-            let built = try build(role: role, order: order, sequence: last, in: db)
-            // A role without users is not remembered, so made-up `filter[role]` values cannot grow the map.
-            if built.count > 0 {
-                sets.withLock { sets in
-                    if sets.count >= Self.capacity { sets.removeAll() }
-                    sets[slot] = built
-                }
-            }
-            set = built
-        }
-        guard let set else { return nil }
-        let changes = set.sequence < last ? try self.changes(after: set.sequence, role: role, order: order, in: db) : []
-        return set.resolve(snapshot: last, changes: changes, body)
-    }
-
-    private static func keySQL(_ order: UserOrder) -> String {
-        order.column == .id ? "id" : order.column.rawValue
-    }
-
-    /// Reads the whole order once, keeping every ``AnchorSet/spacing``-th key.
-    private func build(role: String, order: UserOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
-        let column = Self.keySQL(order)
-        let sql = "SELECT \(column), id FROM users WHERE role = ? ORDER BY \(column) \(order.ascending ? "ASC" : "DESC")"
-            + (order.column == .id ? "" : ", id ASC")
-        let statement = try db.cachedStatement(sql)
-        try statement.bind(role, at: 1)
-        defer { statement.reset() }
-        var keys: [SortKey] = []
-        var position = 0
-        while try statement.step() {
-            if position % AnchorSet.spacing == 0 {
-                let value: SortValue = order.column.isText ? .text(statement.text(at: 0)) : .integer(statement.int64(at: 0))
-                keys.append(SortKey(value: value, id: statement.int64(at: 1)))
-            }
-            position += 1
-        }
-        return AnchorSet(keys: keys, ascending: order.ascending, sequence: sequence)
-    }
-
-    /// The log's entries for `role` after `sequence`, oldest first, as keys of `order`.
-    private func changes(after sequence: Int64, role: String, order: UserOrder, in db: Database) throws -> [AnchorChange] {
-        let sql = "SELECT seq, \(Self.keySQL(order)), id, delta FROM user_list_changes WHERE seq > ? AND role = ? ORDER BY seq"
-        let statement = try db.cachedStatement(sql)
-        try statement.bind(sequence, at: 1)
-        try statement.bind(role, at: 2)
-        return try statement.map(nil) { row in
-            let value: SortValue = order.column.isText ? .text(row.text(at: 1)) : .integer(row.int64(at: 1))
-            return AnchorChange(sequence: row.int64(at: 0), key: SortKey(value: value, id: row.int64(at: 2)), delta: row.int(at: 3))
-        }
-    }
+/// The customers lists of each role, for ``ListAnchorRegistry``: `users` and `user_list_changes` (schema.sql, v4).
+package enum UserList: AnchoredList {
+    package typealias Partition = String
+    package static var table: String { "users" }
+    package static var changeLog: String { "user_list_changes" }
+    package static func partitionClause(_ role: String) -> (String, [SQLiteValue]) { ("role = ?", [.text(role)]) }
 }
+
+/// The page anchors of the customers lists (listing §5).
+package typealias UserListAnchors = ListAnchorRegistry<UserList>

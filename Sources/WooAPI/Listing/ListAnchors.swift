@@ -46,16 +46,61 @@ enum SortValue: Sendable, Equatable {
     }
 }
 
-/// A row's place in a list order: its sort value, ties broken by ascending id in both directions (customers §6.1).
+/// One sort order of a list: a key column, its direction, and the direction ties by id fall in (ascending for
+/// customers, customers §6.1; the key's own direction for posts, products-orders §2.7).
+package struct ListOrder: Hashable, Sendable {
+    /// The key column, without a table alias; `id` sorts by the id alone.
+    var column: String
+    var isText = false
+    var ascending: Bool
+    var tiesAscending: Bool
+
+    var isID: Bool { column == "id" }
+}
+
+/// A row's place in a list order: its sort value, then its id.
 struct SortKey: Sendable, Equatable {
     var value: SortValue
     var id: Int64
 
-    /// Whether `self` comes before `other` in the order (`ascending` is the direction of the value).
-    func precedes(_ other: SortKey, ascending: Bool) -> Bool {
-        let order = value.compare(other.value)
-        if order != 0 { return ascending ? order < 0 : order > 0 }
-        return id < other.id
+    /// Whether `self` comes before `other` in `order`.
+    func precedes(_ other: SortKey, in order: ListOrder) -> Bool {
+        let comparison = value.compare(other.value)
+        if comparison != 0 { return order.ascending ? comparison < 0 : comparison > 0 }
+        return order.tiesAscending ? id < other.id : id > other.id
+    }
+}
+
+/// The WHERE fragments that start a walk at a key and stop it before one, written so the order's index serves them
+/// (SQLite compares `(a, b) >= (?, ?)` as a range; a mixed-direction bound is a range on the key plus a filter).
+enum ListKeySQL {
+    /// Rows at or after `key` in `order`.
+    static func appendFrom(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
+        append(key, order, alias: alias, before: false, to: &clauses, &arguments)
+    }
+
+    /// Rows before `key` in `order`.
+    static func appendBefore(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
+        append(key, order, alias: alias, before: true, to: &clauses, &arguments)
+    }
+
+    private static func append(
+        _ key: SortKey, _ order: ListOrder, alias: String, before: Bool, to clauses: inout [String], _ arguments: inout [SQLiteValue]
+    ) {
+        let column = alias + "." + order.column, id = alias + ".id"
+        // "Later in the order" is a greater value when ascending; `before` flips it.
+        let later = order.ascending != before ? ">" : "<"
+        if order.isID {
+            clauses.append("\(id) \(later)\(before ? "" : "=") ?")
+            arguments.append(.integer(key.id))
+        } else if order.ascending == order.tiesAscending {
+            clauses.append("(\(column), \(id)) \(later)\(before ? "" : "=") (?, ?)")
+            arguments += [key.value.sqliteValue, .integer(key.id)]
+        } else {
+            let tieLater = order.tiesAscending != before ? ">" : "<"
+            clauses.append("\(column) \(later)= ? AND (\(column) \(later) ? OR \(id) \(tieLater)\(before ? "" : "=") ?)")
+            arguments += [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
+        }
     }
 }
 
@@ -72,19 +117,21 @@ struct SortKey: Sendable, Equatable {
 final class AnchorSet: Sendable {
     static let spacing = 64
 
-    let ascending: Bool
+    let order: ListOrder
     fileprivate struct State {
         var keys: [SortKey]
         /// Fenwick tree (1-based) of rank shifts: the rank of anchor j is `j * spacing + prefix(j)`.
         var shifts: [Int]
         /// The change-log position the ranks include.
         var sequence: Int64
+        /// Rows in the list at that position: those read when built, plus every change since.
+        var rows: Int
     }
     private let state: Mutex<State>
 
-    init(keys: [SortKey], ascending: Bool, sequence: Int64) {
-        self.ascending = ascending
-        state = Mutex(State(keys: keys, shifts: Array(repeating: 0, count: keys.count + 1), sequence: sequence))
+    init(keys: [SortKey], order: ListOrder, sequence: Int64, rows: Int) {
+        self.order = order
+        state = Mutex(State(keys: keys, shifts: Array(repeating: 0, count: keys.count + 1), sequence: sequence, rows: rows))
     }
 
     /// The change-log position the ranks include (read without the lock's guarantees beyond that instant).
@@ -103,23 +150,27 @@ final class AnchorSet: Sendable {
                 var low = 0, high = state.keys.count
                 while low < high {
                     let middle = (low + high) / 2
-                    if change.key.precedes(state.keys[middle], ascending: ascending) { high = middle } else { low = middle + 1 }
+                    if change.key.precedes(state.keys[middle], in: order) { high = middle } else { low = middle + 1 }
                 }
                 var index = low + 1
                 while index < state.shifts.count {
                     state.shifts[index] += change.delta
                     index += index & -index
                 }
+                state.rows += change.delta
             }
             state.sequence = snapshot
-            return body(Ranks(state: state, ascending: ascending))
+            return body(Ranks(state: state, order: order))
         }
     }
 
     /// The anchors' keys and ranks at one snapshot (valid inside ``resolve(snapshot:changes:_:)`` only).
     struct Ranks {
         fileprivate let state: State
-        let ascending: Bool
+        let order: ListOrder
+
+        /// How many rows the list holds.
+        var rows: Int { state.rows }
 
         /// The anchor to start a page at `offset` from: its key and rank, or nil when the page starts before the first.
         func anchor(atOrBefore offset: Int) -> (key: SortKey, rank: Int)? {
@@ -136,7 +187,7 @@ final class AnchorSet: Sendable {
             var low = 0, high = state.keys.count  // first anchor that `key` precedes
             while low < high {
                 let middle = (low + high) / 2
-                if key.precedes(state.keys[middle], ascending: ascending) { high = middle } else { low = middle + 1 }
+                if key.precedes(state.keys[middle], in: order) { high = middle } else { low = middle + 1 }
             }
             return low > 0 ? (state.keys[low - 1], rank(of: low - 1)) : nil
         }
@@ -158,4 +209,104 @@ struct AnchorChange: Sendable {
     var sequence: Int64
     var key: SortKey
     var delta: Int
+}
+
+/// A list whose orders ``ListAnchorRegistry`` anchors: its table, the change log its triggers fill (columns `seq`,
+/// `delta`, `id` and the same sort and partition columns as the table), and how a partition is selected.
+package protocol AnchoredList: Sendable {
+    /// Which rows of the table form one list (a role; a set of statuses).
+    associatedtype Partition: Hashable & Sendable
+    static var table: String { get }
+    static var changeLog: String { get }
+    /// A fixed WHERE fragment, on unaliased columns the table and its change log share, and its values.
+    static func partitionClause(_ partition: Partition) -> (String, [SQLiteValue])
+    /// What follows the table in FROM so a query walks `order` over the partition's rows: `INDEXED BY …` or
+    /// `NOT INDEXED` where SQLite would otherwise sort (it has no statistics to tell a walk from a sort), or "".
+    static func indexHint(_ partition: Partition, _ order: ListOrder) -> String
+}
+
+extension AnchoredList {
+    package static func indexHint(_ partition: Partition, _ order: ListOrder) -> String { "" }
+}
+
+/// The page anchors of one kind of list (listing §5): one ``AnchorSet`` per partition and order, built by one scan
+/// of that order and then kept exact by replaying the change log, which triggers fill in the same transaction as
+/// every write, from any process. A set the log no longer reaches back to is rebuilt.
+package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
+    private struct Slot: Hashable {
+        var partition: List.Partition
+        var order: ListOrder
+    }
+
+    private let sets = Mutex<[Slot: AnchorSet]>([:])
+    /// Most sets kept (a store has few roles or status sets in use; 6–8 orders each); past it the sets start over.
+    static var capacity: Int { 64 }
+
+    package init() {}
+
+    /// How many sets are kept (for tests and diagnostics).
+    package var count: Int { sets.withLock { $0.count } }
+
+    /// Whether a set exists for the order (it may still need a rebuild, which the read pool's budget catches).
+    func has(_ partition: List.Partition, _ order: ListOrder) -> Bool {
+        sets.withLock { $0[Slot(partition: partition, order: order)] != nil }
+    }
+
+    /// Answers `body` from the order's anchors as of this read transaction's snapshot, building them first when
+    /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
+    /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
+    func resolve<T>(_ partition: List.Partition, _ order: ListOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
+        let bounds = try db.cachedStatement("SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM \(List.changeLog)")
+        guard let (last, first) = try bounds.first(nil, { ($0.int64(at: 0), $0.int64(at: 1)) }) else { return nil }
+        let slot = Slot(partition: partition, order: order)
+        var set = sets.withLock { $0[slot] }
+        if let existing = set, existing.sequence < first - 1 { set = nil }
+        if set == nil {
+            let built = try build(partition, order, sequence: last, in: db)
+            // An empty list is not remembered, so made-up filter values cannot grow the map.
+            if built.count > 0 {
+                sets.withLock { sets in
+                    if sets.count >= Self.capacity { sets.removeAll() }
+                    sets[slot] = built
+                }
+            }
+            set = built
+        }
+        guard let set else { return nil }
+        let changes = set.sequence < last ? try self.changes(after: set.sequence, partition, order, in: db) : []
+        return set.resolve(snapshot: last, changes: changes, body)
+    }
+
+    /// Reads the whole order once, keeping every ``AnchorSet/spacing``-th key.
+    private func build(_ partition: List.Partition, _ order: ListOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
+        let (whereSQL, arguments) = List.partitionClause(partition)
+        let direction = order.ascending ? "ASC" : "DESC"
+        let sql = "SELECT \(order.column), id FROM \(List.table) \(List.indexHint(partition, order)) WHERE \(whereSQL) ORDER BY \(order.column) \(direction)"
+            + (order.isID ? "" : ", id " + (order.tiesAscending ? "ASC" : "DESC"))
+        let statement = try db.cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        var keys: [SortKey] = []
+        var position = 0
+        while try statement.step() {
+            if position % AnchorSet.spacing == 0 {
+                let value: SortValue = order.isText ? .text(statement.text(at: 0)) : .integer(statement.int64(at: 0))
+                keys.append(SortKey(value: value, id: statement.int64(at: 1)))
+            }
+            position += 1
+        }
+        return AnchorSet(keys: keys, order: order, sequence: sequence, rows: position)
+    }
+
+    /// The log's entries for the partition after `sequence`, oldest first, as keys of `order`.
+    private func changes(after sequence: Int64, _ partition: List.Partition, _ order: ListOrder, in db: Database) throws -> [AnchorChange] {
+        let (whereSQL, arguments) = List.partitionClause(partition)
+        let sql = "SELECT seq, \(order.column), id, delta FROM \(List.changeLog) WHERE seq > ? AND \(whereSQL) ORDER BY seq"
+        let statement = try db.cachedStatement(sql)
+        try statement.bind([.integer(sequence)] + arguments)
+        return try statement.map(nil) { row in
+            let value: SortValue = order.isText ? .text(row.text(at: 1)) : .integer(row.int64(at: 1))
+            return AnchorChange(sequence: row.int64(at: 0), key: SortKey(value: value, id: row.int64(at: 2)), delta: row.int(at: 3))
+        }
+    }
 }

@@ -9,6 +9,7 @@ struct OrderHandlers: Sendable {
     let store: Store
     let publicURL: String
     let now: @Sendable () -> Int64
+    let anchors = OrderListAnchors()
 
     func register(in router: inout RouterBuilder) {
         router.add("/orders", [.get], list)
@@ -29,13 +30,12 @@ struct OrderHandlers: Sendable {
         return .now(try store.pagedList(
             "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
         ) { db, writer in
-            if canRead {
-                for id in try OrderRepository.pageIDs(query, in: db) {
-                    guard let order = try OrderRepository.load(id, in: db) else { continue }
-                    OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
-                }
+            let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
+            for id in result.ids {
+                guard let order = try OrderRepository.load(id, in: db) else { continue }
+                OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
             }
-            return try OrderRepository.count(query, in: db)
+            return result.total
         })
     }
 
@@ -56,7 +56,8 @@ struct OrderHandlers: Sendable {
             })
         }
         let query = try OrderQuery(parameters: context.parameters)
-        let total = try store.apiRead { db in try OrderRepository.count(query, in: db) }
+        let anchors = self.anchors
+        let total = try store.apiRead { db in try OrderListPlan.run(query, rows: false, anchors: anchors, in: db).total }
         return .now(.count(total))
     }
 
