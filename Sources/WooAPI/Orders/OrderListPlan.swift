@@ -32,7 +32,7 @@ package typealias OrderListAnchors = ListAnchorRegistry<OrderList>
 /// `status=…`, `filter[post_status]`) and one sort key (date, modified, id) in either direction walk that order's
 /// index from the nearest keyset anchor, and the total is the anchors' row count; any other filter (`filter[in]`,
 /// date bounds) or several sort keys run the plain query.
-enum OrderListPlan {
+package enum OrderListPlan {
     /// Offsets below this walk from the start of the order without anchors.
     static let shallowOffset = 1_000
 
@@ -55,7 +55,7 @@ enum OrderListPlan {
     }
 
     /// A page of order ids in order, when `rows`, and the total the page belongs to.
-    static func run(_ query: OrderQuery, rows: Bool, anchors: OrderListAnchors?, in db: Database) throws -> (ids: [Int64], total: Int) {
+    package static func run(_ query: OrderQuery, rows: Bool, anchors: OrderListAnchors?, in db: Database) throws -> (ids: [Int64], total: Int) {
         if let anchors, let order = order(of: query) {
             let partition = partition(of: query)
             let target = query.offset
