@@ -46,7 +46,7 @@ final class ListPlanEquivalenceTests: APITestCase {
         var rng = SeededRandom(seed: seed)
         var text = StoreText()
         try insertCustomers(4_000, rng: &rng, text: &text)
-        for round in 0..<8 {
+        for round in 0..<7 {
             if round > 0 { try mutateCustomers(operations: 40, rng: &rng, text: &text) }
             let rows = try customerRows()
             for index in 0..<120 {
@@ -112,19 +112,21 @@ final class ListPlanEquivalenceTests: APITestCase {
         let seed: UInt64 = 0x11_5196
         var rng = SeededRandom(seed: seed)
         var text = StoreText()
-        try insertCustomers(2_500, rng: &rng, text: &text)
+        try insertCustomers(3_000, rng: &rng, text: &text)
+        // Ids only for every key and direction; then the default list as full objects (the server's own fast
+        // path, rows from its cache) and another role's default list.
         let shapes = ["registered", "email", "login", "id", "email,registered"].flatMap { key in
-            ["asc", "desc"].map { [("filter[orderby]", key), ("filter[order]", $0)] }
-        }
-        for step in 0..<80 {
+            ["asc", "desc"].map { [("fields", "id"), ("filter[orderby]", key), ("filter[order]", $0)] }
+        } + [[], [("fields", "id"), ("filter[role]", "subscriber")]]
+        for step in 0..<60 {
             try mutateCustomers(operations: 1, rng: &rng, text: &text)
             let total = try CustomerListOracle.query(ListRequest("customers")).count(in: db)
             for (index, shape) in shapes.enumerated() {
                 var request = ListRequest("customers")
-                request.add("fields", "id")
                 for (name, value) in shape { request.add(name, value) }
-                let limit = rng.pick([16, 20, 33, 64])
+                let limit = shape.isEmpty ? rng.pick([5, 16, 20]) : rng.pick([16, 20, 33, 64])
                 request.add("filter[limit]", String(limit))
+                // The subscribers' list is shorter: some of its pages are beyond the end.
                 request.add("page", String(rng.int(in: 1...max(1, (total + limit - 1) / limit))))
                 try compare(request, CustomerListOracle.query(request), key: "customers",
                             context: "seed \(hex(seed)) step \(step) shape \(index)", checkCount: index == 0)
