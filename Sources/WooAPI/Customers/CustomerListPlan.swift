@@ -291,7 +291,8 @@ enum CustomerListPlan {
     }
 }
 
-/// A `filter[q]` term taken apart as the search of customers §6.2 reads it.
+/// A `filter[q]` term taken apart as the search of customers §6.2 reads it (for the plain query's clause and the
+/// index candidates alike).
 struct SearchTerm {
     var leading = false
     var trailing = false
@@ -311,7 +312,9 @@ struct SearchTerm {
         literal = String(text)
         if text.contains("@") {
             columns = ["email"]
-        } else if !text.isEmpty && text.allSatisfy(\.isNumber) {
+        } else if !text.isEmpty && text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // Numeric as PHP's is_numeric reads it for WordPress: ASCII digits (not "٣" or "½", which Swift's
+            // isNumber accepts). Too long for an id: matches no id.
             columns = ["username"]
             id = Int64(text) ?? -1
         } else if text.hasPrefix("http://") || text.hasPrefix("https://") {
