@@ -256,7 +256,9 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
     /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
     func resolve<T>(_ partition: List.Partition, _ order: ListOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
-        let bounds = try db.cachedStatement("SELECT coalesce(max(seq), 0), coalesce(min(seq), 0) FROM \(List.changeLog)")
+        // Two subqueries: SQLite answers a lone max() or min() from the end of the index, but scans for both at once.
+        let bounds = try db.cachedStatement(
+            "SELECT coalesce((SELECT max(seq) FROM \(List.changeLog)), 0), coalesce((SELECT min(seq) FROM \(List.changeLog)), 0)")
         guard let (last, first) = try bounds.first(nil, { ($0.int64(at: 0), $0.int64(at: 1)) }) else { return nil }
         let slot = Slot(partition: partition, order: order)
         var set = sets.withLock { $0[slot] }
