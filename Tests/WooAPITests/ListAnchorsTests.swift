@@ -109,7 +109,7 @@ final class ListAnchorsTests: XCTestCase {
             for _ in 0..<28 { try db.execute("UPDATE users SET email = email || 'x' WHERE role = 'customer'") }
         }
         let logged = try store.read { db in try db.query("SELECT count(*) FROM user_list_changes")[0][0].intValue! }
-        XCTAssertEqual(logged, 16_384, "the log keeps its last 16,384 entries")
+        XCTAssert((16_384..<16_384 + 256).contains(logged), "the log keeps its last 16,384 entries, pruned 256 at a time: \(logged)")
         try assertSamePages(anchors, pages: 88)
     }
 

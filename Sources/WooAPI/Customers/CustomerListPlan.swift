@@ -30,7 +30,7 @@ struct UserOrder: Hashable, Sendable {
 /// - One sort key (registration, email, login, id) in either direction, with or without registration bounds:
 ///   the page is an index walk from the nearest keyset anchor (``UserListAnchors``); the total is the role
 ///   counter, or, with bounds, the difference of two ranks read from the registration anchors.
-/// - `*term*`/`*term` searches of three or more characters: the trigram index (`users_search`) finds the
+/// - `*term*`/`*term` searches of three or more characters: the trigram index (``SearchIndex``) finds the
 ///   candidates, `term*` searches the (role, login) and (role, email) index ranges; the exact LIKE of
 ///   customers §6.2 then runs on the candidates only, which are sorted and counted (up to
 ///   ``candidateLimit``; a search matching more falls back to the plain query).
@@ -209,7 +209,9 @@ enum CustomerListPlan {
     static func searchCandidates(_ search: String, role: String, in db: Database) throws -> [Int64]? {
         let term = SearchTerm(search)
         guard term.leading || term.trailing, !term.columns.isEmpty else { return nil }
-        var ids = Set<Int64>()
+        // Users written since the index last caught up are candidates whatever their text (the exact LIKE decides).
+        guard let pending = try SearchIndex.pendingIDs(limit: candidateLimit, in: db) else { return nil }
+        var ids = Set(pending)
         if let id = term.id { ids.insert(id) }
         for column in term.columns {
             let statement: Statement

@@ -14,6 +14,7 @@ package final class Store: Sendable {
     private let readers = Mutex<[ConnectionBox]>([])
     private let configuration: Database.Configuration
     private let writer: WriterThread
+    private let closed = Atomic<Bool>(false)
 
     /// The schema version this build writes (`PRAGMA user_version`).
     package static let schemaVersion = 4
@@ -28,6 +29,26 @@ package final class Store: Sendable {
         let database = try Database(path: path, configuration: configuration)
         try Store.prepare(database)
         writer = WriterThread(database: ConnectionBox(database))
+        startSearchIndexer()
+    }
+
+    /// About once a second, moves the users a write noted as pending into the customers search index
+    /// (``SearchIndex``), as one writer job and only when there are some. The thread ends with the store.
+    private func startSearchIndexer() {
+        let thread = Thread { [weak self] in
+            var sinceLast = 0
+            while let store = self, !store.closed.load(ordering: .acquiring) {
+                usleep(100_000)
+                sinceLast += 1
+                guard sinceLast >= 10 else { continue }
+                sinceLast = 0
+                guard (try? store.read({ db in try SearchIndex.hasPending(in: db) })) == true else { continue }
+                // Not waited for: the writer may stop meanwhile (a job queued after that is simply never run).
+                store.write({ db in try SearchIndex.catchUp(in: db) }, completion: { _ in })
+            }
+        }
+        thread.name = "search-indexer"
+        thread.start()
     }
 
     /// Applies the schema to a new database, upgrades an older one, or refuses a file from a newer version.
@@ -100,6 +121,7 @@ package final class Store: Sendable {
 
     /// Finishes queued writes and stops the writer thread.
     package func close() {
+        closed.store(true, ordering: .releasing)
         writer.stop()
     }
 }
