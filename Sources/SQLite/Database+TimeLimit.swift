@@ -32,9 +32,20 @@ extension Database {
     /// turns into ``QueryTimeLimitExceeded`` (whatever error `body` made of it); statements left mid-step are reset,
     /// so the connection is ready for the next call. The handler is removed when `body` returns: nothing of it
     /// remains on later statements. Nested calls keep the earlier of the two deadlines.
+    @inlinable
     package func withTimeLimit<T>(
         _ limit: Duration, checkEvery steps: Int32 = Database.timeLimitCheckInterval, _ body: (Database) throws -> T
     ) throws -> T {
+        var result: T?
+        try runWithTimeLimit(limit, checkEvery: steps) { db in result = try body(db) }
+        return result!
+    }
+
+    /// ``withTimeLimit(_:checkEvery:_:)`` for a body that returns nothing: the one non-generic implementation, so a
+    /// caller in another module (a request's hot path) pays no unspecialised generic call.
+    package func runWithTimeLimit(
+        _ limit: Duration, checkEvery steps: Int32 = Database.timeLimitCheckInterval, _ body: (Database) throws -> Void
+    ) throws {
         let state = timeLimit
         let outer = state.deadline
         let own = Self.monotonicNanoseconds() &+ UInt64(max(0, limit.wholeNanoseconds))
@@ -53,7 +64,7 @@ extension Database {
             if outer == 0 { sqlite3_progress_handler(handle, 0, nil, nil) }
         }
         do {
-            return try body(self)
+            try body(self)
         } catch {
             guard state.fired else { throw error }
             if outer == 0 { state.fired = false }

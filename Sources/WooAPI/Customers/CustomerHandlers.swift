@@ -34,10 +34,11 @@ struct CustomerHandlers: Sendable {
         // Without `list_users` the rows are skipped but the headers still count them (auth §7).
         let canList = context.caller?.can(.listUsers) ?? false
         let anchors = self.anchors, cache = self.cache, publicURL = self.publicURL
+        let path = context.request.path, parameters = context.parameters
         return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
             try Store.pagedList(
-                "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, context: context,
-                publicURL: publicURL, in: db
+                "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, path: path,
+                query: parameters, publicURL: publicURL, in: db
             ) { db, writer in
                 if canList {
                     try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)

@@ -26,11 +26,11 @@ struct OrderHandlers: Sendable {
         let view = try self.view(context, fields: true)
         let query = try OrderQuery(parameters: context.parameters)
         let canRead = context.caller?.managesShop ?? false
-        let publicURL = self.publicURL
+        let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
         return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
             try Store.pagedList(
-                "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context,
-                publicURL: publicURL, in: db
+                "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
+                query: parameters, publicURL: publicURL, in: db
             ) { db, writer in
                 if canRead {
                     for id in try OrderRepository.pageIDs(query, in: db) {

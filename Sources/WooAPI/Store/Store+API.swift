@@ -26,9 +26,14 @@ extension Store {
         if cheap {
             do {
                 let budget = readPool.configuration.loopBudget
-                return .now(try read { db in
-                    try db.withTimeLimit(budget) { db in try db.transaction(.deferred) { db in try body(db) } }
-                })
+                // Void bodies for the SQLite module's calls: no generic call across modules on this hot path.
+                var response: APIResponse?
+                try read { db in
+                    try db.runWithTimeLimit(budget) { db in
+                        try db.transaction(.deferred) { db in response = try body(db) }
+                    }
+                }
+                return .now(response!)
             } catch is QueryTimeLimitExceeded {
                 // Misjudged: the pool runs it again from the start.
             } catch {
@@ -43,9 +48,10 @@ extension Store {
     ///
     /// `rows` writes the page's elements and returns the total; the caller runs it in one read transaction
     /// (``list(owner:cheap:_:)``), so the total and the page come from the same snapshot.
+    /// `path` and `query` are the request's, for the links (a body captures them rather than the whole context).
     static func pagedList(
-        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, context: RequestContext, publicURL: String,
-        in db: Database, _ rows: (Database, inout JSONWriter) throws -> Int
+        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, path: String, query: QueryParameters,
+        publicURL: String, in db: Database, _ rows: (Database, inout JSONWriter) throws -> Int
     ) throws -> APIResponse {
         var writer = JSONWriter(capacity: rowCapacity * min(limit ?? 10, 100))
         writer.beginObject()
@@ -55,7 +61,7 @@ extension Store {
         writer.endArray()
         writer.endObject()
         let pagination = Pagination(total: total, limit: limit, offset: offset)
-        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
+        let headers = pagination.headers(baseURL: publicURL, path: path, query: query)
         return APIResponse(headers: headers, body: writer.bytes)
     }
 
