@@ -207,6 +207,23 @@ final class ReadPoolTests: XCTestCase {
         XCTAssertLessThan(percentile(during, 99), 0.025, report)
     }
 
+    // Every read-pool limit is explicit: a zero, negative or non-numeric value is a usage error (status 2).
+    func testReadPoolFlagsRefuseBadValues() throws {
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("wc-readpool-flags-\(UUID().uuidString).sqlite").path
+        let cases: [([String], [String: String], String)] = [
+            (["--query-timeout", "0"], [:], "--query-timeout"), (["--query-timeout", "-1"], [:], "--query-timeout"),
+            (["--query-timeout", "soon"], [:], "--query-timeout"), ([], ["WC_API_QUERY_TIMEOUT": "0"], "--query-timeout"),
+            (["--read-threads", "0"], [:], "--read-threads"), (["--loop-budget", "0"], [:], "--loop-budget"),
+            (["--read-queue", "0"], [:], "--read-queue"), (["--read-queue-per-client", "0"], [:], "--read-queue-per-client"),
+        ]
+        for (arguments, environment, name) in cases {
+            let result = try runServerBinary(["serve", "--port", "0", "--database", database] + arguments, environment: environment)
+            XCTAssertEqual(result.status, 2, "\(arguments) \(environment): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(name + " must be"), "\(arguments) \(environment): \(result.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: database), "refused before the store is opened")
+    }
+
     // Shutdown: with slow reads running and waiting, SIGTERM ends the process (status 0) well within its grace;
     // every client gets an answer (its 200, or a 503) or a closed connection — none hangs.
     func testSigtermWithSlowReadsRunningExitsPromptly() throws {
