@@ -72,28 +72,6 @@ CREATE TRIGGER users_count_role AFTER UPDATE OF role ON users WHEN OLD.role IS N
     ON CONFLICT (role) DO UPDATE SET users = users + 1;
 END;
 
--- Bumped whenever a user is removed from, or placed inside (not appended to), its role's default list
--- order (created_at, id). Appends never bump it, so the list's page anchors (see PageAnchors.swift) stay
--- valid while customers are created, in this process or any other.
-CREATE TABLE list_generation (
-    id    INTEGER PRIMARY KEY CHECK (id = 1),
-    value INTEGER NOT NULL
-);
-INSERT INTO list_generation (id, value) VALUES (1, 0);
-CREATE TRIGGER users_order_delete AFTER DELETE ON users BEGIN
-    UPDATE list_generation SET value = value + 1 WHERE id = 1;
-END;
--- The last key of the role's order is one index probe (the new row itself when it was appended).
-CREATE TRIGGER users_order_insert AFTER INSERT ON users
-WHEN (SELECT created_at, id FROM users WHERE role = NEW.role ORDER BY created_at DESC, id DESC LIMIT 1)
-     > (NEW.created_at, NEW.id) BEGIN
-    UPDATE list_generation SET value = value + 1 WHERE id = 1;
-END;
-CREATE TRIGGER users_order_update AFTER UPDATE OF role, created_at ON users
-WHEN OLD.role IS NOT NEW.role OR OLD.created_at IS NOT NEW.created_at BEGIN
-    UPDATE list_generation SET value = value + 1 WHERE id = 1;
-END;
-
 -- API keys as the real store keeps them (auth §6): the consumer key only as HMAC-SHA256("wc-api", key).
 CREATE TABLE api_keys (
     key_id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -319,4 +297,99 @@ ALTER TABLE order_items ADD COLUMN variation_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE order_items ADD COLUMN meta TEXT;
 -- @end
 
-PRAGMA user_version = 3;
+-- @since 4 ------------------------------------------------------------------------------------------------
+-- Big stores (listing §5). Each customers list order a client may ask for has an index, so a page is an index
+-- walk from a keyset anchor, never a sort of the table; `filter[orderby]=ID` walks (role, rowid).
+CREATE INDEX users_role_email ON users (role, email);
+CREATE INDEX users_role_username ON users (role, username);
+CREATE INDEX users_role_id ON users (role);
+-- Every change to a user's place in a list order: a row entering (+1) or leaving (-1) at its keys. Page anchors
+-- (ListAnchors.swift) replay the entries after the ones they include to keep their ranks exact, in every server
+-- process. Only the last 16,384 entries are kept; anchors older than that are rebuilt.
+CREATE TABLE user_list_changes (
+    seq        INTEGER PRIMARY KEY,
+    role       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    email      TEXT    NOT NULL COLLATE NOCASE,
+    username   TEXT    NOT NULL COLLATE NOCASE,
+    delta      INTEGER NOT NULL
+);
+CREATE TRIGGER users_changes_insert AFTER INSERT ON users BEGIN
+    INSERT INTO user_list_changes (role, created_at, id, email, username, delta)
+    VALUES (NEW.role, NEW.created_at, NEW.id, NEW.email, NEW.username, 1);
+END;
+CREATE TRIGGER users_changes_delete AFTER DELETE ON users BEGIN
+    INSERT INTO user_list_changes (role, created_at, id, email, username, delta)
+    VALUES (OLD.role, OLD.created_at, OLD.id, OLD.email, OLD.username, -1);
+END;
+CREATE TRIGGER users_changes_update AFTER UPDATE OF role, created_at, email, username ON users
+WHEN OLD.role IS NOT NEW.role OR OLD.created_at IS NOT NEW.created_at OR OLD.email IS NOT NEW.email
+     OR OLD.username IS NOT NEW.username BEGIN
+    INSERT INTO user_list_changes (role, created_at, id, email, username, delta)
+    VALUES (OLD.role, OLD.created_at, OLD.id, OLD.email, OLD.username, -1);
+    INSERT INTO user_list_changes (role, created_at, id, email, username, delta)
+    VALUES (NEW.role, NEW.created_at, NEW.id, NEW.email, NEW.username, 1);
+END;
+CREATE TRIGGER user_list_changes_prune AFTER INSERT ON user_list_changes BEGIN
+    DELETE FROM user_list_changes WHERE seq <= NEW.seq - 16384;
+END;
+-- Version 3's single list generation, which any insert inside the order bumped, is replaced by the log above.
+DROP TRIGGER IF EXISTS users_order_delete;
+DROP TRIGGER IF EXISTS users_order_insert;
+DROP TRIGGER IF EXISTS users_order_update;
+DROP TABLE IF EXISTS list_generation;
+-- `filter[q]=*term*` (customers §6.2): a trigram index over username and email finds the few users whose text
+-- holds the term without reading every row; the list still applies the exact LIKE to what it finds. The text
+-- lives in users (external content); the triggers keep the index in step with every write.
+CREATE VIRTUAL TABLE users_search USING fts5(
+    username, email, content = 'users', content_rowid = 'id', tokenize = 'trigram', detail = 'none'
+);
+INSERT INTO users_search (users_search) VALUES ('rebuild');
+CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+    INSERT INTO users_search (rowid, username, email) VALUES (NEW.id, NEW.username, NEW.email);
+END;
+CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+    INSERT INTO users_search (users_search, rowid, username, email) VALUES ('delete', OLD.id, OLD.username, OLD.email);
+END;
+CREATE TRIGGER users_search_update AFTER UPDATE OF username, email ON users
+WHEN OLD.username IS NOT NEW.username OR OLD.email IS NOT NEW.email BEGIN
+    INSERT INTO users_search (users_search, rowid, username, email) VALUES ('delete', OLD.id, OLD.username, OLD.email);
+    INSERT INTO users_search (rowid, username, email) VALUES (NEW.id, NEW.username, NEW.email);
+END;
+-- The orders list's orders (products-orders §4.9): by date, modified date or id, over every status but trash or
+-- over chosen statuses, each an index walk (status is in the walk's index, so skipping trash reads no row).
+CREATE INDEX orders_created ON orders (created_at, id, status);
+CREATE INDEX orders_updated ON orders (updated_at, id, status);
+CREATE INDEX orders_status ON orders (status);
+CREATE INDEX orders_status_updated ON orders (status, updated_at, id);
+-- The orders lists' change log, as user_list_changes is the customers'.
+CREATE TABLE order_list_changes (
+    seq        INTEGER PRIMARY KEY,
+    status     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    id         INTEGER NOT NULL,
+    delta      INTEGER NOT NULL
+);
+CREATE TRIGGER orders_changes_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (NEW.status, NEW.created_at, NEW.updated_at, NEW.id, 1);
+END;
+CREATE TRIGGER orders_changes_delete AFTER DELETE ON orders BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (OLD.status, OLD.created_at, OLD.updated_at, OLD.id, -1);
+END;
+CREATE TRIGGER orders_changes_update AFTER UPDATE OF status, created_at, updated_at ON orders
+WHEN OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at OR OLD.updated_at IS NOT NEW.updated_at BEGIN
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (OLD.status, OLD.created_at, OLD.updated_at, OLD.id, -1);
+    INSERT INTO order_list_changes (status, created_at, updated_at, id, delta)
+    VALUES (NEW.status, NEW.created_at, NEW.updated_at, NEW.id, 1);
+END;
+CREATE TRIGGER order_list_changes_prune AFTER INSERT ON order_list_changes BEGIN
+    DELETE FROM order_list_changes WHERE seq <= NEW.seq - 16384;
+END;
+-- @end
+
+PRAGMA user_version = 4;

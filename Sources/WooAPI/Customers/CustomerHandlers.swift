@@ -8,7 +8,7 @@ struct CustomerHandlers: Sendable {
     let publicURL: String
     let passwordIterations: Int
     let now: @Sendable () -> Int64
-    let anchors = PageAnchors()
+    let anchors = UserListAnchors()
     let cache = CustomerCache()
 
     /// Registers every customers route, in the real store's order (customers §1.4).
@@ -40,10 +40,8 @@ struct CustomerHandlers: Sendable {
                 "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, path: path,
                 query: parameters, publicURL: publicURL, in: db
             ) { db, writer in
-                if canList {
-                    try CustomerRepository.writeList(query, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
-                }
-                return try CustomerRepository.count(query, in: db)
+                try CustomerRepository.writeList(
+                    query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
             }
         }
     }
@@ -51,8 +49,9 @@ struct CustomerHandlers: Sendable {
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let query = try CustomerQuery(parameters: context.parameters)
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
+        let anchors = self.anchors
         return store.list(owner: context.readOwner, cheap: query.isCountCheapOnLoop) { db in
-            .count(try CustomerRepository.count(query, in: db))
+            .count(try CustomerRepository.count(query, anchors: anchors, in: db))
         }
     }
 

@@ -103,35 +103,24 @@ package struct CustomerQuery: Sendable, Equatable {
     }
 
     /// WordPress user search (customers §6.2): exact unless `*` marks a prefix/suffix wildcard.
-    static func searchClause(_ term: String) -> (String, [SQLiteValue]) {
-        var text = Substring(term)
-        let leading = text.hasPrefix("*")
-        if leading { text = text.dropFirst() }
-        let trailing = text.hasSuffix("*")
-        if trailing { text = text.dropLast() }
-        let wildcard = leading || trailing
+    static func searchClause(_ search: String) -> (String, [SQLiteValue]) {
+        let term = SearchTerm(search)
+        let wildcard = term.leading || term.trailing
         let pattern: String
         if wildcard {
-            let escaped = String(text).replacingOccurrences(of: "\\", with: "\\\\")
+            let escaped = term.literal.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            pattern = (leading ? "%" : "") + escaped + (trailing ? "%" : "")
+            pattern = (term.leading ? "%" : "") + escaped + (term.trailing ? "%" : "")
         } else {
-            pattern = String(text)
+            pattern = term.literal
         }
         let compare = wildcard ? "LIKE ? ESCAPE '\\'" : "= ?"
-        let columns: [String]
-        if text.contains("@") {
-            columns = ["u.email"]
-        } else if !text.isEmpty && text.allSatisfy(\.isNumber) {
-            let id = Int64(text) ?? -1
+        guard !term.columns.isEmpty else { return ("0", []) }  // user_url: WooCommerce customers have none
+        if let id = term.id {
             return ("(u.username \(compare) OR u.id = ?)", [.text(pattern), .integer(id)])
-        } else if text.hasPrefix("http://") || text.hasPrefix("https://") {
-            return ("0", [])  // user_url: WooCommerce customers have none
-        } else {
-            columns = ["u.username", "u.email"]
         }
-        let clause = "(" + columns.map { "\($0) \(compare)" }.joined(separator: " OR ") + ")"
-        return (clause, Array(repeating: .text(pattern), count: columns.count))
+        let clause = "(" + term.columns.map { "u.\($0) \(compare)" }.joined(separator: " OR ") + ")"
+        return (clause, Array(repeating: .text(pattern), count: term.columns.count))
     }
 
     /// ORDER BY: the requested keys in the requested direction, ties by ascending id in both (customers §6.1).

@@ -53,86 +53,30 @@ package enum CustomerRepository {
 
     // MARK: List and count
 
-    /// Writes one page of customers matching `query` as array elements.
+    /// Writes one page of customers matching `query` as array elements (none when `rows` is false: a caller
+    /// without `list_users` still gets the headers, auth §7) and returns the total.
     ///
-    /// The page's ids come first from the users table alone (for the default order, from the covering index
-    /// `users_role_created`, starting at a ``PageAnchors`` anchor); then each row is read by primary key with
-    /// the cached single-customer statement. No temporary tables, and skipped rows cost one index step each.
+    /// ``CustomerListPlan`` finds the page's ids (from a keyset anchor, a search index or the plain query); each
+    /// row is then read by primary key, through the cache when the whole object is wanted.
     package static func writeList(
-        _ query: CustomerQuery, fields: FieldFilter?, anchors: PageAnchors? = nil, cache: CustomerCache? = nil,
-        in db: Database, to writer: inout JSONWriter
-    ) throws {
-        let useCache = fields == nil && cache != nil
-        if useCache, let cache, query.usesDefaultOrder, let limit = query.limit {
-            // The usual page (role only, oldest first): fixed SQL, no text to build or hash.
-            var offset = query.offset
-            var start = (createdAt: Int64.min, id: Int64.min)
-            if let anchors, let anchor = try anchors.anchor(role: query.roles[0], offset: offset, in: db) {
-                start = (anchor.createdAt, anchor.id)
-                offset -= anchor.position
-            }
-            let statement = try db.cachedStatement(defaultPage)
-            try statement.bind(query.roles[0], at: 1)
-            try statement.bind(start.createdAt, at: 2)
-            try statement.bind(start.id, at: 3)
-            try statement.bind(Int64(limit), at: 4)
-            try statement.bind(Int64(offset), at: 5)
-            // Each row is written as it is stepped to (the cache's own statements are others on this connection).
-            defer { statement.reset() }
-            while try statement.step() {
-                _ = try cache.write(id: statement.int64(at: 0), knownVersion: statement.int64(at: 1), in: db, to: &writer)
-            }
-            return
-        }
-        var (whereSQL, arguments) = query.whereClause()
-        var offset = query.offset
-        if let anchors, query.usesDefaultOrder, let anchor = try anchors.anchor(role: query.roles[0], offset: offset, in: db) {
-            whereSQL += " AND (u.created_at, u.id) >= (?, ?)"
-            arguments += [.integer(anchor.createdAt), .integer(anchor.id)]
-            offset -= anchor.position
-        }
-        // With the cache, the page query also reads each row's version (a table lookup per row, ~0.4 µs) so cached
-        // customers need no probe of their own.
-        var page = "SELECT u.id" + (useCache ? ", u.version" : "") + " FROM users u WHERE " + whereSQL
-            + " ORDER BY " + query.orderClause()
-        if let limit = query.limit {
-            page += " LIMIT ? OFFSET ?"
-            arguments.append(.integer(Int64(limit)))
-            arguments.append(.integer(Int64(offset)))
-        }
-        let rows = try db.statement(page, cached: query.hasCommonShape).map(arguments) { row in
-            (id: row.int64(at: 0), version: useCache ? row.int64(at: 1) : 0)
-        }
-        for row in rows {
-            if useCache, let cache {
+        _ query: CustomerQuery, rows: Bool = true, fields: FieldFilter?, anchors: UserListAnchors? = nil,
+        cache: CustomerCache? = nil, in db: Database, to writer: inout JSONWriter
+    ) throws -> Int {
+        let result = try CustomerListPlan.run(query, rows: rows, anchors: anchors, in: db)
+        for row in result.page {
+            if fields == nil, let cache {
                 _ = try cache.write(id: row.id, knownVersion: row.version, in: db, to: &writer)
             } else {
                 _ = try write(id: row.id, fields: fields, in: db, to: &writer)
             }
         }
+        return result.total
     }
 
-    /// The default page (``CustomerQuery/usesDefaultOrder``) from an anchor's key, the statement the general code
-    /// below builds; without an anchor the key is bound to its minimum (`created_at` is NOT NULL), so one prepared
-    /// statement serves every page.
-    static let defaultPage = SQL("""
-        SELECT u.id, u.version FROM users u WHERE u.role = ? AND (u.created_at, u.id) >= (?, ?) \
-        ORDER BY u.created_at ASC, u.id ASC LIMIT ? OFFSET ?
-        """)
-
-    /// How many customers match `query`, ignoring limit and offset. A role-only query reads the role counter.
-    package static func count(_ query: CustomerQuery, in db: Database) throws -> Int {
-        if query.search == nil && query.createdMin == nil && query.createdMax == nil && Set(query.roles).count == 1 {
-            let statement = try db.cachedStatement(roleCount)
-            try statement.bind(query.roles[0], at: 1)
-            return try statement.first(nil) { $0.int(at: 0) } ?? 0
-        }
-        // Search, date bounds or several roles: a rare shape, among many, so not kept prepared.
-        let (whereSQL, arguments) = query.whereClause()
-        return try db.makeStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
+    /// How many customers match `query`, ignoring limit and offset.
+    package static func count(_ query: CustomerQuery, anchors: UserListAnchors? = nil, in db: Database) throws -> Int {
+        try CustomerListPlan.run(query, rows: false, anchors: anchors, in: db).total
     }
-
-    static let roleCount = SQL("SELECT users FROM role_counts WHERE role = ?")
 
     // MARK: Writes (writer thread only)
 

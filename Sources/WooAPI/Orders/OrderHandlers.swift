@@ -9,6 +9,7 @@ struct OrderHandlers: Sendable {
     let store: Store
     let publicURL: String
     let now: @Sendable () -> Int64
+    let anchors = OrderListAnchors()
 
     func register(in router: inout RouterBuilder) {
         router.add("/orders", [.get], list)
@@ -27,18 +28,18 @@ struct OrderHandlers: Sendable {
         let query = try OrderQuery(parameters: context.parameters)
         let canRead = context.caller?.managesShop ?? false
         let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
+        let anchors = self.anchors
         return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
             try Store.pagedList(
                 "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
                 query: parameters, publicURL: publicURL, in: db
             ) { db, writer in
-                if canRead {
-                    for id in try OrderRepository.pageIDs(query, in: db) {
-                        guard let order = try OrderRepository.load(id, in: db) else { continue }
-                        OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
-                    }
+                let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
+                for id in result.ids {
+                    guard let order = try OrderRepository.load(id, in: db) else { continue }
+                    OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
                 }
-                return try OrderRepository.count(query, in: db)
+                return result.total
             }
         }
     }
@@ -62,7 +63,10 @@ struct OrderHandlers: Sendable {
             }
         }
         let query = try OrderQuery(parameters: context.parameters)
-        return store.list(owner: context.readOwner, cheap: false) { db in .count(try OrderRepository.count(query, in: db)) }
+        let anchors = self.anchors
+        return store.list(owner: context.readOwner, cheap: false) { db in
+            .count(try OrderListPlan.run(query, rows: false, anchors: anchors, in: db).total)
+        }
     }
 
     func statuses(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

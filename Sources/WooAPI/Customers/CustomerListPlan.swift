@@ -1,0 +1,349 @@
+import HTTP
+import SQLite
+import Synchronization
+
+/// A customers list order the store keeps an index for: one key, a direction, ties by ascending id (customers §6.1).
+struct UserOrder: Hashable, Sendable {
+    enum Column: String, Sendable, CaseIterable {
+        case createdAt = "created_at", email, username, id
+
+        /// The column of a ``CustomerQuery/orderBy`` entry (`u.email`), if it is one of these.
+        init?(orderKey: String) {
+            guard orderKey.hasPrefix("u.") else { return nil }
+            self.init(rawValue: String(orderKey.dropFirst(2)))
+        }
+
+        var isText: Bool { self == .email || self == .username }
+    }
+
+    var column: Column
+    var ascending: Bool
+
+    /// The generic form: ties by ascending id in both directions.
+    var list: ListOrder {
+        ListOrder(column: column.rawValue, isText: column.isText, ascending: ascending, tiesAscending: true)
+    }
+}
+
+/// How a customers page and its total are found at any store size (listing §5).
+///
+/// - One sort key (registration, email, login, id) in either direction, with or without registration bounds:
+///   the page is an index walk from the nearest keyset anchor (``UserListAnchors``); the total is the role
+///   counter, or, with bounds, the difference of two ranks read from the registration anchors.
+/// - `*term*`/`*term` searches of three or more characters: the trigram index (`users_search`) finds the
+///   candidates, `term*` searches the (role, login) and (role, email) index ranges; the exact LIKE of
+///   customers §6.2 then runs on the candidates only, which are sorted and counted (up to
+///   ``candidateLimit``; a search matching more falls back to the plain query).
+/// - Anything else (several sort keys, registration bounds with another key, short or non-selective searches):
+///   the plain query — correct at any size, slow at a big one, which is why it runs on the read pool.
+enum CustomerListPlan {
+    /// Most search candidates sorted in memory; a search that finds more pages through the plain query instead.
+    static let candidateLimit = 20_000
+
+    /// Offsets below this walk the order's index from its start (at most this many steps, ~40 µs) instead of
+    /// starting from an anchor.
+    static let shallowOffset = 1_000
+
+    /// The single order a query sorts by, when the store has an index and anchors for it.
+    static func order(of query: CustomerQuery) -> UserOrder? {
+        guard query.orderBy.count == 1, let column = UserOrder.Column(orderKey: query.orderBy[0]) else { return nil }
+        return UserOrder(column: column, ascending: query.ascending)
+    }
+
+    /// Whether the request costs about the same at any store size, so it may run on an I/O thread: an anchored
+    /// order whose anchors are built, without bounds or search; a shallow page of one; an exact search.
+    static func isCheapOnLoop(_ query: CustomerQuery, anchors: UserListAnchors) -> Bool {
+        guard Set(query.roles).count == 1 else { return true }  // matches nobody
+        if let search = query.search {
+            return !search.hasPrefix("*") && !search.hasSuffix("*") && query.createdMin == nil && query.createdMax == nil
+        }
+        guard let order = order(of: query) else { return false }
+        if query.createdMin != nil || query.createdMax != nil {
+            return order.column == .createdAt && anchors.has(query.roles[0], order.list)
+        }
+        guard let limit = query.limit else { return false }
+        return query.offset + limit <= shallowOffset || anchors.has(query.roles[0], order.list)
+    }
+
+    /// A page of ids (with row versions) in order, when `rows`, and the total the page belongs to.
+    static func run(
+        _ query: CustomerQuery, rows: Bool, anchors: UserListAnchors?, in db: Database
+    ) throws -> (page: [(id: Int64, version: Int64)], total: Int) {
+        guard Set(query.roles).count == 1 else { return ([], 0) }
+        let role = query.roles[0]
+        if let search = query.search {
+            if let candidates = try searchCandidates(search, role: role, in: db) {
+                return (rows ? try candidatePage(query, candidates: candidates, in: db) : [],
+                        try candidateCount(query, candidates: candidates, in: db))
+            }
+            return (rows ? try plainPage(query, in: db) : [], try plainCount(query, in: db))
+        }
+        let order = order(of: query)
+        let bounded = query.createdMin != nil || query.createdMax != nil
+        var total: Int?
+        if !bounded {
+            total = try roleCount(role, in: db)
+        } else if let anchors {
+            // Ranks from the registration anchors of the request's direction when it sorts by registration (the
+            // page uses the same), else from the ascending ones.
+            let ascending = order.map { $0.column == .createdAt ? $0.ascending : true } ?? true
+            if let span = try boundedSpan(query, ascending: ascending, anchors: anchors, in: db) {
+                total = span.end - span.start
+            }
+        }
+        var page: [(id: Int64, version: Int64)]?
+        if rows, let anchors, let order, let limit = query.limit, order.column == .createdAt || !bounded {
+            page = try anchoredPage(query, order: order, limit: limit, anchors: anchors, in: db)
+        }
+        if rows, page == nil {
+            // Registration bounds with another sort key: a window of few rows is read by registration and sorted;
+            // a wide one walks the sort key's index, filtering, and stops at the page (no sort of the window).
+            let walk = order.flatMap { order in total.map { $0 > candidateLimit } == true ? order.column : nil }
+            page = try plainPage(query, indexedBy: walk, in: db)
+        }
+        return (page ?? [], try total ?? plainCount(query, in: db))
+    }
+
+    /// The index holding each order (schema.sql, version 4).
+    static func index(of column: UserOrder.Column) -> String {
+        switch column {
+        case .createdAt: "users_role_created"
+        case .email: "users_role_email"
+        case .username: "users_role_username"
+        case .id: "users_role_id"
+        }
+    }
+
+    private static func plainCount(_ query: CustomerQuery, in db: Database) throws -> Int {
+        let (whereSQL, arguments) = query.whereClause()
+        return try db.makeStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
+    }
+
+    static let roleCountSQL = SQL("SELECT users FROM role_counts WHERE role = ?")
+
+    static func roleCount(_ role: String, in db: Database) throws -> Int {
+        let statement = try db.cachedStatement(roleCountSQL)
+        try statement.bind(role, at: 1)
+        return try statement.first(nil) { $0.int(at: 0) } ?? 0
+    }
+
+    // MARK: Anchored pages
+
+    /// The page from the nearest anchor; nil when the anchors cannot serve this snapshot (plain query instead).
+    private static func anchoredPage(
+        _ query: CustomerQuery, order: UserOrder, limit: Int, anchors: UserListAnchors, in db: Database
+    ) throws -> [(id: Int64, version: Int64)]? {
+        let role = query.roles[0]
+        var start = 0  // rows of the order before the first row the bounds let in
+        if query.createdMin != nil || query.createdMax != nil {
+            guard let span = try boundedSpan(query, ascending: order.ascending, anchors: anchors, in: db) else { return nil }
+            guard span.end > span.start else { return [] }
+            start = span.start
+        }
+        let target = start + query.offset
+        // A shallow page walks from the start: cheaper than building anchors a store may never need.
+        var anchor: (key: SortKey, rank: Int)?
+        if start > 0 || target >= shallowOffset {
+            guard let resolved = try anchors.resolve(role, order.list, in: db, { $0.anchor(atOrBefore: target) }) else {
+                return nil
+            }
+            anchor = resolved
+        }
+        var clauses = ["u.role = ?"]
+        var arguments: [SQLiteValue] = [.text(role)]
+        if let key = anchor?.key {
+            ListKeySQL.appendFrom(key, order.list, alias: "u", to: &clauses, &arguments)
+        }
+        // The far bound ends the walk; the near one is already counted in `start`.
+        if order.ascending, let max = query.createdMax {
+            clauses.append("u.created_at <= ?")
+            arguments.append(.integer(max))
+        } else if !order.ascending, let min = query.createdMin {
+            clauses.append("u.created_at >= ?")
+            arguments.append(.integer(min))
+        }
+        let sql = "SELECT u.id, u.version FROM users u WHERE " + clauses.joined(separator: " AND ")
+            + " ORDER BY " + query.orderClause() + " LIMIT ? OFFSET ?"
+        arguments.append(.integer(Int64(limit)))
+        arguments.append(.integer(Int64(target - (anchor?.rank ?? 0))))
+        let cached = query.createdMin == nil && query.createdMax == nil
+        return try db.statement(sql, cached: cached).map(arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+    }
+
+    /// The ranks, in the registration order of `ascending`, of the first row the bounds let in and of the first
+    /// row after them; nil when the anchors cannot serve this snapshot.
+    private static func boundedSpan(
+        _ query: CustomerQuery, ascending: Bool, anchors: UserListAnchors, in db: Database
+    ) throws -> (start: Int, end: Int)? {
+        let role = query.roles[0]
+        let order = UserOrder(column: .createdAt, ascending: ascending)
+        let near = ascending ? query.createdMin : query.createdMax
+        let far = ascending ? query.createdMax : query.createdMin
+        // A row precedes (near, Int64.min) exactly when the near bound leaves it out; (far, Int64.max) follows
+        // every row the far bound lets in.
+        let startKey = near.map { SortKey(value: .integer($0), id: .min) }
+        let endKey = far.map { SortKey(value: .integer($0), id: .max) }
+        guard let anchored = try anchors.resolve(role, order.list, in: db, { ranks in
+            (startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
+        }) else { return nil }
+        func rank(of key: SortKey?, from anchor: (key: SortKey, rank: Int)??) throws -> Int? {
+            guard let key else { return nil }
+            var clauses = ["u.role = ?"]
+            var arguments: [SQLiteValue] = [.text(role)]
+            if let anchor = anchor ?? nil { ListKeySQL.appendFrom(anchor.key, order.list, alias: "u", to: &clauses, &arguments) }
+            ListKeySQL.appendBefore(key, order.list, alias: "u", to: &clauses, &arguments)
+            let sql = "SELECT count(*) FROM users u WHERE " + clauses.joined(separator: " AND ")
+            let counted = try db.makeStatement(sql).first(arguments) { $0.int(at: 0) } ?? 0
+            return ((anchor ?? nil)?.rank ?? 0) + counted
+        }
+        let start = try rank(of: startKey, from: anchored.0) ?? 0
+        let end = try rank(of: endKey, from: anchored.1) ?? roleCount(role, in: db)
+        return (start, max(start, end))
+    }
+
+    // MARK: Searches
+
+    /// The ids a search may match (a superset of the exact matches), from an index; nil when no index narrows
+    /// it well (a term under three characters, `*term`/`*term*` with LIKE wildcards in it, or more matches than
+    /// ``candidateLimit``).
+    static func searchCandidates(_ search: String, role: String, in db: Database) throws -> [Int64]? {
+        let term = SearchTerm(search)
+        guard term.leading || term.trailing, !term.columns.isEmpty else { return nil }
+        var ids = Set<Int64>()
+        if let id = term.id { ids.insert(id) }
+        for column in term.columns {
+            let statement: Statement
+            if term.leading {
+                // Trigram LIKE needs three characters and no wildcard inside the literal (the exact LIKE with
+                // its escapes runs on the candidates afterwards).
+                guard term.literal.unicodeScalars.count >= 3,
+                      !term.literal.contains(where: { $0 == "%" || $0 == "_" }) else { return nil }
+                statement = try db.cachedStatement("SELECT rowid FROM users_search WHERE \(column) LIKE ? LIMIT ?")
+                try statement.bind("%" + term.literal + (term.trailing ? "%" : ""), at: 1)
+                try statement.bind(Int64(candidateLimit + 1), at: 2)
+            } else {
+                // `term*`: the index range holding every text that starts with the term, case folded as NOCASE.
+                guard !term.literal.isEmpty else { return nil }
+                statement = try db.cachedStatement(
+                    "SELECT id FROM users WHERE role = ? AND \(column) >= ? AND \(column) < ? LIMIT ?")
+                try statement.bind(role, at: 1)
+                try statement.bind(term.rangeLow, at: 2)
+                try statement.bind(term.rangeHigh, at: 3)
+                try statement.bind(Int64(candidateLimit + 1), at: 4)
+            }
+            defer { statement.reset() }
+            while try statement.step() {
+                ids.insert(statement.int64(at: 0))
+                if ids.count > candidateLimit { return nil }
+            }
+        }
+        return ids.sorted()
+    }
+
+    private static func candidateSQL(_ query: CustomerQuery, select: String) -> (String, [SQLiteValue]) {
+        let (whereSQL, arguments) = query.whereClause()
+        return ("SELECT \(select) FROM json_each(?) c CROSS JOIN users u ON u.id = c.value WHERE " + whereSQL, arguments)
+    }
+
+    private static func candidateArray(_ ids: [Int64]) -> SQLiteValue {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        bytes.reserveCapacity(ids.count * 8 + 2)
+        for (index, id) in ids.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.appendDecimal(Int(id))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return .text(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func candidatePage(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> [(id: Int64, version: Int64)] {
+        var (sql, arguments) = candidateSQL(query, select: "u.id, u.version")
+        sql += " ORDER BY " + query.orderClause()
+        if let limit = query.limit {
+            sql += " LIMIT ? OFFSET ?"
+            arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
+        }
+        return try db.makeStatement(sql).map([candidateArray(candidates)] + arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+    }
+
+    private static func candidateCount(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> Int {
+        let (sql, arguments) = candidateSQL(query, select: "count(*)")
+        return try db.makeStatement(sql).first([candidateArray(candidates)] + arguments) { $0.int(at: 0) } ?? 0
+    }
+
+    // MARK: The plain query
+
+    /// The plain query; `indexedBy` makes SQLite walk that order's index (it cannot tell a wide registration
+    /// window from a narrow one without statistics, and would sort the whole window).
+    private static func plainPage(
+        _ query: CustomerQuery, indexedBy column: UserOrder.Column? = nil, in db: Database
+    ) throws -> [(id: Int64, version: Int64)] {
+        var (whereSQL, arguments) = query.whereClause()
+        let table = column.map { "users u INDEXED BY " + Self.index(of: $0) } ?? "users u"
+        whereSQL = "SELECT u.id, u.version FROM \(table) WHERE " + whereSQL + " ORDER BY " + query.orderClause()
+        if let limit = query.limit {
+            whereSQL += " LIMIT ? OFFSET ?"
+            arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
+        }
+        return try db.statement(whereSQL, cached: query.hasCommonShape).map(arguments) {
+            (id: $0.int64(at: 0), version: $0.int64(at: 1))
+        }
+    }
+}
+
+/// A `filter[q]` term taken apart as the search of customers §6.2 reads it (for the plain query's clause and the
+/// index candidates alike).
+struct SearchTerm {
+    var leading = false
+    var trailing = false
+    /// The text between the wildcards, as typed.
+    var literal: String
+    /// The columns it is matched against (none: it matches nobody, as a URL does).
+    var columns: [String]
+    /// An all-digits term also matches that user id.
+    var id: Int64?
+
+    init(_ search: String) {
+        var text = Substring(search)
+        leading = text.hasPrefix("*")
+        if leading { text = text.dropFirst() }
+        trailing = text.hasSuffix("*")
+        if trailing { text = text.dropLast() }
+        literal = String(text)
+        if text.contains("@") {
+            columns = ["email"]
+        } else if !text.isEmpty && text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // Numeric as PHP's is_numeric reads it for WordPress: ASCII digits (not "٣" or "½", which Swift's
+            // isNumber accepts). Too long for an id: matches no id.
+            columns = ["username"]
+            id = Int64(text) ?? -1
+        } else if text.hasPrefix("http://") || text.hasPrefix("https://") {
+            columns = []
+        } else {
+            columns = ["username", "email"]
+        }
+    }
+
+    /// The NOCASE range of texts starting with the literal: from it, ASCII-lowered, to the same with its last byte
+    /// raised by one (a byte that would land on an upper-case letter, which NOCASE folds, jumps past them).
+    var rangeLow: String { String(decoding: literal.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self) }
+
+    var rangeHigh: String {
+        var bytes = Array(rangeLow.utf8)
+        var last = bytes.removeLast() + 1  // UTF-8 never holds 0xFF, so this cannot overflow
+        if last >= 0x41 && last <= 0x5A { last = 0x5B }
+        bytes.append(last)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The customers lists of each role, for ``ListAnchorRegistry``: `users` and `user_list_changes` (schema.sql, v4).
+package enum UserList: AnchoredList {
+    package typealias Partition = String
+    package static var table: String { "users" }
+    package static var changeLog: String { "user_list_changes" }
+    package static func partitionClause(_ role: String) -> (String, [SQLiteValue]) { ("role = ?", [.text(role)]) }
+}
+
+/// The page anchors of the customers lists (listing §5).
+package typealias UserListAnchors = ListAnchorRegistry<UserList>

@@ -1,0 +1,82 @@
+import SQLite
+
+/// The orders lists of each status set, for ``ListAnchorRegistry``: `orders` and `order_list_changes` (schema.sql,
+/// version 4). The partition is the sorted statuses asked for, or nil for every status but trash.
+package enum OrderList: AnchoredList {
+    package typealias Partition = [String]?
+    package static var table: String { "orders" }
+    package static var changeLog: String { "order_list_changes" }
+
+    package static func partitionClause(_ statuses: [String]?) -> (String, [SQLiteValue]) {
+        guard let statuses else { return ("status <> 'trash'", []) }
+        if statuses.count == 1 { return ("status = ?", [.text(statuses[0])]) }
+        return ("status IN (SELECT value FROM json_each(?))", [.text(JSONWriter.arrayText(statuses.map { .string($0) }))])
+    }
+
+    /// One status walks its (status, key) index; several, or all but trash, walk the key's index (it holds the
+    /// status, so skipping the others reads no row) or the table itself in id order.
+    package static func indexHint(_ statuses: [String]?, _ order: ListOrder) -> String {
+        let single = statuses?.count == 1
+        switch order.column {
+        case "created_at": return "INDEXED BY " + (single ? "orders_status_created" : "orders_created")
+        case "updated_at": return "INDEXED BY " + (single ? "orders_status_updated" : "orders_updated")
+        default: return single ? "INDEXED BY orders_status" : "NOT INDEXED"
+        }
+    }
+}
+
+/// The page anchors of the orders lists (listing §5).
+package typealias OrderListAnchors = ListAnchorRegistry<OrderList>
+
+/// How an orders page and its total are found at any store size (listing §5): statuses only (the default list,
+/// `status=…`, `filter[post_status]`) and one sort key (date, modified, id) in either direction walk that order's
+/// index from the nearest keyset anchor, and the total is the anchors' row count; any other filter (`filter[in]`,
+/// date bounds) or several sort keys run the plain query.
+package enum OrderListPlan {
+    /// Offsets below this walk from the start of the order without anchors.
+    static let shallowOffset = 1_000
+
+    static func order(of query: OrderQuery) -> ListOrder? {
+        let post = query.post
+        guard post.hasCommonFilters, post.orderBy.count == 1 else { return nil }
+        let column = String(post.orderBy[0].dropFirst(post.alias.count + 1))
+        guard column == "created_at" || column == "updated_at" || column == "id" else { return nil }
+        return ListOrder(column: column, ascending: post.ascending, tiesAscending: post.ascending)
+    }
+
+    static func partition(of query: OrderQuery) -> [String]? {
+        query.post.statuses.map { Array(Set($0)).sorted() }
+    }
+
+    /// Whether the request costs about the same at any store size: an anchored shape whose anchors exist.
+    static func isCheapOnLoop(_ query: OrderQuery, anchors: OrderListAnchors) -> Bool {
+        guard let order = order(of: query) else { return false }
+        return anchors.has(partition(of: query), order)
+    }
+
+    /// A page of order ids in order, when `rows`, and the total the page belongs to.
+    package static func run(_ query: OrderQuery, rows: Bool, anchors: OrderListAnchors?, in db: Database) throws -> (ids: [Int64], total: Int) {
+        if let anchors, let order = order(of: query) {
+            let partition = partition(of: query)
+            let target = query.offset
+            if let (total, anchor) = try anchors.resolve(partition, order, in: db, { ranks in
+                (ranks.rows, target >= shallowOffset ? ranks.anchor(atOrBefore: target) : nil)
+            }) {
+                guard rows, let limit = query.limit else {
+                    return (rows ? try OrderRepository.pageIDs(query, in: db) : [], total)
+                }
+                var (whereSQL, arguments) = OrderList.partitionClause(partition)
+                var clauses = [whereSQL]
+                if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "o", to: &clauses, &arguments) }
+                whereSQL = clauses.joined(separator: " AND ")
+                let sql = "SELECT o.id FROM orders o \(OrderList.indexHint(partition, order)) WHERE \(whereSQL) ORDER BY "
+                    + query.orderClause() + " LIMIT ? OFFSET ?"
+                arguments += [.integer(Int64(limit)), .integer(Int64(target - (anchor?.rank ?? 0)))]
+                // Shapes: 3 keys × 2 directions × 3 partition forms × with and without an anchor.
+                let ids = try db.statement(sql, cached: true).map(arguments) { $0.int64(at: 0) }
+                return (ids, total)
+            }
+        }
+        return (rows ? try OrderRepository.pageIDs(query, in: db) : [], try OrderRepository.count(query, in: db))
+    }
+}

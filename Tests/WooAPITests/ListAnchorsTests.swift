@@ -1,0 +1,130 @@
+import Foundation
+import SQLite
+import WooAPI
+import XCTest
+
+/// Anchored pages and totals (listing §5) must equal the plain query's, in every order, before and after every kind of
+/// write, and when the change log has moved past the anchors.
+final class ListAnchorsTests: XCTestCase {
+    private var directory: URL!
+    private var store: Store!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-anchors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try Store(path: directory.appendingPathComponent("s.sqlite").path)
+    }
+
+    override func tearDown() {
+        store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func insert(_ count: Int, createdAt: @escaping @Sendable (Int) -> Int64, tag: String) throws {
+        _ = try store.writeAndWait { db in
+            for n in 0..<count {
+                let email = "\(tag)\(n)@example.com"
+                let customer = NewCustomer(username: "\(tag)\(n)", email: email, passwordHash: "x", firstName: "", lastName: "",
+                                           billing: Array(repeating: "", count: 11), shipping: Array(repeating: "", count: 9))
+                _ = try CustomerRepository.insert(customer, now: createdAt(n), in: db)
+            }
+        }
+    }
+
+    /// The ids and total of one page, through the anchors or (nil) through the plain query.
+    private func page(_ anchors: UserListAnchors?, _ parameters: String) throws -> String {
+        let query = try CustomerQuery(parameters: QueryParameters(parsing: parameters))
+        return try store.read { db in
+            try db.transaction(.deferred) { db in
+                var writer = JSONWriter()
+                writer.beginArray()
+                let total = try CustomerRepository.writeList(query, fields: FieldFilter("id"), anchors: anchors, in: db, to: &writer)
+                writer.endArray()
+                return String(decoding: writer.bytes, as: UTF8.self) + " total \(total)"
+            }
+        }
+    }
+
+    /// Every order, both directions, with and without registration bounds, at pages around anchor boundaries
+    /// (spacing 64 rows: pages of 7 cross them at 9–10, 18–19, …) and past the end.
+    private func assertSamePages(_ anchors: UserListAnchors, pages: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let orders = ["registered", "email", "display_name", "ID"]
+        let bounds = ["", "&filter[created_at_min]=1970-01-12T13:46:45Z", "&filter[created_at_max]=1970-01-12T13:48:00Z",
+                      "&filter[created_at_min]=1970-01-12T13:46:50Z&filter[created_at_max]=1970-01-12T13:50:00Z"]
+        for orderby in orders {
+            for direction in ["ASC", "DESC"] {
+                for bound in bounds where bound.isEmpty || orderby == "registered" || orderby == "email" {
+                    for number in [1, 2, 9, 10, 19, 37, 73, pages - 1, pages, pages + 1] where number >= 1 {
+                        let parameters = "filter[limit]=7&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)" + bound
+                        XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), parameters, file: file, line: line)
+                    }
+                }
+            }
+        }
+    }
+
+    func testRolesWithoutUsersAreNotRemembered() throws {
+        try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
+        let anchors = UserListAnchors()
+        for role in ["customer"] + (0..<50).map({ "made-up-\($0)" }) {
+            _ = try page(anchors, "filter[role]=\(role)&filter[limit]=1&page=1200")
+        }
+        XCTAssertEqual(anchors.count, 1, "only `customer` has users to anchor")
+    }
+
+    func testAnchoredPagesMatchPlainPagesThroughWrites() throws {
+        // Many registration-time ties, so the id tie-break matters.
+        try insert(700, createdAt: { 1_000_000 + Int64($0 / 3) }, tag: "a")
+        let anchors = UserListAnchors()
+        try assertSamePages(anchors, pages: 100)
+        // Appends (newer customers) land at the end of the registration order and inside the others.
+        try insert(300, createdAt: { 2_000_000 + Int64($0) }, tag: "b")
+        try assertSamePages(anchors, pages: 143)
+        // Customers registered in the past land inside every order.
+        try insert(5, createdAt: { _ in 1_000_010 }, tag: "c")
+        try assertSamePages(anchors, pages: 144)
+        // Deletes (anchor rows among them) shift everything after them.
+        _ = try store.writeAndWait { db in
+            for id: Int64 in [2, 5, 50, 65, 66, 129, 500] { _ = try CustomerRepository.delete(id: id, in: db) }
+        }
+        try assertSamePages(anchors, pages: 144)
+        // A changed email or login moves the row in its order; a changed role takes it out of the list.
+        _ = try store.writeAndWait { db in
+            try db.execute("UPDATE users SET email = 'zzz' || email WHERE id % 13 = 0")
+            try db.execute("UPDATE users SET username = '0' || username WHERE id % 17 = 0")
+            try db.execute("UPDATE users SET created_at = created_at - 500 WHERE id % 19 = 0")
+            try db.execute("UPDATE users SET role = 'subscriber' WHERE id % 23 = 0")
+        }
+        try assertSamePages(anchors, pages: 144)
+        XCTAssertGreaterThan(anchors.count, 4, "the orders were anchored, not paged plainly")
+    }
+
+    func testAnchorsOlderThanTheChangeLogAreRebuilt() throws {
+        try insert(300, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
+        let anchors = UserListAnchors()
+        try assertSamePages(anchors, pages: 45)
+        // More changes than the log keeps (16,384 entries): the anchors cannot replay them and must be rebuilt.
+        try insert(300, createdAt: { 900_000 + Int64($0) }, tag: "b")
+        _ = try store.writeAndWait { db in
+            for _ in 0..<28 { try db.execute("UPDATE users SET email = email || 'x' WHERE role = 'customer'") }
+        }
+        let logged = try store.read { db in try db.query("SELECT count(*) FROM user_list_changes")[0][0].intValue! }
+        XCTAssertEqual(logged, 16_384, "the log keeps its last 16,384 entries")
+        try assertSamePages(anchors, pages: 88)
+    }
+
+    func testRoleCountsFollowInsertsDeletesAndRoleChanges() throws {
+        try insert(10, createdAt: { Int64($0) }, tag: "r")
+        let counts = { [store] in
+            try store!.read { db in
+                try db.query("SELECT role, users FROM role_counts ORDER BY role").map { "\($0[0].stringValue!)=\($0[1].intValue!)" }
+            }
+        }
+        XCTAssertEqual(try counts(), ["administrator=1", "customer=10"])
+        _ = try store.writeAndWait { db in
+            try db.execute("UPDATE users SET role = 'shop_manager' WHERE id = 2")
+            _ = try CustomerRepository.delete(id: 3, in: db)
+        }
+        XCTAssertEqual(try counts(), ["administrator=1", "customer=8", "shop_manager=1"])
+    }
+}

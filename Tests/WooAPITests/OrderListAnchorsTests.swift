@@ -1,0 +1,83 @@
+import Foundation
+import SQLite
+import WooAPI
+import TestSupport
+import XCTest
+
+/// Anchored orders pages and totals (listing §5) must equal the plain query's for every status set and order,
+/// before and after orders are created, deleted, moved between statuses and modified.
+final class OrderListAnchorsTests: XCTestCase {
+    private var directory: URL!
+    private var store: Store!
+    private var random = SeededRandom(seed: 0x0dde_25)
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-order-anchors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try Store(path: directory.appendingPathComponent("s.sqlite").path)
+    }
+
+    override func tearDown() {
+        store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static let statuses = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "trash"]
+
+    /// `count` orders in random statuses, created in runs of the same second (ties) and modified at random times.
+    private func insert(_ count: Int, around time: Int64) throws {
+        let rows = (0..<count).map { n in
+            (Self.statuses[random.int(in: 0...7)], time + Int64(n / 4), time + Int64(random.int(in: 0...5000)))
+        }
+        _ = try store.writeAndWait { db in
+            for (status, created, updated) in rows {
+                try db.execute("INSERT INTO posts (type) VALUES ('shop_order')")
+                try db.execute("""
+                    INSERT INTO orders (id, status, created_at, updated_at) VALUES (last_insert_rowid(), ?, ?, ?)
+                    """, [.text(status), .integer(created), .integer(updated)])
+            }
+        }
+    }
+
+    private func page(_ anchors: OrderListAnchors?, _ parameters: String) throws -> String {
+        let query = try OrderQuery(parameters: QueryParameters(parsing: parameters))
+        return try store.read { db in
+            try db.transaction(.deferred) { db in
+                let result = try OrderListPlan.run(query, rows: true, anchors: anchors, in: db)
+                return "\(result.ids) total \(result.total)"
+            }
+        }
+    }
+
+    private func assertSamePages(_ anchors: OrderListAnchors, file: StaticString = #filePath, line: UInt = #line) throws {
+        for status in ["", "&status=completed", "&status=completed,processing", "&filter[post_status]=trash,pending"] {
+            for orderby in ["date", "modified", "id"] {
+                for direction in ["DESC", "ASC"] {
+                    for number in [1, 2, 16, 17, 40, 41, 80, 81, 200] {
+                        let parameters = "filter[limit]=4&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)" + status
+                        XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), parameters, file: file, line: line)
+                    }
+                }
+            }
+        }
+    }
+
+    func testAnchoredPagesMatchPlainPagesThroughWrites() throws {
+        try insert(1_500, around: 1_000_000)
+        let anchors = OrderListAnchors()
+        try assertSamePages(anchors)
+        // New orders (newest first: they land at the front of the default order).
+        try insert(200, around: 2_000_000)
+        try assertSamePages(anchors)
+        // Orders back-dated into the middle, deleted, moved between statuses, modified.
+        try insert(50, around: 1_000_100)
+        _ = try store.writeAndWait { db in
+            try db.execute("DELETE FROM orders WHERE id % 31 = 0")
+            try db.execute("UPDATE orders SET status = 'completed' WHERE id % 7 = 0")
+            try db.execute("UPDATE orders SET status = 'trash' WHERE id % 11 = 0")
+            try db.execute("UPDATE orders SET updated_at = updated_at + 777 WHERE id % 5 = 0")
+        }
+        try assertSamePages(anchors)
+        XCTAssertGreaterThan(anchors.count, 10, "the lists were anchored, not paged plainly")
+    }
+}
