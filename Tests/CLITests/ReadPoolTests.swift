@@ -149,13 +149,11 @@ final class ReadPoolTests: XCTestCase {
             }
         }
         // Key A: one read runs (its limit: threads − 1), two wait (its queue bound), three are refused.
+        // (Everything below is sent within ~60 ms, well inside one slow read, so nothing has finished meanwhile.)
         for _ in 0..<6 { send("A", store.authorizations[0]) }
-        usleep(300_000)
+        usleep(50_000)
         // Key B: one runs on the other thread, one waits (3 waiting: the overall bound), one is refused.
-        for _ in 0..<3 {
-            send("B", store.authorizations[1])
-            usleep(50_000)
-        }
+        for _ in 0..<3 { send("B", store.authorizations[1]) }
         group.wait()
         let all = results.withLock { $0 }
         let report = all.map { "\($0.key) \($0.status) \($0.code ?? "-") \(ms($0.seconds))" }.joined(separator: ", ")
