@@ -35,7 +35,8 @@ struct CustomerHandlers: Sendable {
         let canList = context.caller?.can(.listUsers) ?? false
         let anchors = self.anchors, cache = self.cache, publicURL = self.publicURL
         let path = context.request.path, parameters = context.parameters
-        return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
+        let cheap = CustomerListPlan.isCheapOnLoop(query, anchors: anchors)
+        return store.list(owner: context.readOwner, cheap: cheap) { db in
             try Store.pagedList(
                 "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, path: path,
                 query: parameters, publicURL: publicURL, in: db

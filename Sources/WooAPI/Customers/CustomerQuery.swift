@@ -67,13 +67,8 @@ package struct CustomerQuery: Sendable, Equatable {
             && orderBy == ["u.created_at"] && limit != nil
     }
 
-    /// Whether the list runs on the event loop (issue 11), under the loop budget; any other shape runs on the read
-    /// pool. For now: the anchored default (one role, no search or date bounds, ascending by registration, paged),
-    /// which ``PageAnchors`` answer at any depth with a few index steps.
-    var isCheapOnLoop: Bool { usesDefaultOrder }
-
     /// Whether the count runs on the event loop (issue 11): role only, a lookup in the role counter
-    /// (``CustomerRepository/count(_:in:)``); a search or date bounds count rows, on the read pool.
+    /// (``CustomerRepository/count(_:anchors:in:)``); a search or date bounds count rows, on the read pool.
     var isCountCheapOnLoop: Bool { search == nil && createdMin == nil && createdMax == nil && Set(roles).count == 1 }
 
     /// The WHERE clause (fixed fragments) and its bound values.

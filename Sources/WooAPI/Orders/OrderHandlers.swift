@@ -29,7 +29,8 @@ struct OrderHandlers: Sendable {
         let canRead = context.caller?.managesShop ?? false
         let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
         let anchors = self.anchors
-        return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
+        let cheap = OrderListPlan.isCheapOnLoop(query, anchors: anchors)
+        return store.list(owner: context.readOwner, cheap: cheap) { db in
             try Store.pagedList(
                 "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
                 query: parameters, publicURL: publicURL, in: db

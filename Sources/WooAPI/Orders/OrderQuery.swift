@@ -41,8 +41,5 @@ package struct OrderQuery: Sendable, Equatable {
     /// (2 WHERE × 3 columns × 2 directions), and 2 count texts.
     var hasCommonShape: Bool { post.hasCommonFilters && post.hasCommonOrder }
 
-    /// Whether the list runs on the event loop (issue 11): see ``PostListQuery/isCheapOnLoop``.
-    var isCheapOnLoop: Bool { post.isCheapOnLoop }
-
     func orderClause() -> String { post.orderClause() }
 }
