@@ -68,8 +68,8 @@ struct PostListQuery: Sendable, Equatable {
     /// Whether a list of this shape runs on the event loop (issue 11), under the loop budget; any other shape runs
     /// on the read pool. For now: the common filters (statuses only), the default order (newest first), a page
     /// size up to 100, pages 1–100 (an explicit offset no deeper) — an index walk of at most 10,000 rows. The
-    /// list's own filters must be common too. (Products use it; orders ask their plan, `OrderListPlan.isCheapOnLoop`,
-    /// which knows the anchors.)
+    /// list's own filters must be common too. (Orders ask their plan, `OrderListPlan.isCheapOnLoop`, for the other
+    /// shapes.)
     var isCheapOnLoop: Bool {
         guard let limit, hasCommonFilters, orderBy == [alias + ".created_at"], !ascending else { return false }
         return limit <= 100 && (1...100).contains(page) && offset <= 99 * limit

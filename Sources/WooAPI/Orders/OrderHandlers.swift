@@ -29,7 +29,7 @@ struct OrderHandlers: Sendable {
         let canRead = context.caller?.managesShop ?? false
         let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
         let anchors = self.anchors
-        let cheap = OrderListPlan.isCheapOnLoop(query, anchors: anchors)
+        let cheap = query.post.isCheapOnLoop || OrderListPlan.isCheapOnLoop(query, anchors: anchors)
         return store.list(owner: context.readOwner, cheap: cheap) { db in
             try Store.pagedList(
                 "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
