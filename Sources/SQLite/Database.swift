@@ -15,6 +15,8 @@ package final class Database {
     var statementCache: StatementCache
     /// How many savepoints `transaction(_:_:)` currently has open (for unique names).
     var savepointDepth = 0
+    /// The deadline ``withTimeLimit(_:checkEvery:_:)`` enforces; allocated once, so a limited call allocates nothing.
+    let timeLimit = TimeLimitState()
 
     /// The raw connection pointer.
     var handle: OpaquePointer { connection.pointer }

@@ -75,6 +75,7 @@ package final class LiveAPI {
     package func stop() {
         guard !stopped else { return }
         stopped = true
+        store.beginShutdown()
         server.shutdown(gracePeriod: .seconds(2))
         server.waitUntilStopped()
         store.close()

@@ -50,6 +50,20 @@ struct Arguments {
     /// Whether the boolean `--name` was given.
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
+    /// A duration option given in seconds (or, with `scale` 1,000, milliseconds), fractions allowed, in `range`
+    /// (of the given unit): `--query-timeout 0.2`.
+    func seconds(_ name: String, environment: String? = nil, default fallback: Double, in range: ClosedRange<Double>,
+                 scale: Double = 1) throws -> Duration {
+        var number = fallback
+        if let text = value(name, environment: environment) {
+            guard let parsed = Double(text), parsed.isFinite, range.contains(parsed) else {
+                throw UsageError("--\(name) must be a number in \(range.lowerBound)...\(range.upperBound), got \(text)")
+            }
+            number = parsed
+        }
+        return .nanoseconds(Int64((number / scale * 1e9).rounded()))
+    }
+
     /// An integer option in `range`.
     func integer(_ name: String, environment: String? = nil, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = value(name, environment: environment) else { return fallback }

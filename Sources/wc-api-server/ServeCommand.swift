@@ -19,6 +19,17 @@ enum ServeCommand {
           --synchronous MODE   full (default: an acknowledged write survives power loss) or normal (env WC_API_SYNCHRONOUS)
           --oauth-nonces N     OAuth nonces remembered at once (env WC_API_OAUTH_NONCES, default 250000); when full the
                                oldest go and requests as old as them are refused
+          --read-threads N     threads (each with its own connection) for list and count reads too slow for an event
+                               loop (env WC_API_READ_THREADS, default: one per core, at least 2); one client's key runs
+                               on at most N-1 of them at once, so another key always gets one
+          --query-timeout S    seconds one pooled read may run before it is stopped with a 503
+                               woocommerce_api_query_timeout (env WC_API_QUERY_TIMEOUT, default 5; fractions allowed)
+          --loop-budget MS     milliseconds a list believed cheap may run on an event loop before it moves to the read
+                               threads (env WC_API_LOOP_BUDGET, default 5)
+          --read-queue N       reads waiting for a thread, all clients together (env WC_API_READ_QUEUE, default 512)
+          --read-queue-per-client N
+                               reads waiting per key or address (env WC_API_READ_QUEUE_PER_CLIENT, default 64); past
+                               either queue bound: 503 woocommerce_api_server_busy with Retry-After
           --no-access-log      do not print one line per request (env WC_API_ACCESS_LOG=0)
           --help               this text
 
@@ -45,7 +56,8 @@ enum ServeCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         let options = try Arguments(
             arguments,
-            options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous", "oauth-nonces"],
+            options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous", "oauth-nonces",
+                      "read-threads", "query-timeout", "loop-budget", "read-queue", "read-queue-per-client"],
             booleans: ["no-access-log"])
         guard options.positional.isEmpty else { throw UsageError("unexpected argument \(options.positional[0])") }
 
@@ -68,7 +80,18 @@ enum ServeCommand {
         let nonceCapacity = try options.integer(
             "oauth-nonces", environment: "WC_API_OAUTH_NONCES", default: NonceStore.defaultCapacity, in: 1...100_000_000)
         let databasePath = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
-        let store = try Store(path: databasePath, synchronous: synchronous)
+        var readPool = ReadPoolConfiguration()
+        readPool.threads = try options.integer(
+            "read-threads", environment: "WC_API_READ_THREADS", default: readPool.threads, in: 1...256)
+        readPool.queryTimeout = try options.seconds("query-timeout", environment: "WC_API_QUERY_TIMEOUT", default: 5, in: 0.001...3600)
+        readPool.loopBudget = try options.seconds(
+            "loop-budget", environment: "WC_API_LOOP_BUDGET", default: 5, in: 0.1...1000, scale: 1_000)
+        readPool.queueTotal = try options.integer(
+            "read-queue", environment: "WC_API_READ_QUEUE", default: readPool.queueTotal, in: 1...1_000_000)
+        readPool.queuePerOwner = try options.integer(
+            "read-queue-per-client", environment: "WC_API_READ_QUEUE_PER_CLIENT", default: readPool.queuePerOwner,
+            in: 1...1_000_000)
+        let store = try Store(path: databasePath, synchronous: synchronous, readPool: readPool)
 
         let hostForURL = engine.host.contains(":") ? "[\(engine.host)]" : engine.host
         let publicURL = options.value("public-url", environment: "WC_API_PUBLIC_URL")
@@ -89,6 +112,9 @@ enum ServeCommand {
             var received: Int32 = 0
             sigwait(&signals, &received)
             printError("wc-api-server: shutting down")
+            // Reads first: waiting ones answered with a 503, running ones interrupted, so the loops have nothing
+            // left to wait for and the server exits well within its grace period (issue 11).
+            store.beginShutdown()
             server.shutdown()
         }
         if !server.waitUntilStopped() {

@@ -25,28 +25,36 @@ struct CustomerHandlers: Sendable {
         router.add("/customers/bulk", [.post, .put, .patch], acceptsData: true, bulk)
     }
 
-    // MARK: Reads (on the calling I/O thread: WAL reads never wait and never fsync)
+    // MARK: Reads (point reads on the calling I/O thread: WAL reads never wait and never fsync; lists and counts
+    // through `Store.list`, on the read pool unless cheap — issue 11)
 
     func list(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let fields = FieldFilter(try context.parameters.string("fields"))
         let query = try CustomerQuery(parameters: context.parameters)
         // Without `list_users` the rows are skipped but the headers still count them (auth §7).
         let canList = context.caller?.can(.listUsers) ?? false
-        let anchors = self.anchors, cache = self.cache
-        return .now(try store.pagedList(
-            "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
-        ) { db, writer in
-            try CustomerRepository.writeList(
-                query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
-        })
+        let anchors = self.anchors, cache = self.cache, publicURL = self.publicURL
+        let path = context.request.path, parameters = context.parameters
+        // The default shape first: the plan's anchor-registry lookup costs ~3,400 instructions a request (bench/instructions.sh).
+        let cheap = query.isCheapOnLoop || CustomerListPlan.isCheapOnLoop(query, anchors: anchors)
+        return store.list(owner: context.readOwner, cheap: cheap) { db in
+            try Store.pagedList(
+                "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, path: path,
+                query: parameters, publicURL: publicURL, in: db
+            ) { db, writer in
+                try CustomerRepository.writeList(
+                    query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
+            }
+        }
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         let query = try CustomerQuery(parameters: context.parameters)
         guard context.caller?.can(.listUsers) ?? false else { throw CustomerErrors.cannotReadCount }
         let anchors = self.anchors
-        let total = try store.apiRead { db in try CustomerRepository.count(query, anchors: anchors, in: db) }
-        return .now(.count(total))
+        return store.list(owner: context.readOwner, cheap: query.isCountCheapOnLoop) { db in
+            .count(try CustomerRepository.count(query, anchors: anchors, in: db))
+        }
     }
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

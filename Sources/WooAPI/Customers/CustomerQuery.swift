@@ -67,6 +67,16 @@ package struct CustomerQuery: Sendable, Equatable {
             && orderBy == ["u.created_at"] && limit != nil
     }
 
+    /// Whether the list runs on the event loop (issue 11), under the loop budget, without asking the plan: the
+    /// anchored default (one role, no search or date bounds, ascending by registration, paged). Other shapes ask
+    /// `CustomerListPlan.isCheapOnLoop`, which looks the anchors up; a default page whose anchors still need
+    /// building is caught by the loop budget and finishes on the pool.
+    var isCheapOnLoop: Bool { usesDefaultOrder }
+
+    /// Whether the count runs on the event loop (issue 11): role only, a lookup in the role counter
+    /// (``CustomerRepository/count(_:anchors:in:)``); a search or date bounds count rows, on the read pool.
+    var isCountCheapOnLoop: Bool { search == nil && createdMin == nil && createdMax == nil && Set(roles).count == 1 }
+
     /// The WHERE clause (fixed fragments) and its bound values.
     func whereClause() -> (String, [SQLiteValue]) {
         var clauses: [String] = []

@@ -65,6 +65,16 @@ struct PostListQuery: Sendable, Equatable {
     /// Whether the order is one key and the page has a size: keys × 2 directions ORDER BY texts.
     var hasCommonOrder: Bool { orderBy.count == 1 && limit != nil }
 
+    /// Whether a list of this shape runs on the event loop (issue 11), under the loop budget; any other shape runs
+    /// on the read pool. For now: the common filters (statuses only), the default order (newest first), a page
+    /// size up to 100, pages 1–100 (an explicit offset no deeper) — an index walk of at most 10,000 rows. The
+    /// list's own filters must be common too. (Orders ask their plan, `OrderListPlan.isCheapOnLoop`, for the other
+    /// shapes.)
+    var isCheapOnLoop: Bool {
+        guard let limit, hasCommonFilters, orderBy == [alias + ".created_at"], !ascending else { return false }
+        return limit <= 100 && (1...100).contains(page) && offset <= 99 * limit
+    }
+
     /// ORDER BY the requested keys; ties by id in the same direction (newest first by default).
     func orderClause() -> String {
         let direction = ascending ? "ASC" : "DESC"

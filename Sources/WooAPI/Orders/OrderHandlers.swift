@@ -3,7 +3,7 @@ import SQLite
 
 /// The orders endpoints (products-orders §4), each in the real store's order of checks.
 ///
-/// Reads run on the calling I/O thread; writes run as one job on the writer thread, in their own savepoint, and
+/// Point reads run on the calling I/O thread, the list and counts through `Store.list` (issue 11); writes run as one job on the writer thread, in their own savepoint, and
 /// answer once committed.
 struct OrderHandlers: Sendable {
     let store: Store
@@ -27,38 +27,47 @@ struct OrderHandlers: Sendable {
         let view = try self.view(context, fields: true)
         let query = try OrderQuery(parameters: context.parameters)
         let canRead = context.caller?.managesShop ?? false
-        return .now(try store.pagedList(
-            "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
-        ) { db, writer in
-            let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
-            for id in result.ids {
-                guard let order = try OrderRepository.load(id, in: db) else { continue }
-                OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
+        let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
+        let anchors = self.anchors
+        let cheap = query.post.isCheapOnLoop || OrderListPlan.isCheapOnLoop(query, anchors: anchors)
+        return store.list(owner: context.readOwner, cheap: cheap) { db in
+            try Store.pagedList(
+                "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
+                query: parameters, publicURL: publicURL, in: db
+            ) { db, writer in
+                let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
+                for id in result.ids {
+                    guard let order = try OrderRepository.load(id, in: db) else { continue }
+                    OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
+                }
+                return result.total
             }
-            return result.total
-        })
+        }
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         guard context.caller?.managesShop ?? false else { throw OrderErrors.cannotReadCount }
         if try context.parameters.string("status") == "any" {
-            let counts = try store.apiRead { db in try OrderRepository.countsByStatus(in: db) }
-            return .now(.json(capacity: 160) { writer in
-                writer.beginObject()
-                writer.key("count")
-                writer.beginObject()
-                for status in OrderStatus.all {
-                    writer.key(status.slug)
-                    writer.int(counts[status.slug] ?? 0)
+            return store.list(owner: context.readOwner, cheap: false) { db in
+                let counts = try OrderRepository.countsByStatus(in: db)
+                return .json(capacity: 160) { writer in
+                    writer.beginObject()
+                    writer.key("count")
+                    writer.beginObject()
+                    for status in OrderStatus.all {
+                        writer.key(status.slug)
+                        writer.int(counts[status.slug] ?? 0)
+                    }
+                    writer.endObject()
+                    writer.endObject()
                 }
-                writer.endObject()
-                writer.endObject()
-            })
+            }
         }
         let query = try OrderQuery(parameters: context.parameters)
         let anchors = self.anchors
-        let total = try store.apiRead { db in try OrderListPlan.run(query, rows: false, anchors: anchors, in: db).total }
-        return .now(.count(total))
+        return store.list(owner: context.readOwner, cheap: false) { db in
+            .count(try OrderListPlan.run(query, rows: false, anchors: anchors, in: db).total)
+        }
     }
 
     func statuses(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

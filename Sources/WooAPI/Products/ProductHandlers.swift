@@ -3,7 +3,8 @@ import SQLite
 
 /// The products endpoints for simple and variable products (products-orders §2, §7), each in the real store's order of checks.
 ///
-/// Reads run on the calling I/O thread (WAL reads never wait and never fsync); writes run as one job on the
+/// Point reads run on the calling I/O thread (WAL reads never wait and never fsync), the list and count through
+/// `Store.list` (issue 11); writes run as one job on the
 /// writer thread, in their own savepoint, and answer once committed.
 struct ProductHandlers: Sendable {
     let store: Store
@@ -27,24 +28,27 @@ struct ProductHandlers: Sendable {
         let query = try ProductQuery(parameters: context.parameters)
         // Rows the caller may not read are skipped, but the headers still count them (as for customers).
         let canRead = context.caller?.managesShop ?? false
-        return .now(try store.pagedList(
-            "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL
-        ) { db, writer in
-            if canRead {
-                for id in try ProductRepository.pageIDs(query, in: db) {
-                    guard let loaded = try ProductRepository.loadTree(id, in: db) else { continue }
-                    ProductJSON.write(loaded, view: view, to: &writer)
+        let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
+        return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
+            try Store.pagedList(
+                "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, path: path,
+                query: parameters, publicURL: publicURL, in: db
+            ) { db, writer in
+                if canRead {
+                    for id in try ProductRepository.pageIDs(query, in: db) {
+                        guard let loaded = try ProductRepository.loadTree(id, in: db) else { continue }
+                        ProductJSON.write(loaded, view: view, to: &writer)
+                    }
                 }
+                return try ProductRepository.count(query, in: db)
             }
-            return try ProductRepository.count(query, in: db)
-        })
+        }
     }
 
     func count(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
         guard context.caller?.managesShop ?? false else { throw ProductErrors.cannotReadCount }
         let query = try ProductQuery(parameters: context.parameters)
-        let total = try store.apiRead { db in try ProductRepository.count(query, in: db) }
-        return .now(.count(total))
+        return store.list(owner: context.readOwner, cheap: false) { db in .count(try ProductRepository.count(query, in: db)) }
     }
 
     func read(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

@@ -70,5 +70,8 @@ package struct ProductQuery: Sendable, Equatable {
     /// (2 WHERE × 5 columns × 2 directions), and 2 count texts.
     var hasCommonShape: Bool { hasCommonFilters && post.hasCommonOrder }
 
+    /// Whether the list runs on the event loop (issue 11): no product filter beyond statuses, and a cheap post shape.
+    var isCheapOnLoop: Bool { hasCommonFilters && post.isCheapOnLoop }
+
     func orderClause() -> String { post.orderClause() }
 }

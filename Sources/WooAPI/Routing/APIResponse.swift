@@ -68,6 +68,9 @@ package enum HandlerOutcome: Sendable {
         case here
         /// On the engine's blocking pool: the work itself is slow (a password hash).
         case blockingPool
+        /// On the I/O thread, which only queues a read for the store's ``ReadPool``; a pool thread fulfils the
+        /// promise (see ``Store/list(owner:cheap:_:)``).
+        case readPool
     }
 
     case now(APIResponse)
@@ -88,7 +91,7 @@ package enum HandlerOutcome: Sendable {
         switch self {
         case .now(let response):
             return .response(APIApplication.response(response, jsonp: jsonp))
-        case .later(.here, let start):
+        case .later(.here, let start), .later(.readPool, let start):
             return .deferred { promise in start(APIPromise(promise: promise, jsonp: jsonp)) }
         case .later(.blockingPool, let start):
             return .blocking { promise in start(APIPromise(promise: promise, jsonp: jsonp)) }
@@ -118,6 +121,12 @@ package struct RequestContext: Sendable {
     package var caller: Caller?
     /// Captures of the route pattern (`<id>`, `<email>`).
     package var captures: [String] = []
+
+    /// Whose read this is, for the read pool's fairness: the caller's key, else the client's address.
+    package var readOwner: ReadOwner {
+        if let caller { return .key(caller.keyID) }
+        return .address(request.remoteAddress.isEmpty ? "anonymous" : request.remoteAddress)
+    }
 
     /// The request body parsed as JSON, or `Missing parameter data` when it is empty or not JSON (customers §1.6).
     package func jsonBody() throws(APIError) -> JSONValue {

@@ -14,23 +14,54 @@ extension Store {
         }
     }
 
+    /// The one way a handler runs a list or count read (issue 11): `body` reads and builds the whole response in one
+    /// read transaction, on the calling I/O thread when `cheap`, else on the ``ReadPool`` (fair by `owner`, under
+    /// the query time limit; a 503 when the queues are full).
+    ///
+    /// A shape believed cheap still runs under the loop budget (``ReadPoolConfiguration/loopBudget``): past it the
+    /// attempt is stopped, its partial output dropped, and the same body runs on the pool — so no list holds a loop
+    /// for long even when a shape is misjudged. An ``APIError`` thrown by `body` is its envelope; any other error
+    /// is logged and a 500.
+    func list(owner: ReadOwner, cheap: Bool, _ body: @escaping @Sendable (Database) throws -> APIResponse) -> HandlerOutcome {
+        if cheap {
+            do {
+                let budget = readPool.configuration.loopBudget
+                // Void bodies for the SQLite module's calls: no generic call across modules on this hot path.
+                var response: APIResponse?
+                try read { db in
+                    try db.runWithTimeLimit(budget) { db in
+                        try db.transaction(.deferred) { db in response = try body(db) }
+                    }
+                }
+                return .now(response!)
+            } catch is QueryTimeLimitExceeded {
+                // Misjudged: the pool runs it again from the start.
+            } catch {
+                return .now(APIResponse(failure: error))
+            }
+        }
+        let pool = readPool
+        return .later(.readPool) { promise in pool.submit(owner: owner, promise: promise, body) }
+    }
+
     /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (listing §3).
     ///
-    /// `rows` writes the page's elements and returns the total; it runs in one read transaction, so the total
-    /// and the page come from the same snapshot.
-    func pagedList(
-        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, context: RequestContext, publicURL: String,
-        _ rows: (Database, inout JSONWriter) throws -> Int
-    ) throws(APIError) -> APIResponse {
+    /// `rows` writes the page's elements and returns the total; the caller runs it in one read transaction
+    /// (``list(owner:cheap:_:)``), so the total and the page come from the same snapshot.
+    /// `path` and `query` are the request's, for the links (a body captures them rather than the whole context).
+    static func pagedList(
+        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, path: String, query: QueryParameters,
+        publicURL: String, in db: Database, _ rows: (Database, inout JSONWriter) throws -> Int
+    ) throws -> APIResponse {
         var writer = JSONWriter(capacity: rowCapacity * min(limit ?? 10, 100))
         writer.beginObject()
         writer.key(key)
         writer.beginArray()
-        let total = try apiRead { db in try db.transaction(.deferred) { db in try rows(db, &writer) } }
+        let total = try rows(db, &writer)
         writer.endArray()
         writer.endObject()
         let pagination = Pagination(total: total, limit: limit, offset: offset)
-        let headers = pagination.headers(baseURL: publicURL, path: context.request.path, query: context.parameters)
+        let headers = pagination.headers(baseURL: publicURL, path: path, query: query)
         return APIResponse(headers: headers, body: writer.bytes)
     }
 

@@ -4,8 +4,10 @@ import Synchronization
 
 /// The SQLite store: one writer thread with group commit, and read connections lent to whichever thread reads.
 ///
-/// WAL mode lets readers run beside the writer without waiting. Reads run on the calling thread (an event
-/// loop: a read is microseconds from the page cache and never fsyncs). Writes never run on a loop thread: they
+/// WAL mode lets readers run beside the writer without waiting. Point reads run on the calling thread (an event
+/// loop: a read is microseconds from the page cache and never fsyncs); list and count reads, whose cost grows with
+/// the store, go through ``list(owner:cheap:_:)``, which keeps them off the loops (the ``ReadPool``) unless they are
+/// cheap, and even then only within a small budget. Writes never run on a loop thread: they
 /// queue for the writer thread, which runs every queued job in one transaction, each job in its own savepoint
 /// (so one job's failure leaves no trace), commits once, then acknowledges each job — an acknowledged write has
 /// been fsynced under `synchronous=FULL`.
@@ -15,6 +17,8 @@ package final class Store: Sendable {
     private let configuration: Database.Configuration
     private let writer: WriterThread
     private let closed = Atomic<Bool>(false)
+    /// Where reads too slow for an event loop run (issue 11); see ``list(owner:cheap:_:)``.
+    let readPool: ReadPool
 
     /// The schema version this build writes (`PRAGMA user_version`).
     package static let schemaVersion = 4
@@ -23,12 +27,14 @@ package final class Store: Sendable {
     package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
 
     /// Opens the store at `path`, creating and initialising it when the file does not exist yet.
-    package init(path: String, synchronous: Database.Configuration.Synchronous = .full) throws {
+    package init(path: String, synchronous: Database.Configuration.Synchronous = .full,
+                 readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
         self.path = path
         configuration = Database.Configuration(synchronous: synchronous)
         let database = try Database(path: path, configuration: configuration)
         try Store.prepare(database)
         writer = WriterThread(database: ConnectionBox(database))
+        self.readPool = ReadPool(configuration: readPool, path: path, connection: configuration)
         startSearchIndexer()
     }
 
@@ -119,9 +125,16 @@ package final class Store: Sendable {
         return try outcome.withLock { $0! }.get()
     }
 
-    /// Finishes queued writes and stops the writer thread.
+    /// The start of a graceful shutdown: the read pool stops taking reads, answers waiting ones with a 503 and
+    /// interrupts running ones, so no request waits on a slow read past the server's grace period. Returns at once.
+    package func beginShutdown() {
+        readPool.shutdown()
+    }
+
+    /// Stops the read pool (waiting briefly for its threads), finishes queued writes and stops the writer thread.
     package func close() {
         closed.store(true, ordering: .releasing)
+        readPool.stop()
         writer.stop()
     }
 }
