@@ -52,10 +52,16 @@ enum SeedCommand {
             try? database.setSynchronous(.full)
         }
         let seeder = StoreSeeder(database: database, now: Int64(time(nil)))
-        try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) }
+        var phases: [String] = []
+        func phase(_ name: String, _ body: () throws -> Void) rethrows {
+            let start = Date()
+            try body()
+            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
+        }
+        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
         if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
-        try seeder.addProducts(products)
-        try seeder.addOrders(orders) { progress.draw("orders", $0, $1) }
+        try phase("products") { try seeder.addProducts(products) }
+        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
         try database.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
 
         let seconds = Date().timeIntervalSince(started)
@@ -63,7 +69,8 @@ enum SeedCommand {
             total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
         }
         print("seeded \(customers) customers, \(products) products, \(orders) orders into \(path) in "
-            + String(format: "%.1f s; store %.1f MB", seconds, Double(bytes) / 1_048_576))
+            + String(format: "%.1f s", seconds) + " (" + phases.joined(separator: ", ") + ")"
+            + String(format: "; store %.1f MB", Double(bytes) / 1_048_576))
     }
 
     /// The progress bar on standard error, drawn only when it is a terminal; the rate is of the current kind.
