@@ -20,8 +20,9 @@
 # to stdout and bench/results/scale-YYYYmmdd-HHMMSS.md; progress to stderr.
 #
 # Environment (defaults): SIZES="10000 100000 1000000" ORDERS= (orders per store; default: as many as customers)
-#   REQUESTS=200 BUDGET=5 TIMEOUT=30 GET_REQUESTS=2000 CLIENTS=8 CREATE_SECONDS=10 CREATE_SIZES=<largest size>
-#   PORT=18391 SERVER_BIN= (default: build this tree) SEED_BIN= (default: SERVER_BIN) SCRATCH_PATH=
+#   REQUESTS=200 BUDGET=5 TIMEOUT=30 GET_REQUESTS=2000 GET_BUDGET=20 (seconds per
+#   condition) CLIENTS=8 CREATE_SECONDS=10 CREATE_SIZES=<largest size>
+#   PORT=18391 (the next free one above it when not given) SERVER_BIN= (default: build this tree) SEED_BIN= (default: SERVER_BIN) SCRATCH_PATH=
 #   RESEED=0 SKIP_SEED=0
 set -euo pipefail
 
@@ -34,8 +35,10 @@ REQUESTS=${REQUESTS:-200}
 BUDGET=${BUDGET:-5}
 TIMEOUT=${TIMEOUT:-30}
 GET_REQUESTS=${GET_REQUESTS:-2000}
+GET_BUDGET=${GET_BUDGET:-20}
 CLIENTS=${CLIENTS:-8}
 CREATE_SECONDS=${CREATE_SECONDS:-10}
+PORT_SET=${PORT:+1}
 PORT=${PORT:-18391}
 RESEED=${RESEED:-0}
 SKIP_SEED=${SKIP_SEED:-0}
@@ -71,16 +74,20 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
 SERVER_PID=""
+SERVER_STARTS=0
 start_server() {  # start_server STORE EXTRA_ARGS...
     local store=$1
     shift
-    port_in_use "$PORT" && die "port $PORT is already in use (set PORT=)"
-    "$SERVER_BIN" serve --host "$HOST" --port "$PORT" --database "$store" --no-access-log "$@" >"$WORK/server.log" 2>&1 &
+    if [[ -z "$PORT_SET" ]]; then while port_in_use "$PORT"; do PORT=$((PORT + 2)); done; fi
+    port_in_use "$PORT" && die "port $PORT is already in use"
+    SERVER_STARTS=$((SERVER_STARTS + 1))
+    local logfile="$WORK/server-$SERVER_STARTS.log"  # a new file per start: no old "listening on" to misread
+    "$SERVER_BIN" serve --host "$HOST" --port "$PORT" --database "$store" --no-access-log "$@" >"$logfile" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     local deadline=$((SECONDS + 120))
-    until grep -q 'listening on' "$WORK/server.log" 2>/dev/null; do
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "server exited before listening"; }
+    until grep -q 'listening on' "$logfile" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$logfile" >&2; die "server exited before listening"; }
         ((SECONDS < deadline)) || die "server did not listen within 120 s"
         sleep 0.1
     done
@@ -108,7 +115,7 @@ REPORT="$WORK/report.md"
     echo
     echo "- Server: \`$SERVER_BIN_SRC\` ($BUILD_NOTE); $(nproc) CPUs; load average at start $LOADAVG_START; $NOISE compile processes at start"
     echo "- Client: bench/scale/measure.py (Python http.client, one keep-alive connection, Basic auth over loopback);"
-    echo "  REQUESTS=$REQUESTS BUDGET=${BUDGET}s TIMEOUT=${TIMEOUT}s GET_REQUESTS=$GET_REQUESTS CLIENTS=$CLIENTS"
+    echo "  REQUESTS=$REQUESTS BUDGET=${BUDGET}s TIMEOUT=${TIMEOUT}s GET_REQUESTS=$GET_REQUESTS GET_BUDGET=${GET_BUDGET}s CLIENTS=$CLIENTS"
     echo "- Latencies are client-side wall times (ms) of whole requests, including Python's own overhead (~0.1 ms)"
 } >"$REPORT"
 
@@ -142,7 +149,7 @@ for size in "${SIZE_LIST[@]}"; do
     log "size $size: GET /customers/<id> alone and under load (--threads 1)"
     start_server "$store" --threads 1
     run_fg python3 "$MEASURE" get --port "$PORT" --auth "$AUTH" --lists "$WORK/lists-$size.json" --out "$WORK/get-$size.json" \
-        --get-requests "$GET_REQUESTS" --clients "$CLIENTS" --timeout "$TIMEOUT" || die "GET measurements failed (size $size)"
+        --get-requests "$GET_REQUESTS" --get-budget "$GET_BUDGET" --clients "$CLIENTS" --timeout "$TIMEOUT" || die "GET measurements failed (size $size)"
     stop_server
 
     create_args=()
@@ -173,7 +180,8 @@ EOF
         create_args=(--create "$WORK/create-$size.json")
     fi
     python3 "$MEASURE" report --size "$size" --orders "$orders" --seed-line "$(cat "$store.seed")" --store-mb "$MB" \
-        --requests "$REQUESTS" --budget "$BUDGET" --lists "$WORK/lists-$size.json" --get "$WORK/get-$size.json" \
+        --requests "$REQUESTS" --budget "$BUDGET" --get-requests "$GET_REQUESTS" --get-budget "$GET_BUDGET" \
+        --lists "$WORK/lists-$size.json" --get "$WORK/get-$size.json" \
         "${create_args[@]}" >>"$REPORT"
 done
 

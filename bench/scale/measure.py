@@ -2,7 +2,8 @@
 """Latency client for bench/scale-bench.sh (issue 11): keep-alive HTTP/1.1 over loopback, Basic auth, stdlib only.
 
   measure.py lists --port P --auth "Basic ..." --out lists.json    every list shape at page 1, the middle and the last page
-  measure.py get --port P --auth ... --load PATH --out get.json    GET /customers/<id> alone, then beside 8 clients of PATH
+  measure.py get --port P --auth ... --lists lists.json --out get.json   GET /customers/<id> alone, then beside 8 clients
+                                                                   looping the slowest customers list request of lists.json
   measure.py report --size N --orders M --seed-line ... FILES...   one size's Markdown section from the JSON files
 
 Every response must be 200: the first other status stops the run (exit 1) with its body. Each (shape, page) gets up
@@ -215,7 +216,8 @@ def run_get(args):
 
     def sample(count):
         times = []
-        for _ in range(count):
+        started = time.perf_counter()
+        while len(times) < count and time.perf_counter() - started < args.get_budget:
             _, _, elapsed = client.ok(f"/customers/{rng.choice(ids)}")
             times.append(elapsed * 1000)
         return {"n": len(times), "p50": percentile(times, 0.5), "p99": percentile(times, 0.99), "max": max(times)}
@@ -274,7 +276,8 @@ def run_report(args):
                 p(f"| {r['shape']} | {r['page']} | {total} | {r['p50']:.2f} | {r['p99']:.2f} | {r['n']} |")
     if get:
         rate = get["load_requests"] / get["load_seconds"] if get["load_seconds"] else 0
-        p(f"\nGET `/customers/<id>` (random existing ids), server `--threads 1` so every client shares one event loop:\n")
+        p(f"\nGET `/customers/<id>` (random existing ids; up to {args.get_requests} requests or {args.get_budget:g} s each), "
+          f"server `--threads 1` so every client shares one event loop:\n")
         p("| condition | p50 ms | p99 ms | max ms | n |")
         p("|---|---:|---:|---:|---:|")
         p(f"| alone | {get['alone']['p50']:.2f} | {get['alone']['p99']:.2f} | {get['alone']['max']:.2f} | {get['alone']['n']} |")
@@ -300,6 +303,7 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--get-requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--get-budget", type=float, default=20.0)
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--size", type=int)
