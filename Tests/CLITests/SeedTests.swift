@@ -211,12 +211,17 @@ final class SeedTests: XCTestCase {
     /// `--customers` alone, then again (names stay unique), then `--orders` alone for the customers already there.
     func testSeedingTwiceAndOrdersForExistingCustomers() throws {
         XCTAssertTrue(try seed(["--customers", "30"]).hasPrefix("seeded 30 customers, 0 products, 0 orders"))
-        _ = try seed(["--customers", "30"])
+        // The last customer deleted: its id (31) is never given again, as AUTOINCREMENT promises the API.
+        try Database(path: path).execute(sql: "DELETE FROM users WHERE id = 31")
+        _ = try seed(["--customers", "31"])
         XCTAssertTrue(try seed(["--orders", "60"]).hasPrefix("seeded 0 customers, 50 products, 60 orders"))
         _ = try seed(["--orders", "10", "--products", "2"])
         let db = try Database(path: path)
         XCTAssertEqual(try int(db, "SELECT count(*) FROM users WHERE role = 'customer'"), 60)
         XCTAssertEqual(try int(db, "SELECT count(DISTINCT email) FROM users"), 61)
+        XCTAssertEqual(try int(db, "SELECT min(id) FROM users WHERE id > 30"), 32)
+        XCTAssertEqual(try int(db, "SELECT max(id) FROM users"), 62)
+        XCTAssertEqual(try int(db, "SELECT seq FROM sqlite_sequence WHERE name = 'users'"), 62)
         XCTAssertEqual(try int(db, "SELECT count(*) FROM products"), 52)
         XCTAssertEqual(try int(db, "SELECT count(DISTINCT sku) FROM products"), 52)
         XCTAssertEqual(try int(db, "SELECT count(*) FROM orders"), 70)

@@ -126,7 +126,8 @@ def discover(client):
     _, by_id_desc = client.json("/customers?" + query([("filter[limit]", 1), ("filter[orderby]", "ID"), ("filter[order]", "DESC")]))
     _, orders = client.json("/orders?" + query([("filter[limit]", 50)]))
     buyer = next((o["customer_id"] for o in orders["orders"] if o.get("customer_id")), None)
-    order_times = [parse_time(o["created_at"]) for o in orders["orders"]]
+    _, oldest_order = client.json("/orders?" + query([("filter[limit]", 1), ("filter[order]", "ASC")]))
+    order_times = [parse_time(o["created_at"]) for o in orders["orders"] + oldest_order["orders"]]
     return {
         "customers": customers, "first": first, "last": last, "quarter": first + span // 4,
         "window_end": first + span // 4 + span // 100, "username": username, "email": email, "prefix": prefix,

@@ -61,8 +61,12 @@ package final class StoreSeeder {
         while done < count {
             let size = min(batch, count - done)
             try db.transaction { db in
-                // Ids are given explicitly so each name can carry its id; AUTOINCREMENT keeps counting past them.
-                let lastID = try db.query("SELECT max(id) FROM users").first?[0].int64Value ?? 0
+                // Ids are given explicitly so each name can carry its id; they start past every id ever used
+                // (AUTOINCREMENT's counter: a deleted user's id is never reused) and the counter follows them.
+                let lastID = try db.query("""
+                    SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0),
+                               coalesce((SELECT max(id) FROM users), 0))
+                    """).first?[0].int64Value ?? 0
                 let statement = try db.cachedStatement(Self.insertCustomer)
                 for offset in 0..<size {
                     let n = done + offset
