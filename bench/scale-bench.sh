@@ -16,7 +16,9 @@
 #      clients looping the most expensive customers list request of step 1;
 #   3. on the largest size only (CREATE_SIZES to change): `wrk -t1 -c8 -d10s bench/api/create.lua` POST /customers
 #      against a copy of the store (default threads), so the kept store does not grow.
-# Any status other than 200 (201 for creates) fails the run with the first failing body. The Markdown report goes
+# Any status other than 200 (201 for creates) fails the run with the first failing body, as does a list request
+# unanswered within TIMEOUT; a GET of step 2 unanswered within TIMEOUT (the loop blocked by the load) is counted
+# as TIMEOUT and reported. The Markdown report goes
 # to stdout and bench/results/scale-YYYYmmdd-HHMMSS.md; progress to stderr.
 #
 # Environment (defaults): SIZES="10000 100000 1000000" ORDERS= (orders per store; default: as many as customers)
@@ -180,7 +182,7 @@ EOF
         create_args=(--create "$WORK/create-$size.json")
     fi
     python3 "$MEASURE" report --size "$size" --orders "$orders" --seed-line "$(cat "$store.seed")" --store-mb "$MB" \
-        --requests "$REQUESTS" --budget "$BUDGET" --get-requests "$GET_REQUESTS" --get-budget "$GET_BUDGET" \
+        --requests "$REQUESTS" --budget "$BUDGET" --timeout "$TIMEOUT" --get-requests "$GET_REQUESTS" --get-budget "$GET_BUDGET" \
         --lists "$WORK/lists-$size.json" --get "$WORK/get-$size.json" \
         "${create_args[@]}" >>"$REPORT"
 done
