@@ -127,6 +127,12 @@ final class SeedTests: XCTestCase {
 
         // A normal store: intact, keys consistent, the figures trigger back as the schema has it.
         XCTAssertEqual(try db.query("PRAGMA integrity_check").first?[0].stringValue, "ok")
+        // A users search index (FTS5 over the users table), where the schema has one, matches the table.
+        if try int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'users_search'") == 1 {
+            try db.execute(sql: "INSERT INTO users_search (users_search) VALUES ('integrity-check')")
+            XCTAssertEqual(try int(db, "SELECT count(*) FROM users_search WHERE users_search MATCH 'smith'"),
+                           try int(db, "SELECT count(*) FROM users WHERE username LIKE '%smith%' OR email LIKE '%smith%'"))
+        }
         XCTAssertTrue(try db.query("PRAGMA foreign_key_check").isEmpty)
         XCTAssertEqual(try db.journalMode(), "wal")
         let fresh = try Database(path: directory.appendingPathComponent("fresh.sqlite").path)
