@@ -8,7 +8,7 @@ DATABASE ?= wc-api.sqlite
 
 VENV ?= .venv
 
-.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions clean
+.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local clean
 
 # Installs the system packages the build needs, only when a header or tool is missing.
 deps:
@@ -64,6 +64,11 @@ bench-api: deps
 # Instructions per request under callgrind (steady from run to run, unlike req/s): for comparing code changes.
 bench-instructions: deps
 	bash bench/instructions.sh
+
+# List, count and GET latencies over stores of 10k, 100k and 1M customers (issue 11); seeded stores are kept in
+# bench/results/stores/. SIZES="10000 100000" for a quicker run, SERVER_BIN=path to measure another build.
+bench-scale-local: deps
+	bash bench/scale-bench.sh
 
 clean:
 	rm -rf .build $(VENV)

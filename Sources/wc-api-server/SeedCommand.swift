@@ -3,84 +3,95 @@ import Glibc
 import SQLite
 import WooAPI
 
-/// `wc-api-server seed --customers N`: realistic demo customers, written in large transactions.
+/// `wc-api-server seed`: realistic demo customers, products and orders at a big store's scale (issue 11), written
+/// by ``StoreSeeder`` in large transactions with durability relaxed for the run only.
 enum SeedCommand {
     static let help = """
-        usage: wc-api-server seed [--database PATH] --customers N
+        usage: wc-api-server seed [--database PATH] [--customers N] [--orders M] [--products P]
 
           --database PATH   SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite)
-          --customers N     how many customers to add (1...10000000)
+          --customers N     how many customers to add (0...10000000)
+          --orders M        how many orders to add (0...10000000), for customers already in the store or added now
+          --products P      how many products to add (0...100000); with --orders and no product to sell, 50 are added
 
-        Customers get unique emails and usernames, names, and US billing/shipping addresses; passwords are random
-        and never printed. A progress bar is shown when standard error is a terminal.
+        At least one count must be positive. Customers get unique emails and usernames carrying their id
+        (james.smith123456@example.com), names, US billing/shipping addresses and registration times over the past
+        three years, some in the same second; passwords are random and never printed. Products are simple, a third
+        of them downloadable. Orders have 1-4 lines, mostly completed or processing, dated over the same years, with
+        the download permissions, sales and customer figures the API would record. A progress bar is shown when
+        standard error is a terminal; a summary line (counts, seconds, store size) is printed at the end.
+
+        Customers are written in one transaction, orders in another; while seeding, the connection runs with
+        synchronous=OFF, foreign keys off and a page cache of up to 2 GB, so a power loss in the middle may leave a
+        damaged store. The store is checkpointed at the end, so its main file holds everything.
         """
-
-    private static let firstNames = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
-        "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
-        "Charles", "Karen", "Christopher", "Nancy", "Daniel", "Lisa", "Matthew", "Betty", "Anthony", "Margaret",
-        "Mark", "Sandra", "Donald", "Ashley", "Steven", "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle"]
-    private static let lastNames = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-        "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
-        "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson"]
-    private static let cities: [(String, String, String)] = [("San Francisco", "CA", "94103"), ("New York", "NY", "10001"),
-        ("Austin", "TX", "73301"), ("Seattle", "WA", "98101"), ("Chicago", "IL", "60601"), ("Boston", "MA", "02108"),
-        ("Denver", "CO", "80202"), ("Miami", "FL", "33101"), ("Portland", "OR", "97201"), ("Atlanta", "GA", "30301")]
-    private static let streets = ["Market", "Main", "Oak", "Pine", "Maple", "Cedar", "Elm", "Washington", "Lake", "Hill"]
 
     static func run(_ arguments: [String]) throws {
         if arguments.contains("--help") || arguments.contains("-h") {
             print(help)
             return
         }
-        let options = try Arguments(arguments, options: ["database", "customers"])
+        let options = try Arguments(arguments, options: ["database", "customers", "orders", "products"])
         guard options.positional.isEmpty else { throw UsageError("unexpected argument \(options.positional[0])") }
-        guard options.value("customers") != nil else { throw UsageError("--customers N is required") }
-        let count = try options.integer("customers", default: 0, in: 1...10_000_000)
+        let customers = try options.integer("customers", default: 0, in: 0...10_000_000)
+        let orders = try options.integer("orders", default: 0, in: 0...10_000_000)
+        var products = try options.integer("products", default: 0, in: 0...100_000)
+        guard customers + orders + products > 0 else { throw UsageError("--customers N, --orders M or --products P is required") }
         let path = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
         let database = try Database(path: path)
         try Store.prepare(database)
-        let showProgress = isatty(2) == 1
+
         let started = Date()
-        let now = Int64(time(nil))
-        let batch = 2_000
-        var done = 0
-        // A run tag keeps emails unique when a store is seeded twice.
-        let tag = Crypto.hex(Crypto.randomBytes(3))
-        while done < count {
-            let size = min(batch, count - done)
-            try database.transaction { db in
-                for offset in 0..<size {
-                    let n = done + offset
-                    let first = firstNames[n % firstNames.count]
-                    let last = lastNames[(n / firstNames.count) % lastNames.count]
-                    let (city, state, postcode) = cities[n % cities.count]
-                    let email = "\(first.lowercased()).\(last.lowercased()).\(tag)\(n)@example.com"
-                    let address = "\(100 + n % 9900) \(streets[n % streets.count]) St"
-                    let phone = "(555) \(String(format: "%03d", n % 1000))-\(String(format: "%04d", n % 10000))"
-                    let customer = NewCustomer(
-                        username: "\(first.lowercased()).\(last.lowercased()).\(tag)\(n)", email: email,
-                        passwordHash: PasswordHasher.hashGenerated(PasswordHasher.generatePassword()),
-                        firstName: first, lastName: last,
-                        billing: [first, last, "", address, "", city, state, postcode, "US", email, phone],
-                        shipping: [first, last, "", address, "", city, state, postcode, "US"])
-                    // Registration times spread over the past year, oldest first.
-                    _ = try CustomerRepository.insert(customer, now: now - Int64(count - n) * 31_536_000 / Int64(max(count, 1)), in: db)
-                }
-            }
-            done += size
-            if showProgress { drawProgress(done: done, total: count, since: started) }
+        let progress = Progress(visible: isatty(2) == 1)
+        // Per-connection settings for the run only: commits need not reach the disk (the final checkpoint does),
+        // a page cache of up to 2 GB (allocated as used) holds a big seed's one transaction without spilling
+        // pages to the log twice, and the order rows may follow their permissions.
+        try database.setSynchronous(.off)
+        try database.execute(sql: "PRAGMA cache_size = -2097152")
+        try database.setForeignKeys(enabled: false)
+        defer {
+            try? database.setForeignKeys(enabled: true)
+            try? database.setSynchronous(.full)
         }
-        if showProgress { ServerLog.console.raw("\n") }
+        let seeder = StoreSeeder(database: database, now: Int64(time(nil)))
+        var phases: [String] = []
+        func phase(_ name: String, _ body: () throws -> Void) rethrows {
+            let start = Date()
+            try body()
+            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
+        }
+        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
+        if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
+        try phase("products") { try seeder.addProducts(products) }
+        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
+        try database.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+
         let seconds = Date().timeIntervalSince(started)
-        print("seeded \(count) customers into \(path) in \(String(format: "%.1f", seconds)) s")
+        let bytes = [path, path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+        print("seeded \(customers) customers, \(products) products, \(orders) orders into \(path) in "
+            + String(format: "%.1f s", seconds) + " (" + phases.joined(separator: ", ") + ")"
+            + String(format: "; store %.1f MB", Double(bytes) / 1_048_576))
     }
 
-    private static func drawProgress(done: Int, total: Int, since started: Date) {
-        let width = 40
-        let filled = width * done / max(total, 1)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
-        let line = "\r  \(bar) \(done)/\(total) (\(Int(rate))/s)"
-        ServerLog.console.raw(line)
+    /// The progress bar on standard error, drawn only when it is a terminal; the rate is of the current kind.
+    private final class Progress {
+        let visible: Bool
+        var label = ""
+        var started = Date()
+
+        init(visible: Bool) { self.visible = visible }
+
+        func draw(_ label: String, _ done: Int, _ total: Int) {
+            guard visible else { return }
+            if label != self.label { (self.label, started) = (label, Date()) }
+            let width = 40
+            let filled = width * done / max(total, 1)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
+            ServerLog.console.raw("\r  \(label) \(bar) \(done)/\(total) (\(Int(rate))/s)   ")
+            if done == total { ServerLog.console.raw("\n") }
+        }
     }
 }

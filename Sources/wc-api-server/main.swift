@@ -7,7 +7,7 @@ let usage = """
     commands:
       serve   run the API server
       keys    create, list or revoke API keys
-      seed    fill a store with demo customers
+      seed    fill a store with demo customers, products and orders
 
     Run `wc-api-server <command> --help` for a command's options.
     """

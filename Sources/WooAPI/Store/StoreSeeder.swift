@@ -1,0 +1,368 @@
+import Foundation
+import SQLite
+
+/// Bulk demo data for `wc-api-server seed` (issue 11: one machine at a big store's scale): customers, products and
+/// orders written as the API would write them, only faster.
+///
+/// Speed comes from one transaction per kind and prepared statements, not from shortcuts in what is stored: each customer gets its own random password and
+/// hash; products are created through ``ProductWrites/create`` from a JSON body; each order goes through the same
+/// record, totals and status transition (``OrderWrites/setStatus``: paid and completed dates, download permissions,
+/// `total_sales`, the refund post) as `POST /orders`, and the schema's triggers keep role counts and list generations.
+/// What differs: an order's row is inserted once, in its final state, after its permissions (the caller runs with
+/// foreign keys off); and the customer figures the `orders_stats_insert` trigger would recompute per order (about a
+/// third of an order's cost) are computed once for the run by ``recomputeFigures(fromOrder:in:)``, to the same values.
+package final class StoreSeeder {
+    /// Called after every few thousand rows with (rows done, rows asked) of the current kind.
+    package typealias Progress = (_ done: Int, _ total: Int) -> Void
+
+    let db: Database
+    let now: Int64
+    /// How far back registrations and orders reach.
+    let span: Int64
+    var random: SplitMix64
+    var secure = SecureBytes()
+    /// Tags SKUs of this run, so a store can be seeded twice.
+    let tag: String
+
+    package init(database: Database, now: Int64, years: Int64 = 3) {
+        db = database
+        self.now = now
+        span = years * 365 * 86_400
+        var seed: UInt64 = 0
+        for byte in Crypto.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
+        random = SplitMix64(seed: seed)
+        tag = Crypto.hex(Crypto.randomBytes(3))
+    }
+
+    // MARK: Customers
+
+    static let insertCustomer = SQL("""
+        INSERT INTO users (id, \(NewCustomerColumn.list())) VALUES (?, \(NewCustomerColumn.allCases.map { _ in "?" }.joined(separator: ", ")))
+        """)
+
+    /// Adds `count` customers registered over the past years, oldest first, about one in eight in the same second
+    /// as the one before (ties the list order must break by id). Each username and email carries the customer's
+    /// own id (`james.smith123456`, `james.smith123456@example.com`), so they stay unique when a store is seeded
+    /// again and make search terms of known selectivity (`*12345*`).
+    package func addCustomers(_ count: Int, progress: Progress) throws {
+        guard count > 0 else { return }
+        var previous: Int64 = now - span
+        // One transaction: the username and email indexes fill at random places, so every commit rewrites most of
+        // their pages; committing once writes each page once (with 50,000-row batches, 1M customers took 58 s
+        // rather than 41 s).
+        try db.transaction { db in
+            // A search index kept by a per-row trigger (`users_search`, an external-content FTS5 table, when the
+            // schema has one) is rebuilt once at the end instead: ten times faster for a big seed, the same index.
+            let searchTrigger = count >= 1_000 ? try Self.triggerSQL("users_search_insert", in: db) : nil
+            if searchTrigger != nil { try db.execute(sql: "DROP TRIGGER users_search_insert") }
+            // Ids are given explicitly so each name can carry its id; they start past every id ever used
+            // (AUTOINCREMENT's counter: a deleted user's id is never reused) and the counter follows them.
+            let lastID = try db.query("""
+                SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0),
+                           coalesce((SELECT max(id) FROM users), 0))
+                """).first?[0].int64Value ?? 0
+            let statement = try db.cachedStatement(Self.insertCustomer)
+            for n in 0..<count {
+                var registered = now - span + Int64((Double(n + 1) / Double(count)) * Double(span))
+                if n > 0 && random.next(8) == 0 { registered = previous }
+                registered = max(registered, previous)
+                previous = registered
+                try bindCustomer(id: lastID + 1 + Int64(n), registered: registered, to: statement)
+                try statement.execute()
+                if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
+            }
+            if let searchTrigger {
+                try db.execute(sql: "INSERT INTO users_search (users_search) VALUES ('rebuild')")
+                try db.execute(sql: searchTrigger)
+            }
+        }
+    }
+
+    /// The CREATE statement of trigger `name`, or nil when the schema has none.
+    static func triggerSQL(_ name: String, in db: Database) throws -> String? {
+        try db.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(name)]).first?[0].stringValue
+    }
+
+    private func bindCustomer(id: Int64, registered: Int64, to statement: Statement) throws {
+        typealias C = NewCustomerColumn
+        func at(_ column: C) -> Int { column.parameter + 1 }
+        let first = SeedNames.first[random.next(SeedNames.first.count)]
+        let last = SeedNames.last[random.next(SeedNames.last.count)]
+        let login = "\(first.lowercased()).\(last.lowercased())\(id)"
+        let email = login + "@example.com"
+        let (city, state, postcode) = SeedNames.cities[random.next(SeedNames.cities.count)]
+        let street = "\(100 + random.next(9_900)) \(SeedNames.streets[random.next(SeedNames.streets.count)]) St"
+        let phone = "(555) \(100 + random.next(900))-\(1_000 + random.next(9_000))"
+        let company = random.next(10) == 0 ? SeedNames.companies[random.next(SeedNames.companies.count)] : ""
+        let billing = [first, last, company, street, "", city, state, postcode, "US", email, phone]
+        try statement.bind(id, at: 1)
+        try statement.bind(login, at: at(.username))
+        try statement.bind(email, at: at(.email))
+        try statement.bind(secure.generatedPasswordHash(), at: at(.passwordHash))
+        try statement.bind("customer", at: at(.role))
+        try statement.bind(registered, at: at(.createdAt))
+        try statement.bind(registered, at: at(.updatedAt))
+        try statement.bind(first, at: at(.firstName))
+        try statement.bind(last, at: at(.lastName))
+        for (index, value) in billing.enumerated() { try statement.bind(value, at: at(.billingFirstName) + index) }
+        for index in 0..<Address.shippingKeys.count { try statement.bind(billing[index], at: at(.shippingFirstName) + index) }
+        try statement.bind(CustomerJSON.avatarHash(email: email), at: at(.avatarHash))
+    }
+
+    // MARK: Products
+
+    /// Adds `count` published products through the API's own create: two in three simple and shipped, one in three
+    /// downloadable and virtual with one or two files, some with a download limit or expiry, some on sale.
+    package func addProducts(_ count: Int) throws {
+        guard count > 0 else { return }
+        try db.transaction { db in
+            for n in 0..<count {
+                let downloadable = n % 3 == 2
+                let noun = downloadable ? SeedNames.digitalGoods : SeedNames.goods
+                let title = "\(SeedNames.adjectives[random.next(SeedNames.adjectives.count)]) \(noun[random.next(noun.count)])"
+                let cents = 100 + random.next(150) * 100 + [0, 50, 99][random.next(3)]
+                var body = """
+                    {"title":"\(title)","type":"simple","sku":"SEED-\(tag)-\(n + 1)","regular_price":"\(Self.price(cents))"
+                    """
+                if random.next(5) == 0 { body += ",\"sale_price\":\"\(Self.price(cents * 8 / 10))\"" }
+                if downloadable {
+                    let files = (0...random.next(2)).map { "{\"name\":\"\(title) part \($0 + 1)\",\"file\":\"https://files.example.com/\(tag)/\(n + 1)-\($0 + 1).pdf\"}" }
+                    body += ",\"virtual\":true,\"downloadable\":true,\"downloads\":[\(files.joined(separator: ","))]"
+                    if random.next(3) == 0 { body += ",\"download_limit\":\(1 + random.next(5))" }
+                    if random.next(3) == 0 { body += ",\"download_expiry\":\(30 * (1 + random.next(12)))" }
+                }
+                body += "}"
+                let input = try ProductInput(JSONParser.parse(Array(body.utf8)), create: true)
+                _ = try ProductWrites.create(input, now: now - span + Int64(n) * 60, in: db)
+            }
+        }
+    }
+
+    /// `12.50` for 1250 cents.
+    private static func price(_ cents: Int) -> String { "\(cents / 100)." + String(format: "%02d", cents % 100) }
+
+    /// Products an order may sell: published simple ones with a price.
+    package func orderableProductCount() throws -> Int {
+        try db.query(Self.orderableProducts.replacingOccurrences(of: "SELECT id", with: "SELECT count(*)")).first?[0].intValue ?? 0
+    }
+
+    static let orderableProducts = "SELECT id FROM products WHERE type = 'simple' AND status = 'publish' AND price <> '' ORDER BY id"
+
+    // MARK: Orders
+
+    /// A customer an order may belong to: the orders' dates are after the registrations they pick from.
+    struct Customers {
+        var ids: [Int64] = []
+        var registered: [Int64] = []
+
+        /// How many customers registered at or before `time` (a prefix of the arrays).
+        func count(registeredBy time: Int64) -> Int {
+            var low = 0, high = registered.count
+            while low < high {
+                let middle = (low + high) / 2
+                if registered[middle] <= time { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+    }
+
+    static let customerAddresses = SQL("""
+        SELECT \((Address.billingKeys.map { "billing_" + $0 } + Address.shippingKeys.map { "shipping_" + $0 }).joined(separator: ", "))
+        FROM users WHERE id = ?
+        """)
+
+    /// Adds `count` orders dated over the past years, oldest (lowest id) first, each for a customer registered
+    /// before it (one in twenty a guest), with one to four distinct products, a shipping line when something is
+    /// shipped, and a status mostly completed or processing.
+    package func addOrders(_ count: Int, progress: Progress) throws {
+        guard count > 0 else { return }
+        let products = try db.query(Self.orderableProducts).compactMap { row in
+            try ProductRepository.load(row[0].int64Value ?? 0, in: db)
+        }
+        guard !products.isEmpty else { throw StoreError("no published simple product with a price to sell") }
+        var customers = Customers()
+        for row in try db.query("SELECT id, created_at FROM users WHERE role = 'customer' ORDER BY created_at, id") {
+            customers.ids.append(row[0].int64Value ?? 0)
+            customers.registered.append(row[1].int64Value ?? 0)
+        }
+        let start = min(customers.registered.first ?? (now - span), now - 86_400)
+        var previous = start
+        // One transaction: the per-order figures trigger is dropped for the run and restored at its end, so a crash
+        // or error rolls the whole run back with the trigger in place (see ``recomputeFigures(fromOrder:in:)``).
+        try db.transaction { db in
+            let trigger = try Self.triggerSQL("orders_stats_insert", in: db)
+            if trigger != nil { try db.execute(sql: "DROP TRIGGER orders_stats_insert") }
+            let firstOrder = (try db.query("SELECT max(id) FROM posts").first?[0].int64Value ?? 0) + 1
+            for n in 0..<count {
+                var created = start + Int64((Double(n + 1) / Double(count)) * Double(now - start))
+                if random.next(16) == 0 { created = previous }
+                created = max(created, previous)
+                previous = created
+                try addOrder(at: created, customers: customers, products: products, in: db)
+                if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
+            }
+            if let trigger {
+                try Self.recomputeFigures(fromOrder: firstOrder, in: db)
+                try db.execute(sql: trigger)
+            }
+        }
+    }
+
+    /// The customer figures of everyone who got an order with id ≥ `first`, in one pass: the same values the
+    /// `orders_stats_insert` trigger computes per order (customers §3.3): orders not in the trash count, paid statuses
+    /// make total_spent, the highest id is the last order. Like the trigger, it bumps `version` (cached JSON is stale).
+    static func recomputeFigures(fromOrder first: Int64, in db: Database) throws {
+        try db.execute("""
+            UPDATE users SET version = version + 1, orders_count = f.orders, total_spent_cents = f.spent,
+                last_order_id = f.last, last_order_date = (SELECT o.created_at FROM orders o WHERE o.id = f.last)
+            FROM (SELECT customer_id, count(*) AS orders, max(id) AS last,
+                         sum(CASE WHEN status IN ('processing', 'completed') THEN total_cents ELSE 0 END) AS spent
+                  FROM orders WHERE status <> 'trash' AND customer_id IN (SELECT customer_id FROM orders WHERE id >= ?)
+                  GROUP BY customer_id) AS f
+            WHERE users.id = f.customer_id
+            """, [.integer(first)])
+    }
+
+    private func addOrder(at created: Int64, customers: Customers, products: [ProductRecord], in db: Database) throws {
+        var order = OrderRecord()
+        order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
+        order.orderKey = "wc_order_" + secure.hex(7).prefix(13)
+        order.createdAt = created
+        order.updatedAt = created
+        order.customerIP = "203.0.113.\(1 + random.next(254))"
+        order.customerUserAgent = SeedNames.userAgents[random.next(SeedNames.userAgents.count)]
+        let registered = customers.count(registeredBy: created)
+        if registered > 0 && random.next(20) != 0 {
+            order.customerID = customers.ids[random.next(registered)]
+            let statement = try db.cachedStatement(Self.customerAddresses)
+            try statement.bind(order.customerID, at: 1)
+            _ = try statement.first(nil) { row in
+                order.billing = Address(.billing, (0..<Address.billingKeys.count).map { Optional(row.text(at: $0)) })
+                order.shipping = Address(.shipping, (0..<Address.shippingKeys.count).map {
+                    Optional(row.text(at: Address.billingKeys.count + $0))
+                })
+            }
+        } else {
+            let first = SeedNames.first[random.next(SeedNames.first.count)]
+            let last = SeedNames.last[random.next(SeedNames.last.count)]
+            let (city, state, postcode) = SeedNames.cities[random.next(SeedNames.cities.count)]
+            let street = "\(100 + random.next(9_900)) \(SeedNames.streets[random.next(SeedNames.streets.count)]) Ave"
+            let email = "\(first.lowercased()).\(last.lowercased()).guest\(order.id)@example.net"
+            order.billing = Address(.billing, [first, last, "", street, "", city, state, postcode, "US", email, "(555) 010-0000"])
+            order.shipping = Address(.shipping, [first, last, "", street, "", city, state, postcode, "US"])
+        }
+        // Lines: one to four distinct products (40/30/20/10 %), quantities mostly 1, as `newItem` writes them.
+        let lines = min(products.count, [1, 1, 1, 1, 2, 2, 2, 3, 3, 4][random.next(10)])
+        var chosen: [Int] = []
+        while chosen.count < lines {
+            let index = random.next(products.count)
+            if !chosen.contains(index) { chosen.append(index) }
+        }
+        for index in chosen {
+            var item = OrderItem(kind: .lineItem)
+            let sold = SoldProduct(product: products[index])
+            item.quantity = Int64([1, 1, 1, 1, 1, 1, 1, 2, 2, 3][random.next(10)])
+            sold.apply(to: &item)
+            let lineTotal = (PHPNumericString.value(sold.price) ?? 0) * Double(item.quantity)
+            item.total = lineTotal
+            item.subtotal = lineTotal
+            order.items.append(item)
+        }
+        if chosen.contains(where: { !products[$0].virtual }) {
+            var shipping = OrderItem(kind: .shipping)
+            let free = random.next(4) == 0
+            shipping.methodID = free ? "free_shipping" : "flat_rate"
+            shipping.name = free ? "Free shipping" : "Flat rate"
+            shipping.total = free ? 0 : 5
+            order.items.append(shipping)
+        }
+        order.calculateTotals()
+        let (method, title) = SeedNames.payments[random.next(SeedNames.payments.count)]
+        order.paymentMethod = method
+        order.paymentMethodTitle = title
+        // The status transition of `POST /orders` with a status (products-orders §5): its permissions, sales and refund
+        // post are written before the order's row, which foreign keys being off for the seed allows.
+        let status = SeedNames.statuses[random.next(SeedNames.statuses.count)]
+        try OrderWrites.setStatus(&order, to: status, now: created, in: db)
+        try OrderRepository.insert(order, in: db)
+        for item in order.items { _ = try OrderRepository.insertItem(item, orderID: order.id, in: db) }
+    }
+}
+
+/// A small fast generator for the seed's choices (names, statuses, quantities); secrets come from ``SecureBytes``.
+struct SplitMix64 {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in `0..<bound` (the modulo bias is negligible for the seed's small bounds).
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+/// Cryptographically random bytes drawn from a large buffer, so a million customers need a few hundred calls of
+/// `RAND_bytes` rather than two million: each customer still gets its own password and salt.
+struct SecureBytes {
+    private var buffer: [UInt8] = []
+    private var position = 0
+
+    mutating func take(_ count: Int) -> ArraySlice<UInt8> {
+        if position + count > buffer.count {
+            buffer = Crypto.randomBytes(1 << 16)
+            position = 0
+        }
+        defer { position += count }
+        return buffer[position..<position + count]
+    }
+
+    mutating func hex(_ count: Int) -> String { Crypto.hex(take(count)) }
+
+    /// What ``PasswordHasher/hashGenerated(_:)`` stores for a new ``PasswordHasher/generatePassword(length:)``:
+    /// a 24-character random password (never kept) under a 16-byte random salt.
+    mutating func generatedPasswordHash() -> String {
+        let alphabet = SeedNames.passwordAlphabet
+        var password: [UInt8] = []
+        password.reserveCapacity(24)
+        while password.count < 24 {
+            // Rejection sampling keeps every symbol equally likely: 216 = 3 × 72.
+            for byte in take(32) where byte < 216 && password.count < 24 { password.append(alphabet[Int(byte) % alphabet.count]) }
+        }
+        let salt = Array(take(16))
+        return "sha256$\(Crypto.base64(salt))$\(Crypto.base64(Crypto.sha256(salt + password)))"
+    }
+}
+
+/// The seed's vocabulary.
+enum SeedNames {
+    static let passwordAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()".utf8)
+    static let first = ["James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William", "Elizabeth",
+        "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Christopher",
+        "Nancy", "Daniel", "Lisa", "Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra", "Donald", "Ashley", "Steven",
+        "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle"]
+    static let last = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
+        "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson"]
+    static let cities: [(String, String, String)] = [("San Francisco", "CA", "94103"), ("New York", "NY", "10001"),
+        ("Austin", "TX", "73301"), ("Seattle", "WA", "98101"), ("Chicago", "IL", "60601"), ("Boston", "MA", "02108"),
+        ("Denver", "CO", "80202"), ("Miami", "FL", "33101"), ("Portland", "OR", "97201"), ("Atlanta", "GA", "30301")]
+    static let streets = ["Market", "Main", "Oak", "Pine", "Maple", "Cedar", "Elm", "Washington", "Lake", "Hill"]
+    static let companies = ["Acme Inc", "Globex", "Initech", "Umbrella LLC", "Stark Industries", "Wayne Enterprises"]
+    static let adjectives = ["Classic", "Organic", "Premium", "Vintage", "Handmade", "Modern", "Deluxe", "Essential"]
+    static let goods = ["T-Shirt", "Hoodie", "Mug", "Backpack", "Notebook", "Water Bottle", "Cap", "Poster", "Sneakers"]
+    static let digitalGoods = ["E-book", "Album", "Font Pack", "Icon Set", "Video Course", "Photo Bundle"]
+    static let payments = [("bacs", "Direct Bank Transfer"), ("cheque", "Check Payments"), ("paypal", "PayPal"),
+        ("stripe", "Credit Card (Stripe)")]
+    /// Weighted: 55 % completed, 20 % processing, 8 % on-hold, 7 % pending, 6 % cancelled, 4 % refunded.
+    static let statuses: [String] = Array(repeating: "completed", count: 55) + Array(repeating: "processing", count: 20)
+        + Array(repeating: "on-hold", count: 8) + Array(repeating: "pending", count: 7)
+        + Array(repeating: "cancelled", count: 6) + Array(repeating: "refunded", count: 4)
+    static let userAgents = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1)",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X)", "WooCommerce API Client-PHP/3.1"]
+}
