@@ -149,11 +149,16 @@ enum CustomerListPlan {
             }
             anchor = resolved
         }
-        var clauses = ["u.role = ?"]
         var arguments: [SQLiteValue] = [.text(role)]
-        if let key = anchor?.key {
-            ListKeySQL.appendFrom(key, order.list, alias: "u", to: &clauses, &arguments)
+        if let key = anchor?.key { arguments += ListKeySQL.values(key, order.list) }
+        let skip = SQLiteValue.integer(Int64(target - (anchor?.rank ?? 0)))
+        if query.createdMin == nil && query.createdMax == nil {
+            // The usual page: one of 16 fixed statements, no text to build or hash.
+            let statement = try db.cachedStatement(anchor == nil ? pageSQL[order]!.start : pageSQL[order]!.anchored)
+            return try statement.map(arguments + [.integer(Int64(limit)), skip]) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
         }
+        var clauses = ["u.role = ?"]
+        if anchor != nil { clauses.append(ListKeySQL.clause(order.list, alias: "u", before: false)) }
         // The far bound ends the walk; the near one is already counted in `start`.
         if order.ascending, let max = query.createdMax {
             clauses.append("u.created_at <= ?")
@@ -164,11 +169,24 @@ enum CustomerListPlan {
         }
         let sql = "SELECT u.id, u.version FROM users u WHERE " + clauses.joined(separator: " AND ")
             + " ORDER BY " + query.orderClause() + " LIMIT ? OFFSET ?"
-        arguments.append(.integer(Int64(limit)))
-        arguments.append(.integer(Int64(target - (anchor?.rank ?? 0))))
-        let cached = query.createdMin == nil && query.createdMax == nil
-        return try db.statement(sql, cached: cached).map(arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+        arguments += [.integer(Int64(limit)), skip]
+        return try db.makeStatement(sql).map(arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
     }
+
+    /// The page statements of each order without bounds: from the start of the role's rows and from an anchor.
+    private static let pageSQL: [UserOrder: (start: SQL, anchored: SQL)] = {
+        var statements: [UserOrder: (start: SQL, anchored: SQL)] = [:]
+        for column in UserOrder.Column.allCases {
+            for ascending in [true, false] {
+                let order = UserOrder(column: column, ascending: ascending)
+                let select = "SELECT u.id, u.version FROM users u WHERE u.role = ?"
+                let tail = " ORDER BY u.\(column.rawValue) \(ascending ? "ASC" : "DESC"), u.id ASC LIMIT ? OFFSET ?"
+                let from = " AND " + ListKeySQL.clause(order.list, alias: "u", before: false)
+                statements[order] = (SQL(select + tail), SQL(select + from + tail))
+            }
+        }
+        return statements
+    }()
 
     /// The ranks, in the registration order of `ascending`, of the first row the bounds let in and of the first
     /// row after them; nil when the anchors cannot serve this snapshot.

@@ -87,20 +87,29 @@ enum ListKeySQL {
     private static func append(
         _ key: SortKey, _ order: ListOrder, alias: String, before: Bool, to clauses: inout [String], _ arguments: inout [SQLiteValue]
     ) {
+        clauses.append(clause(order, alias: alias, before: before))
+        arguments += values(key, order)
+    }
+
+    /// The fragment's text: fixed for an order, so a statement holding it can be prepared once.
+    static func clause(_ order: ListOrder, alias: String, before: Bool) -> String {
         let column = alias + "." + order.column, id = alias + ".id"
         // "Later in the order" is a greater value when ascending; `before` flips it.
         let later = order.ascending != before ? ">" : "<"
         if order.isID {
-            clauses.append("\(id) \(later)\(before ? "" : "=") ?")
-            arguments.append(.integer(key.id))
+            return "\(id) \(later)\(before ? "" : "=") ?"
         } else if order.ascending == order.tiesAscending {
-            clauses.append("(\(column), \(id)) \(later)\(before ? "" : "=") (?, ?)")
-            arguments += [key.value.sqliteValue, .integer(key.id)]
-        } else {
-            let tieLater = order.tiesAscending != before ? ">" : "<"
-            clauses.append("\(column) \(later)= ? AND (\(column) \(later) ? OR \(id) \(tieLater)\(before ? "" : "=") ?)")
-            arguments += [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
+            return "(\(column), \(id)) \(later)\(before ? "" : "=") (?, ?)"
         }
+        let tieLater = order.tiesAscending != before ? ">" : "<"
+        return "\(column) \(later)= ? AND (\(column) \(later) ? OR \(id) \(tieLater)\(before ? "" : "=") ?)"
+    }
+
+    /// The values the fragment binds, in order.
+    static func values(_ key: SortKey, _ order: ListOrder) -> [SQLiteValue] {
+        if order.isID { return [.integer(key.id)] }
+        if order.ascending == order.tiesAscending { return [key.value.sqliteValue, .integer(key.id)] }
+        return [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
     }
 }
 
@@ -241,6 +250,11 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     private let sets = Mutex<[Slot: AnchorSet]>([:])
     /// Most sets kept (a store has few roles or status sets in use; 6–8 orders each); past it the sets start over.
     static var capacity: Int { 64 }
+    /// The change log's last and first positions. Two subqueries: SQLite answers a lone max() or min() from the end
+    /// of the index, but scans the log for both at once.
+    private let logBoundsSQL = SQL("""
+        SELECT coalesce((SELECT max(seq) FROM \(List.changeLog)), 0), coalesce((SELECT min(seq) FROM \(List.changeLog)), 0)
+        """)
 
     package init() {}
 
@@ -256,9 +270,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
     /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
     func resolve<T>(_ partition: List.Partition, _ order: ListOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
-        // Two subqueries: SQLite answers a lone max() or min() from the end of the index, but scans for both at once.
-        let bounds = try db.cachedStatement(
-            "SELECT coalesce((SELECT max(seq) FROM \(List.changeLog)), 0), coalesce((SELECT min(seq) FROM \(List.changeLog)), 0)")
+        let bounds = try db.cachedStatement(logBoundsSQL)
         guard let (last, first) = try bounds.first(nil, { ($0.int64(at: 0), $0.int64(at: 1)) }) else { return nil }
         let slot = Slot(partition: partition, order: order)
         var set = sets.withLock { $0[slot] }
