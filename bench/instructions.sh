@@ -8,6 +8,7 @@
 #   SCENARIOS=get,mix SECONDS_PER_RUN=20 bash bench/instructions.sh
 #   SERVER_BIN=/path/to/wc-api-server bash bench/instructions.sh   # skip the build (compare two binaries)
 #   KEEP=1 bash bench/instructions.sh                # keep the callgrind files (callgrind_annotate --inclusive=yes F)
+#   STORE_SQL='DROP INDEX …;' bash bench/instructions.sh   # measure a schema variant: SQL run on the seeded store
 #
 # Per scenario: a copy of one seeded store (10,000 customers and the orders fixture, as api-bench.sh), the server
 # started under `valgrind --tool=callgrind --instr-atstart=no`, every customer read once (`filter[limit]=-1`) and
@@ -61,6 +62,7 @@ for ((i = 0; i < 10; i++)); do
         "http://$HOST:$PORT/wc-api/v2/orders"
 done
 stop_pid "$pid"
+if [[ -n "${STORE_SQL:-}" ]]; then sqlite3 "$WORK/pristine.sqlite" "$STORE_SQL"; fi
 sqlite3 "$WORK/pristine.sqlite" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 
 IFS=, read -r -a LIST <<<"$SCENARIOS"

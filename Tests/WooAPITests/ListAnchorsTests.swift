@@ -106,11 +106,40 @@ final class ListAnchorsTests: XCTestCase {
         // More changes than the log keeps (16,384 entries): the anchors cannot replay them and must be rebuilt.
         try insert(300, createdAt: { 900_000 + Int64($0) }, tag: "b")
         _ = try store.writeAndWait { db in
-            for _ in 0..<28 { try db.execute("UPDATE users SET email = email || 'x' WHERE role = 'customer'") }
+            for _ in 0..<28 {
+                try db.execute("UPDATE users SET email = email || 'x' WHERE role = 'customer'")
+                // The log keeps what the search index has not taken yet (SearchIndex); here it takes everything.
+                try SearchIndex.catchUp(limit: .max, in: db)
+            }
         }
         let logged = try store.read { db in try db.query("SELECT count(*) FROM user_list_changes")[0][0].intValue! }
         XCTAssert((16_384..<16_384 + 256).contains(logged), "the log keeps its last 16,384 entries, pruned 256 at a time: \(logged)")
         try assertSamePages(anchors, pages: 88)
+    }
+
+    func testTheLogKeepsEveryEntryTheSearchIndexHasNotTaken() throws {
+        try insert(300, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
+        // 300 inserts and 2 × 300 entries for each of 60 email changes: past the 16,384 the log otherwise keeps.
+        _ = try store.writeAndWait { db in
+            try SearchIndex.catchUp(limit: .max, in: db)
+            for _ in 0..<60 { try db.execute("UPDATE users SET email = email || 'y' WHERE role = 'customer'") }
+        }
+        let (logged, pending) = try store.read { db in
+            (try db.query("SELECT count(*) FROM user_list_changes")[0][0].intValue!, try SearchIndex.pendingIDs(limit: .max - 1, in: db)!.count)
+        }
+        XCTAssertEqual(logged, 36_000, "nothing the search index still needs is pruned")
+        XCTAssertEqual(pending, 36_000)
+        // Once the index has taken them, the next prune keeps its usual 16,384 (+ up to 255) entries.
+        _ = try store.writeAndWait { db in
+            try SearchIndex.catchUp(limit: .max, in: db)
+            try db.execute("UPDATE users SET email = email || 'z' WHERE role = 'customer'")
+        }
+        let after = try store.read { db in try db.query("SELECT count(*) FROM user_list_changes")[0][0].intValue! }
+        XCTAssert((16_384..<16_384 + 256).contains(after), "pruned once the index caught up: \(after)")
+        let found = try store.read { db in
+            try db.query("SELECT count(*) FROM users_search WHERE email LIKE ?", [.text("%.com" + String(repeating: "y", count: 60))])[0][0].intValue!
+        }
+        XCTAssertEqual(found, 300, "the index holds every user's email as of its last catch-up")
     }
 
     func testRoleCountsFollowInsertsDeletesAndRoleChanges() throws {

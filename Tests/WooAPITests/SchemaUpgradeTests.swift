@@ -70,4 +70,59 @@ final class SchemaUpgradeTests: XCTestCase {
         XCTAssertEqual(object["total_spent"] as? String, "15.00")
         XCTAssertEqual(object["last_order_id"] as? Int, 3)
     }
+
+    /// The schema objects of a store: each index's and trigger's SQL, each table's and view's columns.
+    private func schemaObjects(_ db: Database) throws -> [String] {
+        try db.query("SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").map { row in
+            let (type, name, sql) = (row[0].stringValue!, row[1].stringValue!, row[2].stringValue!)
+            guard type == "table" else { return "\(type) \(name): \(sql)" }
+            let columns = try db.query("SELECT name, type, \"notnull\" FROM pragma_table_info(?)", [.text(name)])
+                .map { "\($0[0].stringValue!) \($0[1].stringValue!) \($0[2].intValue!)" }
+            return "table \(name): " + columns.joined(separator: ", ")
+        }
+    }
+
+    func testAnUpgradedStoreHasExactlyTheSchemaOfANewOne() throws {
+        let upgraded = try Store(path: try versionOneStore())
+        defer { upgraded.close() }
+        let fresh = try Store(path: directory.appendingPathComponent("new.sqlite").path)
+        defer { fresh.close() }
+        let a = try upgraded.read { try schemaObjects($0) }, b = try fresh.read { try schemaObjects($0) }
+        XCTAssertEqual(a.count, b.count)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y) }
+        XCTAssertTrue(b.contains { $0.hasPrefix("index users_staff_email:") })
+        XCTAssertFalse(b.contains { $0.hasPrefix("table users_search_pending") || $0.hasPrefix("index users_role_email") })
+    }
+
+    /// Version 5 replaces version 4's search backlog table by the change log: users a version-4 store still had
+    /// pending are indexed by the upgrade, and later writes are found through the log.
+    func testVersionFourPendingSearchUsersAreIndexedByTheUpgrade() throws {
+        let path = directory.appendingPathComponent("v4.sqlite").path
+        do {
+            let db = try Database(path: path)
+            try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
+            let schema = Store.schemaSQL
+            for version in 2...4 {
+                let start = schema.range(of: "-- @since \(version) ")!
+                let end = schema.range(of: "-- @end", range: start.upperBound..<schema.endIndex)!
+                // Version 2 first drops version 1's placeholder orders table (Store.migrations does the same).
+                let drop = version == 2 ? "DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete; DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;" : ""
+                try db.transaction(.immediate) { db in try db.execute(sql: drop + String(schema[start.lowerBound..<end.lowerBound])) }
+            }
+            try db.execute(sql: """
+                PRAGMA user_version = 4;
+                INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('late', 'late.one@example.com', 'x', 1, 1);
+                """)
+            XCTAssertEqual(try db.query("SELECT count(*) FROM users_search_pending")[0][0].intValue, 1, "written after the upgrade to version 4, not indexed yet")
+        }
+        let store = try Store(path: path)
+        defer { store.close() }
+        let (indexed, progress, last) = try store.read { db in
+            (try db.query("SELECT rowid FROM users_search WHERE email LIKE '%late.one%'").map { $0[0].intValue! },
+             try db.query("SELECT seq FROM search_progress")[0][0].intValue!,
+             try db.query("SELECT max(seq) FROM user_list_changes")[0][0].intValue!)
+        }
+        XCTAssertEqual(indexed.count, 1)
+        XCTAssertEqual(progress, last, "everything logged before the upgrade is indexed")
+    }
 }

@@ -232,10 +232,16 @@ package protocol AnchoredList: Sendable {
     /// What follows the table in FROM so a query walks `order` over the partition's rows: `INDEXED BY …` or
     /// `NOT INDEXED` where SQLite would otherwise sort (it has no statistics to tell a walk from a sort), or "".
     static func indexHint(_ partition: Partition, _ order: ListOrder) -> String
+    /// The WHERE fragment (unaliased) that selects the partition's rows for a walk of the whole order when its
+    /// anchors are built: the partition clause, or an equivalent one the order's index answers more cheaply.
+    static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue])
 }
 
 extension AnchoredList {
     package static func indexHint(_ partition: Partition, _ order: ListOrder) -> String { "" }
+    package static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue]) {
+        partitionClause(partition)
+    }
 }
 
 /// The page anchors of one kind of list (listing §5): one ``AnchorSet`` per partition and order, built by one scan
@@ -293,7 +299,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
 
     /// Reads the whole order once, keeping every ``AnchorSet/spacing``-th key.
     private func build(_ partition: List.Partition, _ order: ListOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
-        let (whereSQL, arguments) = List.partitionClause(partition)
+        let (whereSQL, arguments) = try List.walkClause(partition, order, in: db)
         let direction = order.ascending ? "ASC" : "DESC"
         let sql = "SELECT \(order.column), id FROM \(List.table) \(List.indexHint(partition, order)) WHERE \(whereSQL) ORDER BY \(order.column) \(direction)"
             + (order.isID ? "" : ", id " + (order.tiesAscending ? "ASC" : "DESC"))

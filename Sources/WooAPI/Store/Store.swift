@@ -21,7 +21,7 @@ package final class Store: Sendable {
     let readPool: ReadPool
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    package static let schemaVersion = 4
+    package static let schemaVersion = 5
 
     /// The schema script (the top-level schema.sql, compiled in).
     package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
