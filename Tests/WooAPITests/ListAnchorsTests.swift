@@ -63,6 +63,43 @@ final class ListAnchorsTests: XCTestCase {
         }
     }
 
+    /// Pages past offset 1,000 start from an anchor without bounds: customers walk the unique username and email
+    /// indexes, another role its partial (role, …) indexes (schema version 5). Both must equal the plain query
+    /// through inserts, deletes, key changes, role changes and users without an email (who sort first by email).
+    func testDeepPagesOfCustomersAndAnotherRoleMatchPlainPagesThroughWrites() throws {
+        try insert(1_300, createdAt: { 2_000_000 + Int64($0 / 4) }, tag: "c")
+        try insert(1_250, createdAt: { 2_000_000 + Int64($0 / 4) }, tag: "m")
+        _ = try store.writeAndWait { db in
+            try db.execute("UPDATE users SET role = 'shop_manager' WHERE username LIKE 'm%'")
+            try db.execute("UPDATE users SET email = '' WHERE id % 97 = 0")
+        }
+        let anchors = UserListAnchors()
+        func assertDeepPages(_ step: String) throws {
+            for role in ["customer", "shop_manager"] {
+                for orderby in ["registered", "email", "display_name", "ID"] {
+                    for direction in ["ASC", "DESC"] {
+                        for number in [143, 144, 150, 151, 172, 178, 179, 200] {
+                            let parameters = "filter[role]=\(role)&filter[limit]=7&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)"
+                            XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), step + ": " + parameters)
+                        }
+                    }
+                }
+            }
+        }
+        try assertDeepPages("built")
+        XCTAssertEqual(anchors.count, 16, "every order of both roles was anchored")
+        try insert(90, createdAt: { 1_000_000 + Int64($0) }, tag: "d")  // back-dated: before every anchor
+        _ = try store.writeAndWait { db in
+            for id: Int64 in [3, 4, 64, 65, 1_400, 2_000] { _ = try CustomerRepository.delete(id: id, in: db) }
+            try db.execute("UPDATE users SET email = 'a' || email WHERE id % 11 = 0 AND email <> ''")
+            try db.execute("UPDATE users SET email = '' WHERE id % 89 = 0")
+            try db.execute("UPDATE users SET username = 'z' || username WHERE id % 13 = 0")
+            try db.execute("UPDATE users SET role = 'shop_manager' WHERE id % 29 = 0 AND role = 'customer'")
+            try db.execute("UPDATE users SET role = 'customer' WHERE id % 31 = 0 AND role = 'shop_manager'")
+        }
+        try assertDeepPages("after writes")
+    }
+
     func testRolesWithoutUsersAreNotRemembered() throws {
         try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
         let anchors = UserListAnchors()

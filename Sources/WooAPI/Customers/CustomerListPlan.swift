@@ -138,6 +138,15 @@ enum CustomerListPlan {
         return try statement.first(nil) { $0.int(at: 0) } ?? 0
     }
 
+    /// The (id, version) rows of a page statement. Written out for this concrete row type: the generic
+    /// `Statement.map` looked up the array's type metadata for every row (~330 instructions each).
+    private static func pageRows(_ statement: Statement, _ arguments: [SQLiteValue], capacity: Int) throws -> [(id: Int64, version: Int64)] {
+        var rows: [(id: Int64, version: Int64)] = []
+        rows.reserveCapacity(min(max(capacity, 0), 1_100))
+        try statement.forEach(arguments) { rows.append((id: $0.int64(at: 0), version: $0.int64(at: 1))) }
+        return rows
+    }
+
     // MARK: Anchored pages
 
     /// The page from the nearest anchor; nil when the anchors cannot serve this snapshot (plain query instead).
@@ -152,9 +161,11 @@ enum CustomerListPlan {
             start = span.start
         }
         let target = start + query.offset
-        // A shallow page walks from the start: cheaper than building anchors a store may never need.
+        // A shallow page walks from the start: cheaper than building anchors a store may never need. Once they
+        // exist, any page past the first anchor starts from one (a walk of 1,000 entries costs ~1M instructions).
         var anchor: (key: SortKey, rank: Int)?
-        if start > 0 || target >= shallowOffset {
+        if start > 0 || target >= shallowOffset
+            || (target >= AnchorSet.spacing(order.list) && anchors.has(role, order.list)) {
             guard let resolved = try anchors.resolve(role, order.list, in: db, { $0.anchor(atOrBefore: target) }) else {
                 return nil
             }
@@ -167,7 +178,8 @@ enum CustomerListPlan {
             // The usual page: one of 16 fixed statements, no text to build or hash.
             let statements = pageSQL[PageShape(order: order, customers: role == customerRole)]!
             let statement = try db.cachedStatement(anchor == nil ? statements.start : statements.anchored)
-            return try statement.map(arguments + [.integer(Int64(limit)), skip]) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+            arguments += [.integer(Int64(limit)), skip]
+            return try pageRows(statement, arguments, capacity: limit)
         }
         var clauses = ["u.role = ?"]
         if anchor != nil { clauses.append(ListKeySQL.clause(order.list, alias: "u", before: false)) }
@@ -182,7 +194,7 @@ enum CustomerListPlan {
         let sql = "SELECT u.id, u.version FROM users u WHERE " + clauses.joined(separator: " AND ")
             + " ORDER BY " + query.orderClause() + " LIMIT ? OFFSET ?"
         arguments += [.integer(Int64(limit)), skip]
-        return try db.makeStatement(sql).map(arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+        return try pageRows(db.makeStatement(sql), arguments, capacity: limit)
     }
 
     /// Which of the fixed page statements serves a page: the order, and whether the role is the customers'.
@@ -306,7 +318,7 @@ enum CustomerListPlan {
             sql += " LIMIT ? OFFSET ?"
             arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
         }
-        return try db.makeStatement(sql).map([candidateArray(candidates)] + arguments) { (id: $0.int64(at: 0), version: $0.int64(at: 1)) }
+        return try pageRows(db.makeStatement(sql), [candidateArray(candidates)] + arguments, capacity: query.limit ?? 16)
     }
 
     private static func candidateCount(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> Int {
@@ -333,9 +345,7 @@ enum CustomerListPlan {
             whereSQL += " LIMIT ? OFFSET ?"
             arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
         }
-        return try db.statement(whereSQL, cached: query.hasCommonShape).map(arguments) {
-            (id: $0.int64(at: 0), version: $0.int64(at: 1))
-        }
+        return try pageRows(db.statement(whereSQL, cached: query.hasCommonShape), arguments, capacity: query.limit ?? 16)
     }
 }
 

@@ -124,7 +124,12 @@ enum ListKeySQL {
 /// whose row was deleted still marks a place in the order, so it stays valid; the gap between two anchors grows
 /// only by the changes that landed in it, which the bounded change log limits (see `ListChangeLog.retained`).
 final class AnchorSet: Sendable {
-    static let spacing = 64
+    /// Rows between two anchors: a page steps over fewer than this many from its anchor (each ~1,500 instructions
+    /// in SQLite, bench/instructions.sh). Integer keys are small, so their orders keep every 16th (1M rows: 62,500
+    /// keys, ~2 MB); text keys every 64th (~1.3 MB for 1M emails).
+    static func spacing(_ order: ListOrder) -> Int { order.isText ? 64 : 16 }
+
+    let spacing: Int
 
     let order: ListOrder
     fileprivate struct State {
@@ -140,6 +145,7 @@ final class AnchorSet: Sendable {
 
     init(keys: [SortKey], order: ListOrder, sequence: Int64, rows: Int) {
         self.order = order
+        spacing = Self.spacing(order)
         state = Mutex(State(keys: keys, shifts: Array(repeating: 0, count: keys.count + 1), sequence: sequence, rows: rows))
     }
 
@@ -169,7 +175,7 @@ final class AnchorSet: Sendable {
                 state.rows += change.delta
             }
             state.sequence = snapshot
-            return body(Ranks(state: state, order: order))
+            return body(Ranks(state: state, order: order, spacing: spacing))
         }
     }
 
@@ -177,6 +183,7 @@ final class AnchorSet: Sendable {
     struct Ranks {
         fileprivate let state: State
         let order: ListOrder
+        let spacing: Int
 
         /// How many rows the list holds.
         var rows: Int { state.rows }
@@ -208,7 +215,7 @@ final class AnchorSet: Sendable {
                 sum += state.shifts[index]
                 index -= index & -index
             }
-            return anchor * AnchorSet.spacing + sum
+            return anchor * spacing + sum
         }
     }
 }
@@ -276,8 +283,12 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
     /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
     func resolve<T>(_ partition: List.Partition, _ order: ListOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
-        let bounds = try db.cachedStatement(logBoundsSQL)
-        guard let (last, first) = try bounds.first(nil, { ($0.int64(at: 0), $0.int64(at: 1)) }) else { return nil }
+        // Read by `forEach` with concrete locals: the generic `first` looked up a tuple's metadata on every call.
+        var last: Int64 = 0, first: Int64 = 0
+        try db.cachedStatement(logBoundsSQL).forEach(nil) { row in
+            last = row.int64(at: 0)
+            first = row.int64(at: 1)
+        }
         let slot = Slot(partition: partition, order: order)
         var set = sets.withLock { $0[slot] }
         if let existing = set, existing.sequence < first - 1 { set = nil }
@@ -297,7 +308,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         return set.resolve(snapshot: last, changes: changes, body)
     }
 
-    /// Reads the whole order once, keeping every ``AnchorSet/spacing``-th key.
+    /// Reads the whole order once, keeping every ``AnchorSet/spacing(_:)``-th key.
     private func build(_ partition: List.Partition, _ order: ListOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
         let (whereSQL, arguments) = try List.walkClause(partition, order, in: db)
         let direction = order.ascending ? "ASC" : "DESC"
@@ -308,8 +319,9 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         defer { statement.reset() }
         var keys: [SortKey] = []
         var position = 0
+        let spacing = AnchorSet.spacing(order)
         while try statement.step() {
-            if position % AnchorSet.spacing == 0 {
+            if position % spacing == 0 {
                 let value: SortValue = order.isText ? .text(statement.text(at: 0)) : .integer(statement.int64(at: 0))
                 keys.append(SortKey(value: value, id: statement.int64(at: 1)))
             }

@@ -33,9 +33,6 @@ package typealias OrderListAnchors = ListAnchorRegistry<OrderList>
 /// index from the nearest keyset anchor, and the total is the anchors' row count; any other filter (`filter[in]`,
 /// date bounds) or several sort keys run the plain query.
 package enum OrderListPlan {
-    /// Offsets below this walk from the start of the order without anchors.
-    static let shallowOffset = 1_000
-
     static func order(of query: OrderQuery) -> ListOrder? {
         let post = query.post
         guard post.hasCommonFilters, post.orderBy.count == 1 else { return nil }
@@ -60,7 +57,8 @@ package enum OrderListPlan {
             let partition = partition(of: query)
             let target = query.offset
             if let (total, anchor) = try anchors.resolve(partition, order, in: db, { ranks in
-                (ranks.rows, target >= shallowOffset ? ranks.anchor(atOrBefore: target) : nil)
+                // The total needs the anchors anyway, so every page past the first anchor starts from one.
+                (ranks.rows, target >= AnchorSet.spacing(order) ? ranks.anchor(atOrBefore: target) : nil)
             }) {
                 guard rows, let limit = query.limit else {
                     return (rows ? try OrderRepository.pageIDs(query, in: db) : [], total)
