@@ -408,6 +408,11 @@ CREATE INDEX users_staff_username ON users (role, username) WHERE role <> 'custo
 -- so the customers list by email is one walk of it.
 DROP INDEX users_email;
 CREATE UNIQUE INDEX users_email ON users (email, (CASE WHEN email = '' THEN id ELSE 0 END));
+-- The search index again, without the per-row column sizes FTS5 keeps for ranking, which a LIKE never reads
+-- (a quarter less work per indexed user).
+DROP TABLE users_search;
+CREATE VIRTUAL TABLE users_search USING fts5(username, email, tokenize = 'trigram', detail = 'none', columnsize = 0);
+INSERT INTO users_search (rowid, username, email) SELECT id, username, email FROM users;
 -- The search index's backlog is the change log itself: the users it holds changes for after `seq` wait to be
 -- indexed (SearchIndex.swift), so a write adds no row of its own for the index and none has to be deleted later.
 -- The log keeps every entry the index still needs.
@@ -418,10 +423,7 @@ CREATE TABLE search_progress (
     seq INTEGER NOT NULL
 );
 INSERT INTO search_progress (seq) SELECT coalesce(max(seq), 0) FROM user_list_changes;
--- Users still noted by version 4 are indexed now.
-DELETE FROM users_search WHERE rowid IN (SELECT id FROM users_search_pending);
-INSERT INTO users_search (rowid, username, email)
-SELECT u.id, u.username, u.email FROM users_search_pending p JOIN users u ON u.id = p.id;
+-- (Users version 4 still had pending are in the index rebuilt above.)
 DROP TABLE users_search_pending;
 DROP TRIGGER user_list_changes_prune;
 CREATE TRIGGER user_list_changes_prune AFTER INSERT ON user_list_changes WHEN NEW.seq % 256 = 0 BEGIN

@@ -17,6 +17,8 @@ package final class Database {
     var savepointDepth = 0
     /// The deadline ``withTimeLimit(_:checkEvery:_:)`` enforces; allocated once, so a limited call allocates nothing.
     let timeLimit = TimeLimitState()
+    /// Reads remembered until the data changes (``unchangedOrRead(_:)``); a few fixed statements at most.
+    var dataMemo: [ObjectIdentifier: DataMemo] = [:]
 
     /// The raw connection pointer.
     var handle: OpaquePointer { connection.pointer }

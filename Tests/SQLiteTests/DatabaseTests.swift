@@ -144,3 +144,29 @@ final class DatabaseTests: SQLiteTestCase {
         XCTAssertFalse(db.isInTransaction)
     }
 }
+
+/// `unchangedOrRead` answers from memory only while no transaction committed, from this connection or another.
+final class DataVersionTests: XCTestCase {
+    func testARememberedReadIsRepeatedAfterAnyCommit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-dv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("d.sqlite").path
+        let reader = try Database(path: path), writer = try Database(path: path)
+        try writer.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);")
+        let sql = SQL("SELECT max(x), count(*) FROM t")
+        func read() throws -> (Int64, Int64) { try reader.transaction(.deferred) { db in
+            _ = try db.query("SELECT 1 FROM t LIMIT 1")  // the snapshot starts
+            return try db.unchangedOrRead(sql)
+        } }
+        XCTAssertTrue(try read() == (1, 1))
+        XCTAssertTrue(try read() == (1, 1))
+        try writer.execute(sql: "INSERT INTO t VALUES (7)")  // another connection commits
+        XCTAssertTrue(try read() == (7, 2))
+        try reader.execute(sql: "INSERT INTO t VALUES (9)")  // this connection commits
+        XCTAssertTrue(try read() == (9, 3))
+        // Outside a read transaction the statement always runs (the version would be the last snapshot's).
+        try writer.execute(sql: "INSERT INTO t VALUES (11)")
+        XCTAssertTrue(try reader.unchangedOrRead(sql) == (11, 4))
+    }
+}

@@ -9,8 +9,14 @@ struct UserOrder: Hashable, Sendable {
 
         /// The column of a ``CustomerQuery/orderBy`` entry (`u.email`), if it is one of these.
         init?(orderKey: String) {
-            guard orderKey.hasPrefix("u.") else { return nil }
-            self.init(rawValue: String(orderKey.dropFirst(2)))
+            // Compared whole: no substring or raw-value lookup on every list request.
+            switch orderKey {
+            case "u.created_at": self = .createdAt
+            case "u.email": self = .email
+            case "u.username": self = .username
+            case "u.id": self = .id
+            default: return nil
+            }
         }
 
         var isText: Bool { self == .email || self == .username }
@@ -171,16 +177,28 @@ enum CustomerListPlan {
             }
             anchor = resolved
         }
+        let skip = Int64(target - (anchor?.rank ?? 0))
+        if query.createdMin == nil && query.createdMax == nil {
+            // The usual page: one of 32 fixed statements, no text to build or hash, values bound one by one.
+            let statements = pageSQL[pageShape(order, customers: role == customerRole)]
+            let statement = try db.cachedStatement(anchor == nil ? statements.start : statements.anchored)
+            var index = 1
+            try statement.bind(role, at: index)
+            if let key = anchor?.key {
+                for value in ListKeySQL.values(key, order.list) {
+                    index += 1
+                    try statement.bind(value, at: index)
+                }
+            }
+            try statement.bind(Int64(limit), at: index + 1)
+            try statement.bind(skip, at: index + 2)
+            var rows: [(id: Int64, version: Int64)] = []
+            rows.reserveCapacity(min(limit, 1_100))
+            try statement.forEach(nil) { rows.append((id: $0.int64(at: 0), version: $0.int64(at: 1))) }
+            return rows
+        }
         var arguments: [SQLiteValue] = [.text(role)]
         if let key = anchor?.key { arguments += ListKeySQL.values(key, order.list) }
-        let skip = SQLiteValue.integer(Int64(target - (anchor?.rank ?? 0)))
-        if query.createdMin == nil && query.createdMax == nil {
-            // The usual page: one of 16 fixed statements, no text to build or hash.
-            let statements = pageSQL[PageShape(order: order, customers: role == customerRole)]!
-            let statement = try db.cachedStatement(anchor == nil ? statements.start : statements.anchored)
-            arguments += [.integer(Int64(limit)), skip]
-            return try pageRows(statement, arguments, capacity: limit)
-        }
         var clauses = ["u.role = ?"]
         if anchor != nil { clauses.append(ListKeySQL.clause(order.list, alias: "u", before: false)) }
         // The far bound ends the walk; the near one is already counted in `start`.
@@ -193,20 +211,19 @@ enum CustomerListPlan {
         }
         let sql = "SELECT u.id, u.version FROM users u WHERE " + clauses.joined(separator: " AND ")
             + " ORDER BY " + query.orderClause() + " LIMIT ? OFFSET ?"
-        arguments += [.integer(Int64(limit)), skip]
+        arguments += [.integer(Int64(limit)), .integer(skip)]
         return try pageRows(db.makeStatement(sql), arguments, capacity: limit)
     }
 
-    /// Which of the fixed page statements serves a page: the order, and whether the role is the customers'.
-    private struct PageShape: Hashable {
-        var order: UserOrder
-        var customers: Bool
+    /// The place in ``pageSQL`` of an order's statements, for the customers or for another role.
+    private static func pageShape(_ order: UserOrder, customers: Bool) -> Int {
+        (UserOrder.Column.allCases.firstIndex(of: order.column)! * 2 + (order.ascending ? 0 : 1)) * 2 + (customers ? 0 : 1)
     }
 
     /// The page statements of each order without bounds, for the customers and for another role: from the start
     /// of the role's rows and from an anchor, each walking the order's index (``index(of:role:)``).
-    private static let pageSQL: [PageShape: (start: SQL, anchored: SQL)] = {
-        var statements: [PageShape: (start: SQL, anchored: SQL)] = [:]
+    private static let pageSQL: [(start: SQL, anchored: SQL)] = {
+        var statements: [(start: SQL, anchored: SQL)] = []
         for column in UserOrder.Column.allCases {
             for ascending in [true, false] {
                 for role in [customerRole, "other"] {
@@ -215,7 +232,8 @@ enum CustomerListPlan {
                         + roleClause(role)
                     let tail = " ORDER BY u.\(column.rawValue) \(ascending ? "ASC" : "DESC"), u.id ASC LIMIT ? OFFSET ?"
                     let from = " AND " + ListKeySQL.clause(order.list, alias: "u", before: false)
-                    statements[PageShape(order: order, customers: role == customerRole)] = (SQL(select + tail), SQL(select + from + tail))
+                    assert(statements.count == pageShape(order, customers: role == customerRole))
+                    statements.append((SQL(select + tail), SQL(select + from + tail)))
                 }
             }
         }

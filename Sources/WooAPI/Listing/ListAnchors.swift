@@ -136,6 +136,8 @@ final class AnchorSet: Sendable {
         var keys: [SortKey]
         /// Fenwick tree (1-based) of rank shifts: the rank of anchor j is `j * spacing + prefix(j)`.
         var shifts: [Int]
+        /// Whether any change moved a rank since the build (until then anchor j's rank is `j * spacing`).
+        var shifted = false
         /// The change-log position the ranks include.
         var sequence: Int64
         /// Rows in the list at that position: those read when built, plus every change since.
@@ -173,6 +175,7 @@ final class AnchorSet: Sendable {
                     index += index & -index
                 }
                 state.rows += change.delta
+                if change.delta != 0 { state.shifted = true }
             }
             state.sequence = snapshot
             return body(Ranks(state: state, order: order, spacing: spacing))
@@ -190,6 +193,12 @@ final class AnchorSet: Sendable {
 
         /// The anchor to start a page at `offset` from: its key and rank, or nil when the page starts before the first.
         func anchor(atOrBefore offset: Int) -> (key: SortKey, rank: Int)? {
+            if !state.shifted {
+                // Nothing moved since the build: anchor j is the row at j × spacing.
+                guard offset >= 0, !state.keys.isEmpty else { return nil }
+                let index = min(offset / spacing, state.keys.count - 1)
+                return (state.keys[index], index * spacing)
+            }
             var low = 0, high = state.keys.count  // first j with rank(j) > offset
             while low < high {
                 let middle = (low + high) / 2
@@ -283,12 +292,8 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     /// there are none or the log has forgotten changes they need. Nil when a newer reader has already moved them
     /// on (the caller then reads without anchors). Must run inside the read transaction the caller then pages in.
     func resolve<T>(_ partition: List.Partition, _ order: ListOrder, in db: Database, _ body: (AnchorSet.Ranks) -> T) throws -> T? {
-        // Read by `forEach` with concrete locals: the generic `first` looked up a tuple's metadata on every call.
-        var last: Int64 = 0, first: Int64 = 0
-        try db.cachedStatement(logBoundsSQL).forEach(nil) { row in
-            last = row.int64(at: 0)
-            first = row.int64(at: 1)
-        }
+        // Read again only when the database changed since this connection last read them (~5,000 instructions).
+        let (last, first) = try db.unchangedOrRead(logBoundsSQL)
         let slot = Slot(partition: partition, order: order)
         var set = sets.withLock { $0[slot] }
         if let existing = set, existing.sequence < first - 1 { set = nil }
