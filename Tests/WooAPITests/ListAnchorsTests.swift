@@ -46,7 +46,8 @@ final class ListAnchorsTests: XCTestCase {
     }
 
     /// Every order, both directions, with and without registration bounds, at pages around anchor boundaries
-    /// (spacing 64 rows: pages of 7 cross them at 9–10, 18–19, …) and past the end.
+    /// (every 16th row by registration and id, every 64th by email and login: pages of 7 cross them) and past the
+    /// end.
     private func assertSamePages(_ anchors: UserListAnchors, pages: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let orders = ["registered", "email", "display_name", "ID"]
         let bounds = ["", "&filter[created_at_min]=1970-01-12T13:46:45Z", "&filter[created_at_max]=1970-01-12T13:48:00Z",
