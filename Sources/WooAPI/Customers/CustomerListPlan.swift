@@ -144,9 +144,9 @@ enum CustomerListPlan {
         return try statement.first(nil) { $0.int(at: 0) } ?? 0
     }
 
-    /// The (id, version) rows of a page statement. Written out for this concrete row type: the generic
-    /// `Statement.map` looked up the array's type metadata for every row (~330 instructions each).
-    private static func pageRows(_ statement: Statement, _ arguments: [SQLiteValue], capacity: Int) throws -> [(id: Int64, version: Int64)] {
+    /// The (id, version) rows of a page statement (`arguments` nil: already bound). Written out for this concrete
+    /// row type: the generic `Statement.map` looked up the array's type metadata for every row (~330 instructions).
+    private static func pageRows(_ statement: Statement, _ arguments: [SQLiteValue]?, capacity: Int) throws -> [(id: Int64, version: Int64)] {
         var rows: [(id: Int64, version: Int64)] = []
         rows.reserveCapacity(min(max(capacity, 0), 1_100))
         try statement.forEach(arguments) { rows.append((id: $0.int64(at: 0), version: $0.int64(at: 1))) }
@@ -192,10 +192,7 @@ enum CustomerListPlan {
             }
             try statement.bind(Int64(limit), at: index + 1)
             try statement.bind(skip, at: index + 2)
-            var rows: [(id: Int64, version: Int64)] = []
-            rows.reserveCapacity(min(limit, 1_100))
-            try statement.forEach(nil) { rows.append((id: $0.int64(at: 0), version: $0.int64(at: 1))) }
-            return rows
+            return try pageRows(statement, nil, capacity: limit)
         }
         var arguments: [SQLiteValue] = [.text(role)]
         if let key = anchor?.key { arguments += ListKeySQL.values(key, order.list) }
