@@ -59,6 +59,9 @@ package final class StoreSeeder {
                 try SearchIndex.catchUp(limit: .max, in: db)
                 try db.execute(sql: "DROP TRIGGER users_changes_insert")
             }
+            // The role count goes up once by the run's customers rather than by one per row (same final count).
+            let countTrigger = logTrigger != nil ? try Self.triggerSQL("users_count_insert", in: db) : nil
+            if countTrigger != nil { try db.execute(sql: "DROP TRIGGER users_count_insert") }
             // Ids are given explicitly so each name can carry its id; they start past every id ever used
             // (AUTOINCREMENT's counter: a deleted user's id is never reused) and the counter follows them.
             let lastID = try db.query("""
@@ -79,6 +82,13 @@ package final class StoreSeeder {
                 try statement.execute()
                 if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
             }
+            }
+            if let countTrigger {
+                try db.execute("""
+                    INSERT INTO role_counts (role, users) VALUES ('customer', ?)
+                    ON CONFLICT (role) DO UPDATE SET users = users + excluded.users
+                    """, [.integer(Int64(count))])
+                try db.execute(sql: countTrigger)
             }
             if let logTrigger {
                 try db.execute("""
