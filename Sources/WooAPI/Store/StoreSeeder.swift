@@ -21,6 +21,8 @@ package final class StoreSeeder {
     let span: Int64
     var random: SplitMix64
     var secure = SecureBytes()
+    /// Quantities sold per product id by the orders of the current run, recorded once at its end.
+    var sales: [Int64: Int64] = [:]
     /// Tags SKUs of this run, so a store can be seeded twice.
     let tag: String
 
@@ -255,6 +257,8 @@ package final class StoreSeeder {
         var previous = start
         // One transaction: the per-order figures trigger is dropped for the run and restored at its end, so a crash
         // or error rolls the whole run back with the trigger in place (see ``recomputeFigures(fromOrder:in:)``).
+        sales = [:]
+        defer { sales = [:] }
         try db.transaction { db in
             let trigger = try Self.triggerSQL("orders_stats_insert", in: db)
             if trigger != nil { try db.execute(sql: "DROP TRIGGER orders_stats_insert") }
@@ -280,6 +284,11 @@ package final class StoreSeeder {
             }
             }
             }
+            // The run's sales, one update per product (the same total_sales as one update per line).
+            for (product, quantity) in sales.sorted(by: { $0.key < $1.key }) {
+                try ProductRepository.recordSales(quantity, of: product, in: db)
+            }
+            sales = [:]
             if let trigger {
                 try Self.recomputeFigures(fromOrder: firstOrder, in: db)
                 try db.execute(sql: trigger)
@@ -368,7 +377,8 @@ package final class StoreSeeder {
         // The status transition of `POST /orders` with a status (products-orders §5): its permissions, sales and refund
         // post are written before the order's row, which foreign keys being off for the seed allows.
         let status = SeedNames.statuses[random.next(SeedNames.statuses.count)]
-        try OrderWrites.setStatus(&order, to: status, now: created, in: db, products: { productsByID[$0] })
+        try OrderWrites.setStatus(&order, to: status, now: created, in: db, products: { productsByID[$0] },
+                                  sales: { quantity, product in self.sales[product, default: 0] += quantity })
         try OrderRepository.insert(order, in: db)
         for item in order.items { _ = try OrderRepository.insertItem(item, orderID: order.id, in: db) }
     }
