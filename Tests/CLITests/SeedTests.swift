@@ -139,6 +139,17 @@ final class SeedTests: XCTestCase {
         try Store.prepare(fresh)
         let schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
         XCTAssertEqual(try db.query(schema).map { $0.values }, try fresh.query(schema).map { $0.values })
+        // The secondary indexes the seed dropped and built again after its rows are the schema's, one for one, and
+        // complete (integrity_check above compares every index with its table).
+        let indexes = "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('users', 'orders', 'order_items', 'download_permissions') ORDER BY name"
+        XCTAssertEqual(try db.query(indexes).map { $0.values }, try fresh.query(indexes).map { $0.values })
+        XCTAssertGreaterThanOrEqual(try db.query(indexes).count, 14)
+        // Orders came in without change-log entries: the log was restarted past them (one entry changing nothing), so
+        // order anchors rebuild; the customers' log likewise, with the search index marked as caught up.
+        XCTAssertEqual(try int(db, "SELECT count(*) FROM order_list_changes"), 1)
+        XCTAssertEqual(try int(db, "SELECT count(*) FROM order_list_changes WHERE delta = 0 AND id = 0"), 1)
+        XCTAssertEqual(try int(db, "SELECT count(*) FROM user_list_changes"), 1)
+        XCTAssertEqual(try int(db, "SELECT seq FROM search_progress"), try int(db, "SELECT max(seq) FROM user_list_changes"))
     }
 
     /// A seeded order equals the one `POST /orders` writes from the same customer, lines, status and payment method:

@@ -34,12 +34,13 @@ enum DownloadRepository {
     }
 
     /// One permission per downloadable file of each product line (products-orders §5.4).
-    static func grant(_ order: OrderRecord, now: Int64, in db: Database) throws {
+    static func grant(_ order: OrderRecord, now: Int64, in db: Database, products: ((Int64) -> ProductRecord?)? = nil) throws {
         let email = order.billing.email ?? ""
         for line in order.items(.lineItem) {
             // The line's product as `get_product` finds it: its variation, if it names one (products-orders §7.5).
             let soldID = line.variationID != 0 ? line.variationID : line.productID
-            guard let product = try ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
+            let known = products?(soldID)
+            guard let product = try known ?? ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
             var expires: SQLiteValue = .null
             if product.downloadExpiry > 0 {

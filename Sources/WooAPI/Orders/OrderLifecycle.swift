@@ -2,8 +2,15 @@ import SQLite
 
 /// Status transitions and their effects (products-orders §5): paid and completed dates, download grants, sales, refunds.
 extension OrderWrites {
-    /// Moves the order to `status` and runs the transition's effects (products-orders §5.2, §5.3).
-    static func setStatus(_ order: inout OrderRecord, to status: String, now: Int64, in db: Database) throws {
+    /// Moves the order to `status` and runs the transition's effects (products-orders §5.2, §5.3). `products` may
+    /// answer the download grant's product reads from memory (the seed's products, which no order changes but for
+    /// their sales); a product it does not know is read from the store. `sales` may take the sales to record
+    /// (quantity, product id) instead of ``ProductRepository/recordSales(_:of:in:)``: the seed adds them up and
+    /// records each product's sum once at the end of its transaction.
+    static func setStatus(
+        _ order: inout OrderRecord, to status: String, now: Int64, in db: Database,
+        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil
+    ) throws {
         guard status != order.status else { return }
         order.status = status
         order.updatedAt = now
@@ -11,12 +18,14 @@ extension OrderWrites {
         if order.paidAt == nil && (status == order.paymentCompleteStatus || status == "completed") { order.paidAt = now }
         if status == "completed" { order.completedAt = now }
         if (status == "processing" || status == "completed") && !order.downloadsGranted {
-            try DownloadRepository.grant(order, now: now, in: db)
+            try DownloadRepository.grant(order, now: now, in: db, products: products)
             order.downloadsGranted = true
         }
         if ["processing", "completed", "on-hold"].contains(status) && !order.salesRecorded {
             for line in order.items(.lineItem) where line.productID > 0 {
-                try ProductRepository.recordSales(line.quantity, of: line.productID, in: db)
+                if let sales { sales(line.quantity, line.productID) } else {
+                    try ProductRepository.recordSales(line.quantity, of: line.productID, in: db)
+                }
             }
             order.salesRecorded = true
         }

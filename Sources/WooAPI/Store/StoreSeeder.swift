@@ -21,6 +21,8 @@ package final class StoreSeeder {
     let span: Int64
     var random: SplitMix64
     var secure = SecureBytes()
+    /// Quantities sold per product id by the orders of the current run, recorded once at its end.
+    var sales: [Int64: Int64] = [:]
     /// Tags SKUs of this run, so a store can be seeded twice.
     let tag: String
 
@@ -59,12 +61,19 @@ package final class StoreSeeder {
                 try SearchIndex.catchUp(limit: .max, in: db)
                 try db.execute(sql: "DROP TRIGGER users_changes_insert")
             }
+            // The role count goes up once by the run's customers rather than by one per row (same final count).
+            let countTrigger = logTrigger != nil ? try Self.triggerSQL("users_count_insert", in: db) : nil
+            if countTrigger != nil { try db.execute(sql: "DROP TRIGGER users_count_insert") }
             // Ids are given explicitly so each name can carry its id; they start past every id ever used
             // (AUTOINCREMENT's counter: a deleted user's id is never reused) and the counter follows them.
             let lastID = try db.query("""
                 SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0),
                            coalesce((SELECT max(id) FROM users), 0))
                 """).first?[0].int64Value ?? 0
+            // A big run fills the secondary indexes after its rows, each in one sorted pass, rather than one random
+            // place per row (see ``withoutIndexes(of:when:in:_:)``).
+            let existing = try db.query("SELECT count(*) FROM users").first?[0].intValue ?? 0
+            try Self.withoutIndexes(of: "users", when: Self.rebuildsIndexes(adding: count, to: existing), in: db) {
             let statement = try db.cachedStatement(Self.insertCustomer)
             for n in 0..<count {
                 var registered = now - span + Int64((Double(n + 1) / Double(count)) * Double(span))
@@ -74,6 +83,14 @@ package final class StoreSeeder {
                 try bindCustomer(id: lastID + 1 + Int64(n), registered: registered, to: statement)
                 try statement.execute()
                 if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
+            }
+            }
+            if let countTrigger {
+                try db.execute("""
+                    INSERT INTO role_counts (role, users) VALUES ('customer', ?)
+                    ON CONFLICT (role) DO UPDATE SET users = users + excluded.users
+                    """, [.integer(Int64(count))])
+                try db.execute(sql: countTrigger)
             }
             if let logTrigger {
                 try db.execute("""
@@ -94,6 +111,36 @@ package final class StoreSeeder {
             VALUES ((SELECT coalesce(max(seq), 0) + 2 FROM user_list_changes), '', 0, 0, '', '', 0);
             DELETE FROM user_list_changes WHERE seq < (SELECT max(seq) FROM user_list_changes);
             UPDATE search_progress SET seq = (SELECT max(seq) FROM user_list_changes);
+            """)
+    }
+
+    /// Whether adding `count` rows to a table of `existing` rows is faster with its indexes built afterwards: a
+    /// CREATE INDEX sorts every row once, so it pays when the new rows are many and at least a good part of the table.
+    static func rebuildsIndexes(adding count: Int, to existing: Int) -> Bool {
+        count >= 1_000 && count >= existing / 2
+    }
+
+    /// Runs `body` with the secondary indexes of `table` dropped when `condition` holds, then creates them again
+    /// from the statements stored in the schema (`sqlite_master.sql`, so each is exactly as the schema defines it;
+    /// a UNIQUE index checks its rows again as it is built). The automatic indexes of UNIQUE and PRIMARY KEY
+    /// constraints have no statement and stay. Inside the caller's transaction: an error rolls the drop back too.
+    static func withoutIndexes(of table: String, when condition: Bool, in db: Database, _ body: () throws -> Void) throws {
+        guard condition else { return try body() }
+        let indexes = try db.query("""
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid
+            """, [.text(table)]).map { ($0[0].stringValue ?? "", $0[1].stringValue ?? "") }
+        for (name, _) in indexes { try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
+        try body()
+        for (_, sql) in indexes { try db.execute(sql: sql) }
+    }
+
+    /// After orders were written without change-log entries: as ``restartChangeLog(in:)`` for the orders lists, one
+    /// entry (changing nothing) two past the last, alone in the log, so every process's order anchors rebuild.
+    static func restartOrderChangeLog(in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO order_list_changes (seq, status, created_at, updated_at, id, delta)
+            VALUES ((SELECT coalesce(max(seq), 0) + 2 FROM order_list_changes), '', 0, 0, 0, 0);
+            DELETE FROM order_list_changes WHERE seq < (SELECT max(seq) FROM order_list_changes);
             """)
     }
 
@@ -199,6 +246,8 @@ package final class StoreSeeder {
             try ProductRepository.load(row[0].int64Value ?? 0, in: db)
         }
         guard !products.isEmpty else { throw StoreError("no published simple product with a price to sell") }
+        // The download grants read these from memory: no order of the run changes them but for total_sales.
+        let productsByID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var customers = Customers()
         for row in try db.query("SELECT id, created_at FROM users WHERE role = 'customer' ORDER BY created_at, id") {
             customers.ids.append(row[0].int64Value ?? 0)
@@ -208,21 +257,45 @@ package final class StoreSeeder {
         var previous = start
         // One transaction: the per-order figures trigger is dropped for the run and restored at its end, so a crash
         // or error rolls the whole run back with the trigger in place (see ``recomputeFigures(fromOrder:in:)``).
+        sales = [:]
+        defer { sales = [:] }
         try db.transaction { db in
             let trigger = try Self.triggerSQL("orders_stats_insert", in: db)
             if trigger != nil { try db.execute(sql: "DROP TRIGGER orders_stats_insert") }
+            // As for customers: a big run writes no change-log entry per order (its prune trigger deleting them again
+            // every 256); the log is restarted at the end, so every process's order anchors rebuild.
+            let logTrigger = count >= 1_000 ? try Self.triggerSQL("orders_changes_insert", in: db) : nil
+            if logTrigger != nil { try db.execute(sql: "DROP TRIGGER orders_changes_insert") }
             let firstOrder = (try db.query("SELECT max(id) FROM posts").first?[0].int64Value ?? 0) + 1
+            // The order tables' secondary indexes are built after a big run's rows, as the customers' are.
+            let existing = try db.query("SELECT count(*) FROM orders").first?[0].intValue ?? 0
+            let rebuild = Self.rebuildsIndexes(adding: count, to: existing)
+            try Self.withoutIndexes(of: "orders", when: rebuild, in: db) {
+            try Self.withoutIndexes(of: "order_items", when: rebuild, in: db) {
+            try Self.withoutIndexes(of: "download_permissions", when: rebuild, in: db) {
             for n in 0..<count {
                 var created = start + Int64((Double(n + 1) / Double(count)) * Double(now - start))
                 if random.next(16) == 0 { created = previous }
                 created = max(created, previous)
                 previous = created
-                try addOrder(at: created, customers: customers, products: products, in: db)
+                try addOrder(at: created, customers: customers, products: products, productsByID: productsByID, in: db)
                 if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
             }
+            }
+            }
+            }
+            // The run's sales, one update per product (the same total_sales as one update per line).
+            for (product, quantity) in sales.sorted(by: { $0.key < $1.key }) {
+                try ProductRepository.recordSales(quantity, of: product, in: db)
+            }
+            sales = [:]
             if let trigger {
                 try Self.recomputeFigures(fromOrder: firstOrder, in: db)
                 try db.execute(sql: trigger)
+            }
+            if let logTrigger {
+                try Self.restartOrderChangeLog(in: db)
+                try db.execute(sql: logTrigger)
             }
         }
     }
@@ -242,7 +315,9 @@ package final class StoreSeeder {
             """, [.integer(first)])
     }
 
-    private func addOrder(at created: Int64, customers: Customers, products: [ProductRecord], in db: Database) throws {
+    private func addOrder(
+        at created: Int64, customers: Customers, products: [ProductRecord], productsByID: [Int64: ProductRecord], in db: Database
+    ) throws {
         var order = OrderRecord()
         order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
         order.orderKey = "wc_order_" + secure.hex(7).prefix(13)
@@ -302,7 +377,8 @@ package final class StoreSeeder {
         // The status transition of `POST /orders` with a status (products-orders §5): its permissions, sales and refund
         // post are written before the order's row, which foreign keys being off for the seed allows.
         let status = SeedNames.statuses[random.next(SeedNames.statuses.count)]
-        try OrderWrites.setStatus(&order, to: status, now: created, in: db)
+        try OrderWrites.setStatus(&order, to: status, now: created, in: db, products: { productsByID[$0] },
+                                  sales: { quantity, product in self.sales[product, default: 0] += quantity })
         try OrderRepository.insert(order, in: db)
         for item in order.items { _ = try OrderRepository.insertItem(item, orderID: order.id, in: db) }
     }
