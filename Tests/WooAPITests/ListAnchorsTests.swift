@@ -180,6 +180,20 @@ final class ListAnchorsTests: XCTestCase {
         XCTAssertEqual(found, 300, "the index holds every user's email as of its last catch-up")
     }
 
+    /// The store's search indexer takes the backlog by itself once writes pause (Store.startSearchIndexer).
+    func testTheStoreIndexesNewUsersOnceWritesPause() throws {
+        try insert(50, createdAt: { 1_000_000 + Int64($0) }, tag: "p")
+        let deadline = Date().addingTimeInterval(5)
+        var backlog = try store.read { db in try SearchIndex.backlog(in: db) }
+        while backlog > 0 && Date() < deadline {
+            usleep(50_000)
+            backlog = try store.read { db in try SearchIndex.backlog(in: db) }
+        }
+        XCTAssertEqual(backlog, 0, "indexed within a few tenths of a second of the last write")
+        let found = try store.read { db in try db.query("SELECT count(*) FROM users_search WHERE email LIKE 'p%@example.com'")[0][0].intValue! }
+        XCTAssertEqual(found, 50)
+    }
+
     func testRoleCountsFollowInsertsDeletesAndRoleChanges() throws {
         try insert(10, createdAt: { Int64($0) }, tag: "r")
         let counts = { [store] in

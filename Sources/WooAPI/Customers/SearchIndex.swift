@@ -8,11 +8,23 @@ import SQLite
 /// every row (issue 11). Searches read the index and every user of the backlog (``pendingIDs(limit:in:)``), so they
 /// never miss a change.
 package enum SearchIndex {
-    /// Most log entries one catch-up takes (one writer job: a few tens of milliseconds).
-    package static let batch = 20_000
+    /// Most log entries one catch-up takes: one writer job of ~30 ms, so writes queued behind it wait little.
+    package static let batch = 5_000
+    /// The backlog at which the store indexes even while writes keep coming (see `Store.startSearchIndexer`):
+    /// past ``CustomerListPlan/candidateLimit`` searches already run the plain query, so this bounds only how long
+    /// they do and how far the log grows (~100 bytes an entry).
+    package static let backlogLimit = 100_000
+
+    static let backlogSQL = SQL("""
+        SELECT coalesce((SELECT max(seq) FROM user_list_changes), 0) - (SELECT seq FROM search_progress)
+        """)
+
+    /// How many log entries the index has not taken yet.
+    package static func backlog(in db: Database) throws -> Int {
+        try db.cachedStatement(backlogSQL).first(nil) { $0.int(at: 0) } ?? 0
+    }
 
     static let progressSQL = SQL("SELECT seq FROM search_progress")
-    static let hasPendingSQL = SQL("SELECT 1 FROM user_list_changes WHERE seq > (SELECT seq FROM search_progress) LIMIT 1")
     static let pendingSQL = SQL("SELECT id FROM user_list_changes WHERE seq > (SELECT seq FROM search_progress) LIMIT ?")
     /// The last entry of the next batch: the `limit`-th after the progress mark, or the last one.
     static let batchEndSQL = SQL("""
@@ -26,11 +38,6 @@ package enum SearchIndex {
         WHERE u.id IN (SELECT id FROM user_list_changes WHERE seq > ? AND seq <= ?)
         """)
     static let advanceSQL = SQL("UPDATE search_progress SET seq = ?")
-
-    /// Whether users wait to be indexed (any connection).
-    package static func hasPending(in db: Database) throws -> Bool {
-        try db.cachedStatement(hasPendingSQL).first(nil) { _ in true } ?? false
-    }
 
     /// Re-indexes the users of up to `limit` log entries after the progress mark (a deleted user only leaves the
     /// index) and moves the mark past them; returns whether any were pending. Runs in the caller's write
