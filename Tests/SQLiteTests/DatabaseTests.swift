@@ -146,13 +146,9 @@ final class DatabaseTests: SQLiteTestCase {
 }
 
 /// `unchangedOrRead` answers from memory only while no transaction committed, from this connection or another.
-final class DataVersionTests: XCTestCase {
+final class DataVersionTests: SQLiteTestCase {
     func testARememberedReadIsRepeatedAfterAnyCommit() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-dv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("d.sqlite").path
-        let reader = try Database(path: path), writer = try Database(path: path)
+        let reader = try temporary.open(), writer = try temporary.open()
         try writer.execute(sql: "CREATE TABLE t (x INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);")
         let sql = SQL("SELECT max(x), count(*) FROM t")
         func read() throws -> (Int64, Int64) { try reader.transaction(.deferred) { db in

@@ -118,7 +118,7 @@ final class SchemaUpgradeTests: XCTestCase {
         let store = try Store(path: path)
         defer { store.close() }
         let (indexed, progress, last) = try store.read { db in
-            (try db.query("SELECT rowid FROM users_search WHERE email LIKE '%late.one%'").map { $0[0].intValue! },
+            (try db.query("SELECT rowid FROM users_search WHERE users_search MATCH ?", [.text(SearchIndex.matchQuery("late.one@"))]).map { $0[0].intValue! },
              try db.query("SELECT seq FROM search_progress")[0][0].intValue!,
              try db.query("SELECT max(seq) FROM user_list_changes")[0][0].intValue!)
         }

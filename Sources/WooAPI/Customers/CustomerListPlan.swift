@@ -272,35 +272,50 @@ enum CustomerListPlan {
 
     /// The ids a search may match (a superset of the exact matches), from an index; nil when no index narrows
     /// it well (a term under three characters, `*term`/`*term*` with LIKE wildcards in it, or more matches than
-    /// ``candidateLimit``).
+    /// ``candidateLimit``). An exact term is looked up in the login and email indexes.
     static func searchCandidates(_ search: String, role: String, in db: Database) throws -> [Int64]? {
         let term = SearchTerm(search)
-        guard term.leading || term.trailing, !term.columns.isEmpty else { return nil }
+        guard !term.columns.isEmpty else { return nil }
+        if !term.leading && !term.trailing {
+            // An exact term: the login and email indexes answer it (`=` under the columns' NOCASE, as the query).
+            var ids: Set<Int64> = term.id.map { [$0] } ?? []
+            for column in term.columns {
+                let statement = try db.cachedStatement(column == "email" ? exactEmailSQL : exactLoginSQL)
+                try statement.bind(term.literal, at: 1)
+                defer { statement.reset() }
+                while try statement.step() { ids.insert(statement.int64(at: 0)) }
+            }
+            return ids.sorted()
+        }
         // Users written since the index last caught up are candidates whatever their text (the exact LIKE decides).
         guard let pending = try SearchIndex.pendingIDs(limit: candidateLimit, in: db) else { return nil }
         var ids = Set(pending)
         if let id = term.id { ids.insert(id) }
-        for column in term.columns {
-            let statement: Statement
-            if term.leading {
-                // Trigram LIKE needs three characters and no wildcard inside the literal (the exact LIKE with
-                // its escapes runs on the candidates afterwards).
-                guard term.literal.unicodeScalars.count >= 3,
-                      !term.literal.contains(where: { $0 == "%" || $0 == "_" }) else { return nil }
-                statement = try db.cachedStatement("SELECT rowid FROM users_search WHERE \(column) LIKE ? LIMIT ?")
-                try statement.bind("%" + term.literal + (term.trailing ? "%" : ""), at: 1)
-                try statement.bind(Int64(candidateLimit + 1), at: 2)
-            } else {
-                // `term*`: the index range holding every text that starts with the term, case folded as NOCASE.
-                guard !term.literal.isEmpty else { return nil }
-                let index = Self.index(of: column == "email" ? .email : .username, role: role)
-                statement = try db.cachedStatement("SELECT id FROM users INDEXED BY \(index) WHERE "
-                    + roleClause(role, alias: "") + " AND \(column) >= ? AND \(column) < ? LIMIT ?")
-                try statement.bind(role, at: 1)
-                try statement.bind(term.rangeLow, at: 2)
-                try statement.bind(term.rangeHigh, at: 3)
-                try statement.bind(Int64(candidateLimit + 1), at: 4)
+        if term.leading {
+            // `*term*` / `*term`: the trigram index, which needs three characters; a `%` or `_` in the literal is
+            // left to the plain query (the exact LIKE with its escapes runs on the candidates afterwards).
+            guard term.literal.unicodeScalars.count >= 3,
+                  !term.literal.contains(where: { $0 == "%" || $0 == "_" }) else { return nil }
+            let statement = try db.cachedStatement(trigramSQL)
+            try statement.bind(SearchIndex.matchQuery(term.literal), at: 1)
+            try statement.bind(Int64(candidateLimit + 1), at: 2)
+            defer { statement.reset() }
+            while try statement.step() {
+                ids.insert(statement.int64(at: 0))
+                if ids.count > candidateLimit { return nil }
             }
+            return ids.sorted()
+        }
+        for column in term.columns {
+            // `term*`: the index range holding every text that starts with the term, case folded as NOCASE.
+            guard !term.literal.isEmpty else { return nil }
+            let index = Self.index(of: column == "email" ? .email : .username, role: role)
+            let statement = try db.cachedStatement("SELECT id FROM users INDEXED BY \(index) WHERE "
+                + roleClause(role, alias: "") + " AND \(column) >= ? AND \(column) < ? LIMIT ?")
+            try statement.bind(role, at: 1)
+            try statement.bind(term.rangeLow, at: 2)
+            try statement.bind(term.rangeHigh, at: 3)
+            try statement.bind(Int64(candidateLimit + 1), at: 4)
             defer { statement.reset() }
             while try statement.step() {
                 ids.insert(statement.int64(at: 0))
@@ -309,6 +324,10 @@ enum CustomerListPlan {
         }
         return ids.sorted()
     }
+
+    static let exactLoginSQL = SQL("SELECT id FROM users WHERE username = ?")
+    static let exactEmailSQL = SQL("SELECT id FROM users WHERE email = ?")
+    static let trigramSQL = SQL("SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?")
 
     private static func candidateSQL(_ query: CustomerQuery, select: String) -> (String, [SQLiteValue]) {
         let (whereSQL, arguments) = query.whereClause()

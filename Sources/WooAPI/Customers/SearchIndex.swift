@@ -1,12 +1,14 @@
 import SQLite
 
-/// The customers search index (`users_search`, schema.sql versions 4 and 5): a trigram index over username and
-/// email that writes do not touch. Its backlog is the customers change log (`user_list_changes`): every user whose
-/// username or email may have changed has an entry there, and `search_progress` holds the last entry the index
-/// includes. ``catchUp(limit:in:)`` later moves the users of newer entries into the index in one go — one index
-/// segment per catch-up instead of one per commit, which cost a third of create throughput when triggers indexed
-/// every row (issue 11). Searches read the index and every user of the backlog (``pendingIDs(limit:in:)``), so they
-/// never miss a change.
+/// The customers search index (`users_search`, schema.sql version 5): a contentless trigram index over each user's
+/// login and email (one text: login, a line break, email) that writes do not touch. Its backlog is the customers
+/// change log (`user_list_changes`): every change to a user's login or email has an entry there with the old text
+/// (−1) and the new (+1), and `search_progress` holds the last entry the index includes. ``catchUp(limit:in:)``
+/// replays newer entries into the index in log order — a −1 removes exactly the text an earlier +1 (or the build)
+/// put in, a +1 adds one — in one statement, one index segment per catch-up instead of one per commit (which cost a
+/// third of create throughput when triggers indexed every row, issue 11). Searches read the index and every user
+/// of the backlog (``pendingIDs(limit:in:)``), so they never miss a change; the index answers token queries only
+/// (``matchQuery(_:)``), and the exact LIKE runs on what it finds.
 package enum SearchIndex {
     /// Most log entries one catch-up takes: one writer job of ~30 ms, so writes queued behind it wait little.
     package static let batch = 5_000
@@ -30,18 +32,17 @@ package enum SearchIndex {
     static let batchEndSQL = SQL("""
         SELECT max(seq) FROM (SELECT seq FROM user_list_changes WHERE seq > ? ORDER BY seq LIMIT ?)
         """)
-    static let removeSQL = SQL("""
-        DELETE FROM users_search WHERE rowid IN (SELECT id FROM user_list_changes WHERE seq > ? AND seq <= ?)
-        """)
-    static let addSQL = SQL("""
-        INSERT INTO users_search (rowid, username, email) SELECT u.id, u.username, u.email FROM users u \
-        WHERE u.id IN (SELECT id FROM user_list_changes WHERE seq > ? AND seq <= ?)
+    /// The entries in log order: a −1 is FTS5's `delete` command with the text the row had, a +1 an insert. The
+    /// restart marker (delta 0, see `StoreSeeder.restartChangeLog`) is no row's.
+    static let replaySQL = SQL("""
+        INSERT INTO users_search (users_search, rowid, text) \
+        SELECT CASE WHEN delta < 0 THEN 'delete' END, id, username || char(10) || email FROM user_list_changes \
+        WHERE seq > ? AND seq <= ? AND delta <> 0 ORDER BY seq
         """)
     static let advanceSQL = SQL("UPDATE search_progress SET seq = ?")
 
-    /// Re-indexes the users of up to `limit` log entries after the progress mark (a deleted user only leaves the
-    /// index) and moves the mark past them; returns whether any were pending. Runs in the caller's write
-    /// transaction, so the statements see the same rows.
+    /// Replays up to `limit` log entries after the progress mark into the index and moves the mark past them;
+    /// returns whether any were pending. Runs in the caller's write transaction.
     @discardableResult
     package static func catchUp(limit: Int = batch, in db: Database) throws -> Bool {
         let from = try db.cachedStatement(progressSQL).first(nil) { $0.int64(at: 0) } ?? 0
@@ -49,11 +50,41 @@ package enum SearchIndex {
             row.isNull(at: 0) ? nil : row.int64(at: 0)
         } ?? nil
         guard let end else { return false }
-        for sql in [removeSQL, addSQL] {
-            try db.cachedStatement(sql).execute([.integer(from), .integer(end)])
-        }
+        try db.cachedStatement(replaySQL).execute([.integer(from), .integer(end)])
         try db.cachedStatement(advanceSQL).execute([.integer(end)])
         return true
+    }
+
+    static let mergeSQL = SQL("INSERT INTO users_search (users_search, rank) VALUES ('merge', 200)")
+
+    /// Merges some of the index's segments (about 200 pages of work, ~25 ms; the schema turns FTS5's own merging
+    /// after every insert off) and returns whether there was any to do. Runs in the caller's write transaction.
+    package static func merge(in db: Database) throws -> Bool {
+        let before = db.totalChanges
+        try db.cachedStatement(mergeSQL).execute()
+        // FTS5 counts two or more changes when the command merged something (its documented test).
+        return db.totalChanges - before >= 2
+    }
+
+    /// Most trigrams a query asks for: any subset of a term's trigrams finds every user holding the term (and maybe
+    /// a few more, which the exact LIKE drops), so a long term asks for evenly spaced ones.
+    static let maxTrigrams = 24
+
+    /// The FTS5 query for users whose login or email may contain `literal` (three characters or more): all of its
+    /// trigrams, each a quoted string. The index folds case as the tokenizer does (more widely than LIKE's ASCII
+    /// folding, so it finds a superset).
+    package static func matchQuery(_ literal: String) -> String {
+        let characters = Array(literal.unicodeScalars)
+        let count = characters.count - 2
+        guard count > 0 else { return "" }
+        let step = max(1, (count + maxTrigrams - 1) / maxTrigrams)
+        var starts = Array(stride(from: 0, to: count, by: step))
+        if starts.last != count - 1 { starts.append(count - 1) }
+        return starts.map { start in
+            var trigram = String.UnicodeScalarView()
+            trigram.append(contentsOf: characters[start..<start + 3])
+            return "\"" + String(trigram).replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: " AND ")
     }
 
     /// The ids of the users waiting to be indexed, or nil when the backlog holds more than `limit` entries.

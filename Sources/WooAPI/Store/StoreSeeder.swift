@@ -94,7 +94,7 @@ package final class StoreSeeder {
             }
             if let logTrigger {
                 try db.execute("""
-                    INSERT INTO users_search (rowid, username, email) SELECT id, username, email FROM users WHERE id > ?
+                    INSERT INTO users_search (rowid, text) SELECT id, username || char(10) || email FROM users WHERE id > ?
                     """, [.integer(lastID)])
                 try Self.restartChangeLog(in: db)
                 try db.execute(sql: logTrigger)
