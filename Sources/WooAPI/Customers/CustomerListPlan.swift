@@ -79,8 +79,10 @@ enum CustomerListPlan {
         let role = query.roles[0]
         if let search = query.search {
             if let candidates = try searchCandidates(search, role: role, in: db) {
-                return (rows ? try candidatePage(query, candidates: candidates, in: db) : [],
-                        try candidateCount(query, candidates: candidates, in: db))
+                if rows, let (page, total) = try candidatePage(query, candidates: candidates, in: db) {
+                    return (page, total)
+                }
+                return ([], try candidateCount(query, candidates: candidates, in: db))
             }
             return (rows ? try plainPage(query, in: db) : [], try plainCount(query, in: db))
         }
@@ -345,14 +347,25 @@ enum CustomerListPlan {
         return .text(String(decoding: bytes, as: UTF8.self))
     }
 
-    private static func candidatePage(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> [(id: Int64, version: Int64)] {
-        var (sql, arguments) = candidateSQL(query, select: "u.id, u.version")
+    /// The page of the candidates that match, with the number that match, from one pass over them (the total is a
+    /// window count over every match, taken before LIMIT); nil when the page is empty and so carries no total.
+    private static func candidatePage(
+        _ query: CustomerQuery, candidates: [Int64], in db: Database
+    ) throws -> (page: [(id: Int64, version: Int64)], total: Int)? {
+        var (sql, arguments) = candidateSQL(query, select: "u.id, u.version, count(*) OVER ()")
         sql += " ORDER BY " + query.orderClause()
         if let limit = query.limit {
             sql += " LIMIT ? OFFSET ?"
             arguments += [.integer(Int64(limit)), .integer(Int64(query.offset))]
         }
-        return try pageRows(db.makeStatement(sql), [candidateArray(candidates)] + arguments, capacity: query.limit ?? 16)
+        var page: [(id: Int64, version: Int64)] = []
+        page.reserveCapacity(min(max(query.limit ?? 16, 0), 1_100))
+        var total = 0
+        try db.makeStatement(sql).forEach([candidateArray(candidates)] + arguments) { row in
+            page.append((id: row.int64(at: 0), version: row.int64(at: 1)))
+            total = row.int(at: 2)
+        }
+        return page.isEmpty ? nil : (page, total)
     }
 
     private static func candidateCount(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> Int {
