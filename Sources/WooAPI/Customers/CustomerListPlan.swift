@@ -301,12 +301,7 @@ enum CustomerListPlan {
             let statement = try db.cachedStatement(trigramSQL)
             try statement.bind(SearchIndex.matchQuery(term.literal), at: 1)
             try statement.bind(Int64(candidateLimit + 1), at: 2)
-            defer { statement.reset() }
-            while try statement.step() {
-                ids.insert(statement.int64(at: 0))
-                if ids.count > candidateLimit { return nil }
-            }
-            return ids.sorted()
+            return try collect(statement, into: &ids) ? ids.sorted() : nil
         }
         for column in term.columns {
             // `term*`: the index range holding every text that starts with the term, case folded as NOCASE.
@@ -318,13 +313,19 @@ enum CustomerListPlan {
             try statement.bind(term.rangeLow, at: 2)
             try statement.bind(term.rangeHigh, at: 3)
             try statement.bind(Int64(candidateLimit + 1), at: 4)
-            defer { statement.reset() }
-            while try statement.step() {
-                ids.insert(statement.int64(at: 0))
-                if ids.count > candidateLimit { return nil }
-            }
+            guard try collect(statement, into: &ids) else { return nil }
         }
         return ids.sorted()
+    }
+
+    /// Adds the statement's ids (first column) to `ids`; false as soon as they pass ``candidateLimit``.
+    private static func collect(_ statement: Statement, into ids: inout Set<Int64>) throws -> Bool {
+        defer { statement.reset() }
+        while try statement.step() {
+            ids.insert(statement.int64(at: 0))
+            if ids.count > candidateLimit { return false }
+        }
+        return true
     }
 
     static let exactLoginSQL = SQL("SELECT id FROM users WHERE username = ?")
