@@ -80,4 +80,38 @@ final class OrderListAnchorsTests: XCTestCase {
         try assertSamePages(anchors)
         XCTAssertGreaterThan(anchors.count, 10, "the lists were anchored, not paged plainly")
     }
+
+    /// A `filter[created_at_min|max]` window in date order takes its page and total from the date anchors
+    /// (`OrderListPlan.windowPage`): equal to the plain query for windows starting and ending on tied seconds,
+    /// open on either side, empty, and through writes inside and outside the window.
+    func testDateWindowsMatchPlainPagesThroughWrites() throws {
+        try insert(1_500, around: 1_000_000)  // 4 orders a second: 1,000,000 … 1,000,374
+        let anchors = OrderListAnchors()
+        let windows = ["&filter[created_at_min]=1970-01-12T13:48:20Z",  // 1,000,100
+                       "&filter[created_at_max]=1970-01-12T13:50:00Z",  // 1,000,200
+                       "&filter[created_at_min]=1970-01-12T13:47:30Z&filter[created_at_max]=1970-01-12T13:51:40Z",
+                       "&filter[created_at_min]=1970-01-12T13:52:00Z&filter[created_at_max]=1970-01-12T13:51:00Z"]
+        func assertSameWindows(_ step: String) throws {
+            for status in ["", "&status=completed", "&status=completed,processing"] {
+                for direction in ["DESC", "ASC"] {
+                    for window in windows {
+                        for number in [1, 2, 5, 6, 30, 31, 120, 400] {
+                            let parameters = "filter[limit]=3&page=\(number)&filter[orderby]=date&filter[order]=\(direction)" + status + window
+                            XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), step + ": " + parameters)
+                        }
+                    }
+                }
+            }
+        }
+        try assertSameWindows("built")
+        try insert(60, around: 1_000_150)  // inside every window but the empty one
+        try insert(60, around: 900_000)  // before them all
+        _ = try store.writeAndWait { db in
+            try db.execute("DELETE FROM orders WHERE id % 29 = 0")
+            try db.execute("UPDATE orders SET status = 'completed' WHERE id % 7 = 0")
+            try db.execute("UPDATE orders SET created_at = created_at + 90 WHERE id % 13 = 0")
+        }
+        try assertSameWindows("after writes")
+        XCTAssertGreaterThanOrEqual(anchors.count, 6, "the windows were served from the date anchors")
+    }
 }

@@ -30,8 +30,10 @@ package typealias OrderListAnchors = ListAnchorRegistry<OrderList>
 
 /// How an orders page and its total are found at any store size (listing §5): statuses only (the default list,
 /// `status=…`, `filter[post_status]`) and one sort key (date, modified, id) in either direction walk that order's
-/// index from the nearest keyset anchor, and the total is the anchors' row count; any other filter (`filter[in]`,
-/// date bounds) or several sort keys run the plain query.
+/// index from the nearest keyset anchor, and the total is the anchors' row count; a `filter[created_at_min|max]`
+/// window in date order takes its total and page from ranks in the date anchors (``windowPage``); any other
+/// filter (`filter[in]`, modified-date bounds, a window in another order) or several sort keys run the plain
+/// query.
 package enum OrderListPlan {
     static func order(of query: OrderQuery) -> ListOrder? {
         let post = query.post
@@ -45,14 +47,78 @@ package enum OrderListPlan {
         query.post.statuses.map { Array(Set($0)).sorted() }
     }
 
+    /// The date order of a list whose only other filter is a `filter[created_at_min|max]` window (statuses aside):
+    /// its page and total come from ranks in the date anchors.
+    static func windowOrder(of query: OrderQuery) -> ListOrder? {
+        let post = query.post
+        guard post.ids == nil, post.dates.updatedMin == nil, post.dates.updatedMax == nil,
+              post.dates.createdMin != nil || post.dates.createdMax != nil,
+              post.orderBy == [post.alias + ".created_at"] else { return nil }
+        return ListOrder(column: "created_at", ascending: post.ascending, tiesAscending: post.ascending)
+    }
+
     /// Whether the request costs about the same at any store size: an anchored shape whose anchors exist.
     static func isCheapOnLoop(_ query: OrderQuery, anchors: OrderListAnchors) -> Bool {
-        guard let order = order(of: query) else { return false }
+        guard let order = order(of: query) ?? windowOrder(of: query) else { return false }
         return anchors.has(partition(of: query), order)
+    }
+
+    /// A page in a registration window and the window's total: the ranks of the window's ends come from the
+    /// nearest date anchors plus a count of the few rows between anchor and end, and the page is a walk from the
+    /// anchor at the window's start + offset, stopped by the far end. Nil when the anchors cannot serve this
+    /// snapshot.
+    static func windowPage(
+        _ query: OrderQuery, order: ListOrder, rows: Bool, anchors: OrderListAnchors, in db: Database
+    ) throws -> (ids: [Int64], total: Int)? {
+        let partition = partition(of: query)
+        let dates = query.post.dates
+        let near = order.ascending ? dates.createdMin : dates.createdMax
+        let far = order.ascending ? dates.createdMax : dates.createdMin
+        // A row precedes `startKey` exactly when the near bound leaves it out, and precedes `endKey` exactly when
+        // it is not past the far bound (ties run in the list's direction).
+        let startKey = near.map { SortKey(value: .integer($0), id: order.ascending ? .min : .max) }
+        let endKey = far.map { SortKey(value: .integer($0), id: order.ascending ? .max : .min) }
+        guard let (rowCount, startAnchor, endAnchor) = try anchors.resolve(partition, order, in: db, { ranks in
+            (ranks.rows, startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
+        }) else { return nil }
+        let (partitionSQL, partitionValues) = OrderList.partitionClause(partition)
+        let hint = OrderList.indexHint(partition, order)
+        func rank(of key: SortKey, from anchor: (key: SortKey, rank: Int)?) throws -> Int {
+            var clauses = [partitionSQL], arguments = partitionValues
+            if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "o", to: &clauses, &arguments) }
+            ListKeySQL.appendBefore(key, order, alias: "o", to: &clauses, &arguments)
+            let sql = "SELECT count(*) FROM orders o \(hint) WHERE " + clauses.joined(separator: " AND ")
+            return (anchor?.rank ?? 0) + (try db.statement(sql, cached: true).first(arguments) { $0.int(at: 0) } ?? 0)
+        }
+        let start = try startKey.map { try rank(of: $0, from: startAnchor ?? nil) } ?? 0
+        let end = try endKey.map { try rank(of: $0, from: endAnchor ?? nil) } ?? rowCount
+        let total = max(0, end - start)
+        guard rows else { return ([], total) }
+        guard let limit = query.limit else { return nil }  // every row of the window: the plain query
+        let target = start + query.offset
+        guard target < end else { return ([], total) }
+        guard let anchor = try anchors.resolve(partition, order, in: db, { $0.anchor(atOrBefore: target) }) else { return nil }
+        var clauses = [partitionSQL], arguments = partitionValues
+        if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "o", to: &clauses, &arguments) }
+        if let far {
+            clauses.append(order.ascending ? "o.created_at <= ?" : "o.created_at >= ?")
+            arguments.append(.integer(far))
+        }
+        let sql = "SELECT o.id FROM orders o \(hint) WHERE " + clauses.joined(separator: " AND ")
+            + " ORDER BY " + query.orderClause() + " LIMIT ? OFFSET ?"
+        arguments += [.integer(Int64(limit)), .integer(Int64(target - (anchor?.rank ?? 0)))]
+        var ids: [Int64] = []
+        ids.reserveCapacity(min(limit, 1_100))
+        try db.statement(sql, cached: true).forEach(arguments) { ids.append($0.int64(at: 0)) }
+        return (ids, total)
     }
 
     /// A page of order ids in order, when `rows`, and the total the page belongs to.
     package static func run(_ query: OrderQuery, rows: Bool, anchors: OrderListAnchors?, in db: Database) throws -> (ids: [Int64], total: Int) {
+        if let anchors, let order = windowOrder(of: query),
+           let window = try windowPage(query, order: order, rows: rows, anchors: anchors, in: db) {
+            return window
+        }
         if let anchors, let order = order(of: query) {
             let partition = partition(of: query)
             let target = query.offset
