@@ -33,18 +33,14 @@ struct CustomerHandlers: Sendable {
         let query = try CustomerQuery(parameters: context.parameters)
         // Without `list_users` the rows are skipped but the headers still count them (auth §7).
         let canList = context.caller?.can(.listUsers) ?? false
-        let anchors = self.anchors, cache = self.cache, publicURL = self.publicURL
-        let path = context.request.path, parameters = context.parameters
+        let anchors = self.anchors, cache = self.cache
         // The default shape first: the plan's anchor-registry lookup costs ~3,400 instructions a request (bench/instructions.sh).
         let cheap = query.isCheapOnLoop || CustomerListPlan.isCheapOnLoop(query, anchors: anchors)
-        return store.list(owner: context.readOwner, cheap: cheap) { db in
-            try Store.pagedList(
-                "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, path: path,
-                query: parameters, publicURL: publicURL, in: db
-            ) { db, writer in
-                try CustomerRepository.writeList(
-                    query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
-            }
+        return store.pagedList(
+            "customers", rowCapacity: 1100, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL,
+            cheap: cheap
+        ) { db, writer in
+            try CustomerRepository.writeList(query, rows: canList, fields: fields, anchors: anchors, cache: cache, in: db, to: &writer)
         }
     }
 

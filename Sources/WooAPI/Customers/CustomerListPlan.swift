@@ -61,7 +61,8 @@ enum CustomerListPlan {
     static func isCheapOnLoop(_ query: CustomerQuery, anchors: UserListAnchors) -> Bool {
         guard Set(query.roles).count == 1 else { return true }  // matches nobody
         if let search = query.search {
-            return !search.hasPrefix("*") && !search.hasSuffix("*") && query.createdMin == nil && query.createdMax == nil
+            let term = SearchTerm(search)  // exact: two index lookups (``searchCandidates(_:role:in:)``)
+            return !term.leading && !term.trailing && query.createdMin == nil && query.createdMax == nil
         }
         guard let order = order(of: query) else { return false }
         if query.createdMin != nil || query.createdMax != nil {
@@ -240,34 +241,14 @@ enum CustomerListPlan {
     }()
 
     /// The ranks, in the registration order of `ascending`, of the first row the bounds let in and of the first
-    /// row after them; nil when the anchors cannot serve this snapshot.
+    /// row after them (``ListAnchorRegistry/window(from:to:_:_:in:)``); nil when the anchors cannot serve this
+    /// snapshot.
     private static func boundedSpan(
         _ query: CustomerQuery, ascending: Bool, anchors: UserListAnchors, in db: Database
     ) throws -> (start: Int, end: Int)? {
-        let role = query.roles[0]
         let order = UserOrder(column: .createdAt, ascending: ascending)
-        let near = ascending ? query.createdMin : query.createdMax
-        let far = ascending ? query.createdMax : query.createdMin
-        // A row precedes (near, Int64.min) exactly when the near bound leaves it out; (far, Int64.max) follows
-        // every row the far bound lets in.
-        let startKey = near.map { SortKey(value: .integer($0), id: .min) }
-        let endKey = far.map { SortKey(value: .integer($0), id: .max) }
-        guard let anchored = try anchors.resolve(role, order.list, in: db, { ranks in
-            (startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
-        }) else { return nil }
-        func rank(of key: SortKey?, from anchor: (key: SortKey, rank: Int)??) throws -> Int? {
-            guard let key else { return nil }
-            var clauses = ["u.role = ?"]
-            var arguments: [SQLiteValue] = [.text(role)]
-            if let anchor = anchor ?? nil { ListKeySQL.appendFrom(anchor.key, order.list, alias: "u", to: &clauses, &arguments) }
-            ListKeySQL.appendBefore(key, order.list, alias: "u", to: &clauses, &arguments)
-            let sql = "SELECT count(*) FROM users u WHERE " + clauses.joined(separator: " AND ")
-            let counted = try db.makeStatement(sql).first(arguments) { $0.int(at: 0) } ?? 0
-            return ((anchor ?? nil)?.rank ?? 0) + counted
-        }
-        let start = try rank(of: startKey, from: anchored.0) ?? 0
-        let end = try rank(of: endKey, from: anchored.1) ?? roleCount(role, in: db)
-        return (start, max(start, end))
+        return try anchors.window(from: ascending ? query.createdMin : query.createdMax,
+                                  to: ascending ? query.createdMax : query.createdMin, query.roles[0], order.list, in: db)
     }
 
     // MARK: Searches

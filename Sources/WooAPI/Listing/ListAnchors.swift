@@ -313,6 +313,34 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         return set.resolve(snapshot: last, changes: changes, body)
     }
 
+    /// The ranks, in `order` (an integer key), of the first row of a window on the key and of the first row past
+    /// it; 0 and the list's row count for a missing bound. `near` is the bound the order meets first (the minimum
+    /// when ascending), `far` the other. Each rank is the nearest anchor's plus a count of the few rows between it
+    /// and the bound. Nil when the anchors cannot serve this snapshot. Runs in the caller's read transaction.
+    func window(
+        from near: Int64?, to far: Int64?, _ partition: List.Partition, _ order: ListOrder, in db: Database
+    ) throws -> (start: Int, end: Int)? {
+        // A row precedes `startKey` exactly when the near bound leaves it out, and precedes `endKey` exactly when
+        // the far bound lets it in (ties by id run in the order's tie direction).
+        let startKey = near.map { SortKey(value: .integer($0), id: order.tiesAscending ? .min : .max) }
+        let endKey = far.map { SortKey(value: .integer($0), id: order.tiesAscending ? .max : .min) }
+        guard let (rows, startAnchor, endAnchor) = try resolve(partition, order, in: db, { ranks in
+            (ranks.rows, startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
+        }) else { return nil }
+        let (partitionSQL, partitionValues) = List.partitionClause(partition)
+        func rank(of key: SortKey, from anchor: (key: SortKey, rank: Int)?) throws -> Int {
+            var clauses = [partitionSQL], arguments = partitionValues
+            if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "t", to: &clauses, &arguments) }
+            ListKeySQL.appendBefore(key, order, alias: "t", to: &clauses, &arguments)
+            let sql = "SELECT count(*) FROM \(List.table) t \(List.indexHint(partition, order)) WHERE "
+                + clauses.joined(separator: " AND ")
+            return (anchor?.rank ?? 0) + (try db.statement(sql, cached: true).first(arguments) { $0.int(at: 0) } ?? 0)
+        }
+        let start = try startKey.map { try rank(of: $0, from: startAnchor ?? nil) } ?? 0
+        let end = try endKey.map { try rank(of: $0, from: endAnchor ?? nil) } ?? rows
+        return (start, max(start, end))
+    }
+
     /// Reads the whole order once, keeping every ``AnchorSet/spacing(_:)``-th key.
     private func build(_ partition: List.Partition, _ order: ListOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
         let (whereSQL, arguments) = try List.walkClause(partition, order, in: db)

@@ -27,21 +27,18 @@ struct OrderHandlers: Sendable {
         let view = try self.view(context, fields: true)
         let query = try OrderQuery(parameters: context.parameters)
         let canRead = context.caller?.managesShop ?? false
-        let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
         let anchors = self.anchors
         let cheap = query.post.isCheapOnLoop || OrderListPlan.isCheapOnLoop(query, anchors: anchors)
-        return store.list(owner: context.readOwner, cheap: cheap) { db in
-            try Store.pagedList(
-                "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, path: path,
-                query: parameters, publicURL: publicURL, in: db
-            ) { db, writer in
-                let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
-                for id in result.ids {
-                    guard let order = try OrderRepository.load(id, in: db) else { continue }
-                    OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
-                }
-                return result.total
+        return store.pagedList(
+            "orders", rowCapacity: 3000, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL,
+            cheap: cheap
+        ) { db, writer in
+            let result = try OrderListPlan.run(query, rows: canRead, anchors: anchors, in: db)
+            for id in result.ids {
+                guard let order = try OrderRepository.load(id, in: db) else { continue }
+                OrderJSON.write(order, customer: try OrderJSON.customer(of: order, in: db), view: view, to: &writer)
             }
+            return result.total
         }
     }
 

@@ -63,38 +63,22 @@ package enum OrderListPlan {
         return anchors.has(partition(of: query), order)
     }
 
-    /// A page in a registration window and the window's total: the ranks of the window's ends come from the
-    /// nearest date anchors plus a count of the few rows between anchor and end, and the page is a walk from the
-    /// anchor at the window's start + offset, stopped by the far end. Nil when the anchors cannot serve this
-    /// snapshot.
+    /// A page in a date window and the window's total: the ranks of the window's ends come from the date anchors
+    /// (``ListAnchorRegistry/window(from:to:_:_:in:)``), and the page is a walk from the anchor at the window's
+    /// start + offset, stopped by the far end. Nil when the anchors cannot serve this snapshot.
     static func windowPage(
         _ query: OrderQuery, order: ListOrder, rows: Bool, anchors: OrderListAnchors, in db: Database
     ) throws -> (ids: [Int64], total: Int)? {
+        if rows && query.limit == nil { return nil }  // every row of the window: the plain query
         let partition = partition(of: query)
         let dates = query.post.dates
-        let near = order.ascending ? dates.createdMin : dates.createdMax
         let far = order.ascending ? dates.createdMax : dates.createdMin
-        // A row precedes `startKey` exactly when the near bound leaves it out, and precedes `endKey` exactly when
-        // it is not past the far bound (ties run in the list's direction).
-        let startKey = near.map { SortKey(value: .integer($0), id: order.ascending ? .min : .max) }
-        let endKey = far.map { SortKey(value: .integer($0), id: order.ascending ? .max : .min) }
-        guard let (rowCount, startAnchor, endAnchor) = try anchors.resolve(partition, order, in: db, { ranks in
-            (ranks.rows, startKey.map { ranks.anchor(atOrBefore: $0) }, endKey.map { ranks.anchor(atOrBefore: $0) })
-        }) else { return nil }
+        guard let (start, end) = try anchors.window(from: order.ascending ? dates.createdMin : dates.createdMax, to: far,
+                                                    partition, order, in: db) else { return nil }
         let (partitionSQL, partitionValues) = OrderList.partitionClause(partition)
         let hint = OrderList.indexHint(partition, order)
-        func rank(of key: SortKey, from anchor: (key: SortKey, rank: Int)?) throws -> Int {
-            var clauses = [partitionSQL], arguments = partitionValues
-            if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "o", to: &clauses, &arguments) }
-            ListKeySQL.appendBefore(key, order, alias: "o", to: &clauses, &arguments)
-            let sql = "SELECT count(*) FROM orders o \(hint) WHERE " + clauses.joined(separator: " AND ")
-            return (anchor?.rank ?? 0) + (try db.statement(sql, cached: true).first(arguments) { $0.int(at: 0) } ?? 0)
-        }
-        let start = try startKey.map { try rank(of: $0, from: startAnchor ?? nil) } ?? 0
-        let end = try endKey.map { try rank(of: $0, from: endAnchor ?? nil) } ?? rowCount
-        let total = max(0, end - start)
-        guard rows else { return ([], total) }
-        guard let limit = query.limit else { return nil }  // every row of the window: the plain query
+        let total = end - start
+        guard rows, let limit = query.limit else { return ([], total) }
         let target = start + query.offset
         guard target < end else { return ([], total) }
         guard let anchor = try anchors.resolve(partition, order, in: db, { $0.anchor(atOrBefore: target) }) else { return nil }

@@ -28,20 +28,17 @@ struct ProductHandlers: Sendable {
         let query = try ProductQuery(parameters: context.parameters)
         // Rows the caller may not read are skipped, but the headers still count them (as for customers).
         let canRead = context.caller?.managesShop ?? false
-        let publicURL = self.publicURL, path = context.request.path, parameters = context.parameters
-        return store.list(owner: context.readOwner, cheap: query.isCheapOnLoop) { db in
-            try Store.pagedList(
-                "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, path: path,
-                query: parameters, publicURL: publicURL, in: db
-            ) { db, writer in
-                if canRead {
-                    for id in try ProductRepository.pageIDs(query, in: db) {
-                        guard let loaded = try ProductRepository.loadTree(id, in: db) else { continue }
-                        ProductJSON.write(loaded, view: view, to: &writer)
-                    }
+        return store.pagedList(
+            "products", rowCapacity: 2500, limit: query.limit, offset: query.offset, context: context, publicURL: publicURL,
+            cheap: query.isCheapOnLoop
+        ) { db, writer in
+            if canRead {
+                for id in try ProductRepository.pageIDs(query, in: db) {
+                    guard let loaded = try ProductRepository.loadTree(id, in: db) else { continue }
+                    ProductJSON.write(loaded, view: view, to: &writer)
                 }
-                return try ProductRepository.count(query, in: db)
             }
+            return try ProductRepository.count(query, in: db)
         }
     }
 

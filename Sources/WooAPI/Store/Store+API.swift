@@ -44,25 +44,29 @@ extension Store {
         return .later(.readPool) { promise in pool.submit(owner: owner, promise: promise, body) }
     }
 
-    /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (listing §3).
+    /// A paged list response, `{"<key>":[…]}` with `X-WC-Total`, `X-WC-TotalPages` and `Link` (listing §3), read
+    /// through ``list(owner:cheap:_:)``.
     ///
-    /// `rows` writes the page's elements and returns the total; the caller runs it in one read transaction
-    /// (``list(owner:cheap:_:)``), so the total and the page come from the same snapshot.
-    /// `path` and `query` are the request's, for the links (a body captures them rather than the whole context).
-    static func pagedList(
-        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, path: String, query: QueryParameters,
-        publicURL: String, in db: Database, _ rows: (Database, inout JSONWriter) throws -> Int
-    ) throws -> APIResponse {
-        var writer = JSONWriter(capacity: rowCapacity * min(limit ?? 10, 100))
-        writer.beginObject()
-        writer.key(key)
-        writer.beginArray()
-        let total = try rows(db, &writer)
-        writer.endArray()
-        writer.endObject()
-        let pagination = Pagination(total: total, limit: limit, offset: offset)
-        let headers = pagination.headers(baseURL: publicURL, path: path, query: query)
-        return APIResponse(headers: headers, body: writer.bytes)
+    /// `rows` writes the page's elements and returns the total; it runs in the one read transaction of the list
+    /// read, so the total and the page come from the same snapshot. Only the request's path and query are kept
+    /// from `context` (for the links), not the whole context.
+    func pagedList(
+        _ key: String, rowCapacity: Int, limit: Int?, offset: Int, context: RequestContext, publicURL: String,
+        cheap: Bool, _ rows: @escaping @Sendable (Database, inout JSONWriter) throws -> Int
+    ) -> HandlerOutcome {
+        let path = context.request.path, query = context.parameters
+        return list(owner: context.readOwner, cheap: cheap) { db in
+            var writer = JSONWriter(capacity: rowCapacity * min(limit ?? 10, 100))
+            writer.beginObject()
+            writer.key(key)
+            writer.beginArray()
+            let total = try rows(db, &writer)
+            writer.endArray()
+            writer.endObject()
+            let pagination = Pagination(total: total, limit: limit, offset: offset)
+            let headers = pagination.headers(baseURL: publicURL, path: path, query: query)
+            return APIResponse(headers: headers, body: writer.bytes)
+        }
     }
 
     /// The one way a handler writes and answers: queues `body` for the writer thread and, once it committed (or

@@ -73,17 +73,17 @@ package final class StoreSeeder {
             // A big run fills the secondary indexes after its rows, each in one sorted pass, rather than one random
             // place per row (see ``withoutIndexes(of:when:in:_:)``).
             let existing = try db.query("SELECT count(*) FROM users").first?[0].intValue ?? 0
-            try Self.withoutIndexes(of: "users", when: Self.rebuildsIndexes(adding: count, to: existing), in: db) {
-            let statement = try db.cachedStatement(Self.insertCustomer)
-            for n in 0..<count {
-                var registered = now - span + Int64((Double(n + 1) / Double(count)) * Double(span))
-                if n > 0 && random.next(8) == 0 { registered = previous }
-                registered = max(registered, previous)
-                previous = registered
-                try bindCustomer(id: lastID + 1 + Int64(n), registered: registered, to: statement)
-                try statement.execute()
-                if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
-            }
+            try Self.withoutIndexes(of: ["users"], when: Self.rebuildsIndexes(adding: count, to: existing), in: db) {
+                let statement = try db.cachedStatement(Self.insertCustomer)
+                for n in 0..<count {
+                    var registered = now - span + Int64((Double(n + 1) / Double(count)) * Double(span))
+                    if n > 0 && random.next(8) == 0 { registered = previous }
+                    registered = max(registered, previous)
+                    previous = registered
+                    try bindCustomer(id: lastID + 1 + Int64(n), registered: registered, to: statement)
+                    try statement.execute()
+                    if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
+                }
             }
             if let countTrigger {
                 try db.execute("""
@@ -124,11 +124,12 @@ package final class StoreSeeder {
     /// from the statements stored in the schema (`sqlite_master.sql`, so each is exactly as the schema defines it;
     /// a UNIQUE index checks its rows again as it is built). The automatic indexes of UNIQUE and PRIMARY KEY
     /// constraints have no statement and stay. Inside the caller's transaction: an error rolls the drop back too.
-    static func withoutIndexes(of table: String, when condition: Bool, in db: Database, _ body: () throws -> Void) throws {
+    static func withoutIndexes(of tables: [String], when condition: Bool, in db: Database, _ body: () throws -> Void) throws {
         guard condition else { return try body() }
         let indexes = try db.query("""
-            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid
-            """, [.text(table)]).map { ($0[0].stringValue ?? "", $0[1].stringValue ?? "") }
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (SELECT value FROM json_each(?))
+            AND sql IS NOT NULL ORDER BY rowid
+            """, [.text(JSONWriter.arrayText(tables.map { .string($0) }))]).map { ($0[0].stringValue ?? "", $0[1].stringValue ?? "") }
         for (name, _) in indexes { try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
         try body()
         for (_, sql) in indexes { try db.execute(sql: sql) }
@@ -270,19 +271,15 @@ package final class StoreSeeder {
             // The order tables' secondary indexes are built after a big run's rows, as the customers' are.
             let existing = try db.query("SELECT count(*) FROM orders").first?[0].intValue ?? 0
             let rebuild = Self.rebuildsIndexes(adding: count, to: existing)
-            try Self.withoutIndexes(of: "orders", when: rebuild, in: db) {
-            try Self.withoutIndexes(of: "order_items", when: rebuild, in: db) {
-            try Self.withoutIndexes(of: "download_permissions", when: rebuild, in: db) {
-            for n in 0..<count {
-                var created = start + Int64((Double(n + 1) / Double(count)) * Double(now - start))
-                if random.next(16) == 0 { created = previous }
-                created = max(created, previous)
-                previous = created
-                try addOrder(at: created, customers: customers, products: products, productsByID: productsByID, in: db)
-                if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
-            }
-            }
-            }
+            try Self.withoutIndexes(of: ["orders", "order_items", "download_permissions"], when: rebuild, in: db) {
+                for n in 0..<count {
+                    var created = start + Int64((Double(n + 1) / Double(count)) * Double(now - start))
+                    if random.next(16) == 0 { created = previous }
+                    created = max(created, previous)
+                    previous = created
+                    try addOrder(at: created, customers: customers, products: products, productsByID: productsByID, in: db)
+                    if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
+                }
             }
             // The run's sales, one update per product (the same total_sales as one update per line).
             for (product, quantity) in sales.sorted(by: { $0.key < $1.key }) {
