@@ -3,12 +3,14 @@ import SQLite
 /// An order's lines (products-orders §4.3, §7.5): created, changed or deleted in the real store's order, each product line
 /// resolved to what it sells.
 extension OrderWrites {
+    /// The input's line arrays in the order the real store applies them: products, shipping, fees, coupons.
+    private static func lineArrays(_ input: OrderInput) -> [(OrderItem.Kind, [LineInput]?)] {
+        [(.lineItem, input.lineItems), (.shipping, input.shippingLines), (.fee, input.feeLines), (.coupon, input.couponLines)]
+    }
+
     /// Applies every given line array in the real store's order: products, shipping, fees, coupons.
     static func applyLines(_ input: OrderInput, to order: inout OrderRecord, in db: Database) throws {
-        let arrays: [(OrderItem.Kind, [LineInput]?)] = [
-            (.lineItem, input.lineItems), (.shipping, input.shippingLines), (.fee, input.feeLines), (.coupon, input.couponLines),
-        ]
-        for (kind, lines) in arrays {
+for (kind, lines) in lineArrays(input) {
             for line in lines ?? [] {
                 guard let id = line.id else {
                     var item = try newItem(kind, line, in: db)
@@ -29,6 +31,19 @@ extension OrderWrites {
                 try OrderRepository.updateItem(order.items[index], in: db)
             }
         }
+    }
+
+    /// A new order's lines (products-orders §4.3), in the real store's order (products, shipping, fees, coupons),
+    /// checked but not yet written: a new order has no item an entry could name by id.
+    static func newLines(_ input: OrderInput, in db: Database) throws -> [OrderItem] {
+var items: [OrderItem] = []
+        for (kind, lines) in lineArrays(input) {
+            for line in lines ?? [] {
+                guard line.id == nil else { throw OrderErrors.invalidItemID }
+                items.append(try newItem(kind, line, in: db))
+            }
+        }
+        return items
     }
 
     /// A new item from a create entry (products-orders §4.3), checked in the real store's order.

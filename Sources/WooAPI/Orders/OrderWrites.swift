@@ -36,9 +36,7 @@ enum OrderWrites {
         order.createdAt = context.now
         order.updatedAt = context.now
         try applyAddresses(input, to: &order, customer: order.customerID, in: db)
-        try OrderRepository.insert(order, in: db)
-
-        try applyLines(input, to: &order, in: db)
+        order.items = try newLines(input, in: db)
         order.calculateTotals()
         if let payment = input.payment {
             guard let id = payment.methodID, !id.isEmpty, let title = payment.methodTitle, !title.isEmpty else {
@@ -50,11 +48,18 @@ enum OrderWrites {
         if let meta = input.meta { order.meta = mergedMeta(order.meta, meta) }
         // Fix of products-orders §6 Q2: the requested status is entered once the lines exist, so its effects (downloads,
         // sales, paid date) see them; the real store runs them on an empty order and never again.
-        if let status = input.status { try setStatus(&order, to: status, now: context.now, in: db) }
+        var effects = StatusEffects()
+        if let status = input.status { effects.add(enter(status, &order, now: context.now)) }
         if let payment = input.payment, payment.paid {
-            try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
+            effects.add(completePayment(&order, transactionID: payment.transactionID, now: context.now))
         }
-        try OrderRepository.update(order, in: db)
+        // The row goes in once, as it ends up (one index entry per list index, one change-log entry, one run of the
+        // figures trigger); then its lines, and then the status's effects, in the order the real store writes them.
+        try OrderRepository.insert(order, in: db)
+        for index in order.items.indices {
+            order.items[index].id = try OrderRepository.insertItem(order.items[index], orderID: order.id, in: db)
+        }
+        try write(effects, of: order, now: context.now, in: db)
         return order.id
     }
 
@@ -82,7 +87,8 @@ enum OrderWrites {
             if let title = payment.methodTitle { order.paymentMethodTitle = title }
             // Only an order that needs payment (pending or failed, with a total) is completed (products-orders §4.6).
             if payment.paid && ["pending", "failed"].contains(order.status) && totalBefore > 0 {
-                try completePayment(&order, transactionID: payment.transactionID, now: context.now, in: db)
+                let effects = completePayment(&order, transactionID: payment.transactionID, now: context.now)
+                try write(effects, of: order, now: context.now, in: db)
             }
         }
         if let currency = input.currency { order.currency = currency }
