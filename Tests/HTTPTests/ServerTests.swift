@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import HTTP
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -449,6 +450,40 @@ final class ServerTests: XCTestCase {
             XCTAssertLessThan(Date().timeIntervalSince(started), 0.5)
             XCTAssertEqual(try slow.readResponse().text, "slower")
         }
+    }
+
+    /// A deferred response made by the loop: the promise is fulfilled on another thread, the response is made on the
+    /// connection's I/O thread (the one that called the handler), once; a second fulfilment is ignored.
+    func testProducedResponseIsMadeOnTheConnectionsLoop() throws {
+        let made = Mutex<[(handler: pthread_t, maker: pthread_t)]>([])
+        let fulfilled = DispatchSemaphore(value: 0)
+        let configuration = makeTestConfiguration { $0.eventLoops = 1 }
+        let handler: HTTPHandler = { request in
+            let handlerThread = pthread_self()
+            return .deferred { promise in
+                Thread.detachNewThread {
+                    promise.succeed(producing: {
+                        made.withLock { $0.append((handlerThread, pthread_self())) }
+                        return HTTPResponse(status: .ok, contentType: "text/plain", body: "made " + request.path)
+                    })
+                    promise.succeed(HTTPResponse(status: .internalServerError))  // ignored: already fulfilled
+                    fulfilled.signal()
+                }
+            }
+        }
+        try withLiveServer(configuration, handler: handler) { _, port in
+            let client = try RawClient(port: port)
+            for path in ["/one", "/two"] {
+                try client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try client.readResponse()
+                XCTAssertEqual(response.status, 200)
+                XCTAssertEqual(response.text, "made " + path)
+                XCTAssertEqual(fulfilled.wait(timeout: .now() + 2), .success)
+            }
+        }
+        let calls = made.withLock { $0 }
+        XCTAssertEqual(calls.count, 2)
+        for call in calls { XCTAssertNotEqual(pthread_equal(call.handler, call.maker), 0, "made on the handler's loop") }
     }
 
     /// Shutdown, live: idle connections close, the request in flight is answered with `Connection: close`.

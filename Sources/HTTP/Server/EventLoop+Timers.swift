@@ -7,13 +7,9 @@ extension EventLoop {
     func onMessage(_ message: LoopHandle.Message) {
         switch message {
         case .response(let descriptor, let id, let response):
-            guard let connection = connections[descriptor], connection.id == id,
-                  connection.machine.responseArrived(now: now), let request = connection.inFlight else {
-                return  // the client left while its request was being handled
-            }
-            connection.inFlight = nil
-            write(response, for: request, on: connection)
-            process(connection)  // answers pipelined requests that waited, then flushes
+            deliver(descriptor: descriptor, connectionID: id) { response }
+        case .produce(let descriptor, let id, let make):
+            deliver(descriptor: descriptor, connectionID: id, make)
         case .shutdown(let deadline):
             shutdownDeadline = deadline
             releaseListener()
@@ -24,6 +20,17 @@ extension EventLoop {
                 }
             }
         }
+    }
+
+    /// Writes a response that arrived from another thread, made here by `make` unless the client has left.
+    private func deliver(descriptor: Int32, connectionID: UInt64, _ make: () -> HTTPResponse) {
+        guard let connection = connections[descriptor], connection.id == connectionID,
+              connection.machine.responseArrived(now: now), let request = connection.inFlight else {
+            return  // the client left while its request was being handled
+        }
+        connection.inFlight = nil
+        write(make(), for: request, on: connection)
+        process(connection)  // answers pipelined requests that waited, then flushes
     }
 
     /// Checks every connection's deadlines; runs on each timer tick.

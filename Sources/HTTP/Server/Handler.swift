@@ -53,6 +53,20 @@ package final class ResponsePromise: Sendable {
             deliver(response)
         }
     }
+
+    /// Sends the response `make` returns, called on the connection's I/O thread (in-process: on the caller's), so
+    /// work that may run anywhere — reading a row a write just committed and encoding it — leaves the thread that
+    /// fulfils the promise (the store's single writer) free. Not called if the connection is gone by then (closed
+    /// by a timeout or shutdown). A second call, or one after ``succeed(_:)``, is ignored.
+    package func succeed(producing make: @escaping @Sendable () -> HTTPResponse) {
+        guard !fulfilled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        switch target {
+        case .loop(let loop, let descriptor, let connectionID):
+            loop.post(.produce(descriptor: descriptor, connectionID: connectionID, make: make))
+        case .callback(let deliver):
+            deliver(make())
+        }
+    }
 }
 
 /// Builds the body of an error the engine answers itself (400, 408, 413, 414, 431, 501, 503, 505).

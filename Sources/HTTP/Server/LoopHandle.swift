@@ -5,6 +5,8 @@ final class LoopHandle: Sendable {
     enum Message: Sendable {
         /// A response computed off the loop, for the connection with this descriptor and identity.
         case response(descriptor: Int32, connectionID: UInt64, response: HTTPResponse)
+        /// A response the loop makes itself when the message arrives (and only if the connection is still open).
+        case produce(descriptor: Int32, connectionID: UInt64, make: @Sendable () -> HTTPResponse)
         /// Stop accepting, finish in-flight requests until `deadline`, then exit.
         case shutdown(deadline: Instant)
     }

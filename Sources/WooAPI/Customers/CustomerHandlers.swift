@@ -107,25 +107,25 @@ struct CustomerHandlers: Sendable {
         let plan = try CustomerWrites.planCreate(wrapper)
         let canRead = context.caller?.can(.listUsers) ?? false
         let store = self.store, now = self.now, iterations = passwordIterations
-        let create: @Sendable (String) -> @Sendable (Database) throws -> EncodedCustomer = { passwordHash in
+        let create: @Sendable (String) -> @Sendable (Database) throws -> Int64 = { passwordHash in
             { db in
                 let id = try CustomerWrites.create(plan, passwordHash: passwordHash, now: now(), in: db)
                 guard canRead else { throw CustomerErrors.cannotRead }
-                return try CustomerRepository.json(id: id, in: db)!
+                return id
             }
         }
-        let answer: @Sendable (Result<EncodedCustomer, any Error>) -> APIResponse = { result in
-            Self.respond(status: 201, result)
+        let answer: @Sendable (Result<Int64, any Error>) -> APIResponse = { result in
+            Self.answer(status: 201, result, from: store)
         }
         if let password = plan.password {
             // PBKDF2 on the blocking pool, then the write is handed over: no pool thread waits for the commit.
             return .onBlockingPool { promise in
-                store.write(create(PasswordHasher.hash(password, iterations: iterations)), answering: promise, with: answer)
+                store.write(create(PasswordHasher.hash(password, iterations: iterations)), thenAnswering: promise, with: answer)
             }
         }
         // Hashed here, on the I/O thread, as before: a generated password needs one fast hash, not PBKDF2's rounds.
         let hash = PasswordHasher.hashGenerated(PasswordHasher.generatePassword())
-        return store.writeAndAnswer(create(hash), answer: answer)
+        return store.writeThenAnswer(create(hash), answer: answer)
     }
 
     func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -135,18 +135,21 @@ struct CustomerHandlers: Sendable {
         let plan = try CustomerWrites.planUpdate(wrapper)
         let caller = context.caller
         let store = self.store, now = self.now, iterations = passwordIterations
-        let update: @Sendable (String?) -> @Sendable (Database) throws -> EncodedCustomer = { passwordHash in
-            { db in try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db) }
+        let update: @Sendable (String?) -> @Sendable (Database) throws -> Int64 = { passwordHash in
+            { db in
+                try CustomerWrites.update(id: id, plan, passwordHash: passwordHash, caller: caller, now: now(), in: db)
+                return id
+            }
         }
-        let answer: @Sendable (Result<EncodedCustomer, any Error>) -> APIResponse = { result in
-            Self.respond(status: 200, result)
+        let answer: @Sendable (Result<Int64, any Error>) -> APIResponse = { result in
+            Self.answer(status: 200, result, from: store)
         }
         if let password = plan.password {
             return .onBlockingPool { promise in
-                store.write(update(PasswordHasher.hash(password, iterations: iterations)), answering: promise, with: answer)
+                store.write(update(PasswordHasher.hash(password, iterations: iterations)), thenAnswering: promise, with: answer)
             }
         }
-        return store.writeAndAnswer(update(nil), answer: answer)
+        return store.writeThenAnswer(update(nil), answer: answer)
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -232,11 +235,17 @@ struct CustomerHandlers: Sendable {
         }
     }
 
-    /// The customer as the answer, or the failure's envelope.
-    static func respond(status: Int, _ result: Result<EncodedCustomer, any Error>) -> APIResponse {
-        switch result {
-        case .success(let customer): customerResponse(customer, status: status)
-        case .failure(let error): APIResponse(failure: error)
+    /// The customer a write saved, read back on the I/O thread after the commit (as `get_customer` reads it after
+    /// saving; deleted in between by another request, it is the read's 404), or the write's failure envelope.
+    static func answer(status: Int, _ result: Result<Int64, any Error>, from store: Store) -> APIResponse {
+        do {
+            let id = try result.get()
+            guard let customer = try store.read({ db in try CustomerRepository.json(id: id, in: db) }) else {
+                throw CustomerErrors.invalidCustomer(status: 404)
+            }
+            return customerResponse(customer, status: status)
+        } catch {
+            return APIResponse(failure: error)
         }
     }
 }

@@ -86,8 +86,8 @@ enum CustomerWrites {
         return UpdatePlan(isNoOp: false, password: input.password.flatMap { $0.isEmpty ? nil : $0 }, input: input)
     }
 
-    /// Runs a planned update on the writer's connection and returns the customer as saved.
-    static func update(id: Int64, _ plan: UpdatePlan, passwordHash: String?, caller: Caller?, now: Int64, in db: Database) throws -> EncodedCustomer {
+    /// Runs a planned update on the writer's connection.
+    static func update(id: Int64, _ plan: UpdatePlan, passwordHash: String?, caller: Caller?, now: Int64, in db: Database) throws {
         guard let role = try CustomerRepository.role(of: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
         guard let caller, mayEdit(caller: caller, targetID: id, targetRole: role) else { throw CustomerErrors.cannotEdit }
         if !plan.isNoOp {
@@ -107,8 +107,6 @@ enum CustomerWrites {
             for field in input.shipping.given { changes["shipping_" + field.key] = field.value }
             try CustomerRepository.update(id: id, changes, now: now, in: db)
         }
-        guard let customer = try CustomerRepository.json(id: id, in: db) else { throw CustomerErrors.invalidCustomer(status: 400) }
-        return customer
     }
 
     /// `edit_users`, and for a shop manager only customers or themselves (auth §7 note).
@@ -185,6 +183,7 @@ enum CustomerWrites {
                         do {
                             return .success(try db.transaction { db in
                                 try CustomerWrites.update(id: id, update, passwordHash: hash, caller: caller, now: now(), in: db)
+                                return try CustomerRepository.json(id: id, in: db)!
                             })
                         } catch {
                             return .failure(BulkFailure(id: id, error: error as? APIError ?? APIError.classify(error)))

@@ -102,10 +102,9 @@ struct OrderHandlers: Sendable {
         let input = try OrderInput(wrapper)
         let view = OrderView(publicURL: publicURL)
         let store = self.store, writeContext = self.writeContext(context)
-        return store.writeAndAnswer(status: 201) { db in
-            let id = try OrderWrites.create(input, context: writeContext(), in: db)
-            return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-        }
+        return store.writeThenEncode(status: 201, { db in
+            try OrderWrites.create(input, context: writeContext(), in: db)
+        }, encode: { id, db in try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db) })
     }
 
     func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -117,10 +116,10 @@ struct OrderHandlers: Sendable {
         let view = OrderView(publicURL: publicURL)
         let canEdit = context.caller?.managesShop ?? false
         let store = self.store, writeContext = self.writeContext(context)
-        return store.writeAndAnswer(status: 200) { db in
+        return store.writeThenEncode(status: 200, { db in
             try OrderWrites.update(id: id, parsed, canEdit: canEdit, context: writeContext(), in: db)
-            return try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db)
-        }
+            return id
+        }, encode: { id, db in try Self.wrapped(OrderWrites.existing(id, in: db), view: view, in: db) })
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

@@ -70,10 +70,9 @@ struct ProductHandlers: Sendable {
         let input = try ProductInput(wrapper, create: true)
         let view = try self.view(context, fields: false)
         let store = self.store, now = self.now
-        return store.writeAndAnswer(status: 201) { db in
-            let id = try ProductWrites.create(input, now: now(), in: db)
-            return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-        }
+        return store.writeThenEncode(status: 201, { db in
+            try ProductWrites.create(input, now: now(), in: db)
+        }, encode: { id, db in try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db) })
     }
 
     func update(_ context: RequestContext) throws(APIError) -> HandlerOutcome {
@@ -85,10 +84,10 @@ struct ProductHandlers: Sendable {
         let view = try self.view(context, fields: false)
         let canEdit = context.caller?.managesShop ?? false
         let store = self.store, now = self.now
-        return store.writeAndAnswer(status: 200) { db in
+        return store.writeThenEncode(status: 200, { db in
             try ProductWrites.update(id: id, parsed, canEdit: canEdit, now: now(), in: db)
-            return try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db)
-        }
+            return id
+        }, encode: { id, db in try Self.wrapped(ProductWrites.existing(id, in: db), view: view, in: db) })
     }
 
     func delete(_ context: RequestContext) throws(APIError) -> HandlerOutcome {

@@ -108,6 +108,13 @@ package struct APIPromise: Sendable {
     package func succeed(_ response: APIResponse) {
         promise.succeed(APIApplication.response(response, jsonp: jsonp))
     }
+
+    /// Sends the response `make` returns, made on the request's I/O thread (see
+    /// ``ResponsePromise/succeed(producing:)``).
+    package func succeed(producing make: @escaping @Sendable () -> APIResponse) {
+        let jsonp = self.jsonp
+        promise.succeed(producing: { APIApplication.response(make(), jsonp: jsonp) })
+    }
 }
 
 /// A handler's view of the request.

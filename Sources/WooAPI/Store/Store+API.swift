@@ -87,6 +87,26 @@ extension Store {
         write(body) { result in promise.succeed(answer(result)) }
     }
 
+    /// Queues `body` for the writer thread; once it committed (or failed), `answer(result)` runs on the request's
+    /// I/O thread, where a read sees the commit. A write that answers with what it wrote (the new customer or order)
+    /// reads and encodes it there, as the real store reads the object back after saving it: the single writer
+    /// only writes. Between the commit and that read another request may change or delete the object; the answer
+    /// then shows that, as the real store's would.
+    func writeThenAnswer<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        answer: @escaping @Sendable (Result<T, any Error>) -> APIResponse
+    ) -> HandlerOutcome {
+        .deferred { promise in self.write(body, thenAnswering: promise, with: answer) }
+    }
+
+    /// ``writeThenAnswer(_:answer:)`` for work already running elsewhere (a password hashed on the blocking pool).
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T, thenAnswering promise: APIPromise,
+        with answer: @escaping @Sendable (Result<T, any Error>) -> APIResponse
+    ) {
+        write(body) { result in promise.succeed(producing: { answer(result) }) }
+    }
+
     /// ``writeAndAnswer(_:answer:)`` where a success is answered with `success(value)` and any failure with its
     /// envelope (an ``APIError`` as itself, anything else logged and a 500).
     func writeAndAnswer<T>(
@@ -100,8 +120,19 @@ extension Store {
         }
     }
 
-    /// ``writeAndAnswer(_:answer:)`` for a body that returns the response's JSON bytes, answered with `status`.
-    func writeAndAnswer(status: Int, _ body: @escaping @Sendable (Database) throws -> [UInt8]) -> HandlerOutcome {
-        writeAndAnswer(body) { result in APIResponse(result, status: status) }
+    /// A write that answers with the object it saved: `body` writes and returns the object's id; after the commit,
+    /// `encode` reads the object back and encodes it on the request's I/O thread (``writeThenAnswer(_:answer:)``),
+    /// in one read transaction, answered with `status`. An object deleted in between by another request is
+    /// `encode`'s error (the real store's read after saving would be a 404 too).
+    func writeThenEncode(
+        status: Int, _ body: @escaping @Sendable (Database) throws -> Int64,
+        encode: @escaping @Sendable (Int64, Database) throws -> [UInt8]
+    ) -> HandlerOutcome {
+        writeThenAnswer(body) { result in
+            APIResponse(Result {
+                let id = try result.get()
+                return try self.read { db in try db.transaction(.deferred) { db in try encode(id, db) } }
+            }, status: status)
+        }
     }
 }
