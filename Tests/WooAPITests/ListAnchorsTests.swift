@@ -101,6 +101,43 @@ final class ListAnchorsTests: XCTestCase {
         try assertDeepPages("after writes")
     }
 
+    /// A registration window in another order (email, login, id) wider than ``CustomerListPlan/smallWindow`` pages
+    /// through anchors of its own, kept by the change log's registration dates: rows entering and leaving the
+    /// window (inserts, deletes, registration dates moved across a bound, role changes) and moving in the order.
+    func testWindowPagesInOtherOrdersMatchPlainPagesThroughWrites() throws {
+        try insert(6_000, createdAt: { 1_000_000 + Int64($0 / 3) }, tag: "w")  // ties: three per second
+        let anchors = UserListAnchors()
+        let windows = [  // n ≥ 1,500; n ≤ 5,102; both (registration 1,000,500 … 1,001,700)
+            "&filter[created_at_min]=1970-01-12T13:55:00Z", "&filter[created_at_max]=1970-01-12T14:15:00Z",
+            "&filter[created_at_min]=1970-01-12T13:55:00Z&filter[created_at_max]=1970-01-12T14:15:00Z",
+        ]
+        func assertWindowPages(_ step: String) throws {
+            for orderby in ["email", "display_name", "ID"] {
+                for direction in ["ASC", "DESC"] {
+                    for window in windows {
+                        for number in [1, 2, 150, 200, 300, 301, 455, 514, 515, 700] {
+                            let parameters = "filter[limit]=7&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)" + window
+                            XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), step + ": " + parameters)
+                        }
+                    }
+                }
+            }
+        }
+        try assertWindowPages("built")
+        XCTAssertGreaterThanOrEqual(anchors.count, 18, "each order × direction × window was anchored")
+        try insert(200, createdAt: { 1_000_600 + Int64($0) }, tag: "in")  // inside every window
+        try insert(50, createdAt: { 900_000 + Int64($0) }, tag: "early")  // before the minimum
+        _ = try store.writeAndWait { db in
+            for id: Int64 in [2, 1_600, 1_601, 3_000, 5_000, 5_999] { _ = try CustomerRepository.delete(id: id, in: db) }
+            try db.execute("UPDATE users SET email = 'a' || email WHERE id % 11 = 0")
+            try db.execute("UPDATE users SET username = 'z' || username WHERE id % 13 = 0")
+            try db.execute("UPDATE users SET created_at = 1000100 WHERE id % 17 = 0")  // leaves the min windows
+            try db.execute("UPDATE users SET created_at = 1000800 WHERE id % 19 = 0")  // enters every window
+            try db.execute("UPDATE users SET role = 'subscriber' WHERE id % 23 = 0")
+        }
+        try assertWindowPages("after writes")
+    }
+
     func testRolesWithoutUsersAreNotRemembered() throws {
         try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
         let anchors = UserListAnchors()

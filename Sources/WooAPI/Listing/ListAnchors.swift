@@ -248,6 +248,10 @@ package protocol AnchoredList: Sendable {
     /// What follows the table in FROM so a query walks `order` over the partition's rows: `INDEXED BY …` or
     /// `NOT INDEXED` where SQLite would otherwise sort (it has no statistics to tell a walk from a sort), or "".
     static func indexHint(_ partition: Partition, _ order: ListOrder) -> String
+    /// What follows the table in FROM when the anchors are built: ``indexHint(_:_:)``, or `NOT INDEXED` where one
+    /// scan of the table and a sort of the partition's keys costs less than a walk of the order's index that reads
+    /// each row it passes in index order (a registration window in email order: ~0.8 s instead of ~3 s at 1M).
+    static func buildHint(_ partition: Partition, _ order: ListOrder) -> String
     /// The WHERE fragment (unaliased) that selects the partition's rows for a walk of the whole order when its
     /// anchors are built: the partition clause, or an equivalent one the order's index answers more cheaply.
     static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue])
@@ -255,6 +259,7 @@ package protocol AnchoredList: Sendable {
 
 extension AnchoredList {
     package static func indexHint(_ partition: Partition, _ order: ListOrder) -> String { "" }
+    package static func buildHint(_ partition: Partition, _ order: ListOrder) -> String { indexHint(partition, order) }
     package static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue]) {
         partitionClause(partition)
     }
@@ -345,7 +350,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     private func build(_ partition: List.Partition, _ order: ListOrder, sequence: Int64, in db: Database) throws -> AnchorSet {
         let (whereSQL, arguments) = try List.walkClause(partition, order, in: db)
         let direction = order.ascending ? "ASC" : "DESC"
-        let sql = "SELECT \(order.column), id FROM \(List.table) \(List.indexHint(partition, order)) WHERE \(whereSQL) ORDER BY \(order.column) \(direction)"
+        let sql = "SELECT \(order.column), id FROM \(List.table) \(List.buildHint(partition, order)) WHERE \(whereSQL) ORDER BY \(order.column) \(direction)"
             + (order.isID ? "" : ", id " + (order.tiesAscending ? "ASC" : "DESC"))
         let statement = try db.cachedStatement(sql)
         try statement.bind(arguments)
