@@ -114,4 +114,46 @@ final class OrderListAnchorsTests: XCTestCase {
         try assertSameWindows("after writes")
         XCTAssertGreaterThanOrEqual(anchors.count, 6, "the windows were served from the date anchors")
     }
+
+    /// Windows the date anchors cannot rank (on the modified date in another order, on both dates, on the
+    /// creation date in modified or id order): counted through a date's anchors, a wide one pages through anchors
+    /// of its own (`OrderListPartition`), kept by the change log's dates through writes that move orders across the
+    /// bounds; a narrow one (a few statuses) runs the plain query. Both equal the plain query.
+    func testWindowsInOtherOrdersMatchPlainPagesThroughWrites() throws {
+        try insert(8_000, around: 1_000_000)  // created 1,000,000 … 1,001,999; modified up to 5,000 s later
+        let anchors = OrderListAnchors()
+        let windows = ["&filter[created_at_min]=1970-01-12T13:51:40Z",  // created ≥ 1,000,300
+                       "&filter[updated_at_min]=1970-01-12T14:03:20Z",  // modified ≥ 1,001,000
+                       "&filter[updated_at_min]=1970-01-12T14:03:20Z&filter[updated_at_max]=1970-01-12T14:53:20Z",
+                       "&filter[created_at_max]=1970-01-12T14:11:40Z&filter[updated_at_max]=1970-01-12T14:53:20Z"]
+        func assertSameWindows(_ step: String) throws {
+            for status in ["", "&filter[post_status]=trash,pending,completed,processing", "&status=completed"] {
+                for orderby in ["date", "modified", "id"] {
+                    for direction in ["DESC", "ASC"] {
+                        for window in windows {
+                            for number in [1, 2, 300, 301, 700, 1_100, 2_000] {
+                                let parameters = "filter[limit]=3&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)"
+                                    + status + window
+                                XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), step + ": " + parameters)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try assertSameWindows("built")
+        let built = anchors.count
+        XCTAssertGreaterThan(built, 30, "wide windows were anchored")
+        try insert(100, around: 1_000_500)  // inside the creation windows
+        try insert(40, around: 900_000)  // created and modified before every minimum
+        _ = try store.writeAndWait { db in
+            try db.execute("DELETE FROM orders WHERE id % 29 = 0")
+            try db.execute("UPDATE orders SET status = 'completed' WHERE id % 7 = 0")
+            try db.execute("UPDATE orders SET status = 'trash' WHERE id % 37 = 0")
+            try db.execute("UPDATE orders SET created_at = created_at - 400 WHERE id % 13 = 0")  // across 1,000,300
+            try db.execute("UPDATE orders SET updated_at = 1003000 WHERE id % 11 = 0")  // into the modified windows
+            try db.execute("UPDATE orders SET updated_at = 1000001 WHERE id % 17 = 0")  // out of them
+        }
+        try assertSameWindows("after writes")
+    }
 }
