@@ -138,6 +138,25 @@ final class ListAnchorsTests: XCTestCase {
         try assertWindowPages("after writes")
     }
 
+    /// Past the registry's capacity the least recently used set goes: windows paged once each do not push out the
+    /// role's own sets, which every request keeps using.
+    func testManyWindowsEvictTheLeastRecentlyUsedSets() throws {
+        try insert(3_000, createdAt: { 1_000_000 + Int64($0 / 3) }, tag: "e")
+        let anchors = UserListAnchors()
+        let deep = "filter[limit]=10&page=120&filter[orderby]=email"
+        let formatter = ISO8601DateFormatter()
+        for k in 0..<(UserListAnchors.capacity + 10) {
+            _ = try page(anchors, deep)  // the role's email anchors, used between every window
+            let start = formatter.string(from: Date(timeIntervalSince1970: 1_000_000 + Double(k)))
+            let parameters = deep + "&filter[created_at_min]=" + start
+            XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), parameters)
+        }
+        XCTAssertEqual(anchors.count, UserListAnchors.capacity)
+        let email = ListOrder(column: "email", isText: true, ascending: true, tiesAscending: true)
+        XCTAssertTrue(anchors.has(UserListPartition("customer"), email), "the role's set stayed")
+        XCTAssertFalse(anchors.has(UserListPartition("customer", createdMin: 1_000_000), email), "the oldest window went")
+    }
+
     func testRolesWithoutUsersAreNotRemembered() throws {
         try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
         let anchors = UserListAnchors()

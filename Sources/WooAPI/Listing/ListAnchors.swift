@@ -55,6 +55,13 @@ package struct ListOrder: Hashable, Sendable {
     var ascending: Bool
     var tiesAscending: Bool
 
+    package init(column: String, isText: Bool = false, ascending: Bool, tiesAscending: Bool) {
+        self.column = column
+        self.isText = isText
+        self.ascending = ascending
+        self.tiesAscending = tiesAscending
+    }
+
     var isID: Bool { column == "id" }
 }
 
@@ -274,9 +281,32 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         var order: ListOrder
     }
 
-    private let sets = Mutex<[Slot: AnchorSet]>([:])
-    /// Most sets kept (a store has few roles or status sets in use; 6–8 orders each); past it the sets start over.
-    static var capacity: Int { 64 }
+    /// The sets and when each was last used (a count of uses), for evicting the least recently used.
+    private struct Sets {
+        var entries: [Slot: (set: AnchorSet, used: UInt64)] = [:]
+        var uses: UInt64 = 0
+
+        mutating func use(_ slot: Slot) -> AnchorSet? {
+            guard let entry = entries[slot] else { return nil }
+            uses += 1
+            entries[slot] = (entry.set, uses)
+            return entry.set
+        }
+
+        mutating func insert(_ set: AnchorSet, at slot: Slot, capacity: Int) {
+            if entries[slot] == nil, entries.count >= capacity,
+               let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+                entries[oldest] = nil
+            }
+            uses += 1
+            entries[slot] = (set, uses)
+        }
+    }
+
+    private let sets = Mutex(Sets())
+    /// Most sets kept: a store has few roles or status sets in use (6–8 orders each), but every date window paged
+    /// deeply has sets of its own; past it the least recently used set is dropped (and rebuilt if asked again).
+    package static var capacity: Int { 64 }
     /// The change log's last and first positions. Two subqueries: SQLite answers a lone max() or min() from the end
     /// of the index, but scans the log for both at once.
     private let logBoundsSQL = SQL("""
@@ -286,11 +316,11 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     package init() {}
 
     /// How many sets are kept (for tests and diagnostics).
-    package var count: Int { sets.withLock { $0.count } }
+    package var count: Int { sets.withLock { $0.entries.count } }
 
     /// Whether a set exists for the order (it may still need a rebuild, which the read pool's budget catches).
-    func has(_ partition: List.Partition, _ order: ListOrder) -> Bool {
-        sets.withLock { $0[Slot(partition: partition, order: order)] != nil }
+    package func has(_ partition: List.Partition, _ order: ListOrder) -> Bool {
+        sets.withLock { $0.entries[Slot(partition: partition, order: order)] != nil }
     }
 
     /// Answers `body` from the order's anchors as of this read transaction's snapshot, building them first when
@@ -300,16 +330,13 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         // Read again only when the database changed since this connection last read them (~5,000 instructions).
         let (last, first) = try db.unchangedOrRead(logBoundsSQL)
         let slot = Slot(partition: partition, order: order)
-        var set = sets.withLock { $0[slot] }
+        var set = sets.withLock { $0.use(slot) }
         if let existing = set, existing.sequence < first - 1 { set = nil }
         if set == nil {
             let built = try build(partition, order, sequence: last, in: db)
             // An empty list is not remembered, so made-up filter values cannot grow the map.
             if built.count > 0 {
-                sets.withLock { sets in
-                    if sets.count >= Self.capacity { sets.removeAll() }
-                    sets[slot] = built
-                }
+                sets.withLock { $0.insert(built, at: slot, capacity: Self.capacity) }
             }
             set = built
         }
