@@ -44,7 +44,7 @@ struct UserOrder: Hashable, Sendable {
 ///   the plain query — correct at any size, slow at a big one, which is why it runs on the read pool.
 enum CustomerListPlan {
     /// Most search candidates sorted in memory; a search that finds more pages through the plain query instead.
-    static let candidateLimit = 20_000
+    static let candidateLimit = 100_000
 
     /// Offsets below this walk the order's index from its start (at most this many steps, ~40 µs) instead of
     /// starting from an anchor.
