@@ -54,6 +54,7 @@ package final class Database {
         }
         try setSynchronous(configuration.synchronous)
         try setForeignKeys(enabled: configuration.foreignKeys)
+        if configuration.mmapSize > 0 && !inMemory { try execute(sql: "PRAGMA mmap_size = \(configuration.mmapSize)") }
     }
 
     // MARK: Executing

@@ -24,6 +24,9 @@ extension Database {
         /// and count shapes, see `CustomerQuery.hasCommonShape`, `ProductQuery` and `OrderQuery`), and fewer on
         /// any one connection, since reads and writes run on different ones.
         package var statementCacheCapacity: Int
+        /// `PRAGMA mmap_size`: how many bytes of the file reads may map instead of copying page by page through
+        /// `pread` (0: none, SQLite's default). Capped by the library (2 GiB in Debian's build).
+        package var mmapSize: Int64 = 0
 
         /// Server defaults: read-write, WAL, foreign keys on, 5 s busy timeout, synchronous FULL, 128 statements.
         package init(

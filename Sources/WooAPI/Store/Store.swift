@@ -32,7 +32,12 @@ package final class Store: Sendable {
     package init(path: String, synchronous: Database.Configuration.Synchronous = .full,
                  readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
         self.path = path
-        configuration = Database.Configuration(synchronous: synchronous)
+        var configuration = Database.Configuration(synchronous: synchronous)
+        // Reads map the file (up to 1 GiB): a list or search that reads rows scattered over a big store takes
+        // them from the OS page cache without a system call and a copy each (*123*, 4k matches at 1M customers:
+        // median 12.9 → 7.1 ms).
+        configuration.mmapSize = 1 << 30
+        self.configuration = configuration
         let database = try Database(path: path, configuration: configuration)
         try Store.prepare(database)
         writer = WriterThread(database: ConnectionBox(database))
