@@ -25,6 +25,14 @@ final class DatabaseTests: SQLiteTestCase {
         XCTAssertFalse(try db.foreignKeysEnabled())
         XCTAssertEqual(try db.query("PRAGMA synchronous").first?[0], .integer(1))  // NORMAL
         XCTAssertEqual(try db.query("PRAGMA busy_timeout").first?[0], .integer(250))
+        XCTAssertEqual(try db.query("PRAGMA mmap_size").first?[0], .integer(0), "no mapping unless asked")
+    }
+
+    func testMmapSizeIsApplied() throws {
+        var configuration = Database.Configuration()
+        configuration.mmapSize = 64 << 20
+        let db = try openDatabase(configuration: configuration)
+        XCTAssertEqual(try db.query("PRAGMA mmap_size").first?[0], .integer(64 << 20))
     }
 
     func testForeignKeysAreEnforced() throws {
