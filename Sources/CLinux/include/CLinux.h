@@ -22,4 +22,7 @@ static inline unsigned int clinux_epollexclusive(void) { return EPOLLEXCLUSIVE; 
 // accept4 is a GNU extension Glibc's overlay hides; defined in shims.c.
 int clinux_accept4(int fd, int flags);
 
+// pthread_setname_np is a GNU extension too: names the calling thread (at most 15 bytes); defined in shims.c.
+int clinux_set_thread_name(const char *name);
+
 #endif

@@ -14,12 +14,10 @@ final class BlockingPool: Sendable {
         threadCount = max(1, threads)
         for index in 0..<threadCount {
             finished.enter()
-            let thread = Thread { [self] in
+            Thread.named("blocking-\(index)") { [self] in
                 self.work()
                 self.finished.leave()
-            }
-            thread.name = "blocking-\(index)"
-            thread.start()
+            }.start()
         }
     }
 

@@ -88,7 +88,7 @@ package final class HTTPServer: Sendable {
         for (index, handle) in handles.enumerated() {
             ready.enter()
             loopsFinished.enter()
-            let thread = Thread { [loopsFinished] in
+            Thread.named("http-loop-\(index)") { [loopsFinished] in
                 let loop: EventLoop
                 do {
                     loop = try EventLoop(shared: shared, handle: handle)
@@ -101,9 +101,7 @@ package final class HTTPServer: Sendable {
                 ready.leave()
                 loop.run()
                 loopsFinished.leave()
-            }
-            thread.name = "http-loop-\(index)"
-            thread.start()
+            }.start()
         }
         ready.wait()
         state.withLock { $0 = .running(handles: handles, shared: shared, port: port) }

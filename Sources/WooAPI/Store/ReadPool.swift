@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTP
 import SQLite
 import Synchronization
 
@@ -152,12 +153,10 @@ final class ReadPool: Sendable {
     private func startThreads() {
         for index in 0..<configuration.threads {
             finished.enter()
-            let thread = Thread { [self] in
+            Thread.named("read-\(index)") { [self] in
                 self.work(index)
                 self.finished.leave()
-            }
-            thread.name = "read-\(index)"
-            thread.start()
+            }.start()
         }
     }
 

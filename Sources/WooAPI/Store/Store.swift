@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import SQLite
 import Synchronization
 
@@ -53,7 +54,7 @@ package final class Store: Sendable {
     /// too. Each step is one writer job (at most ``SearchIndex/batch`` entries, or one merge step), waited for
     /// before the next. The thread ends with the store.
     private func startSearchIndexer() {
-        let thread = Thread { [weak self] in
+        Thread.named("search-indexer") { [weak self] in
             var writesSeen = -1
             var merged = false
             while let store = self, !store.closed.load(ordering: .acquiring) {
@@ -84,9 +85,7 @@ package final class Store: Sendable {
                 }
                 if backlog == 0 && !worked.load(ordering: .relaxed) { merged = true }
             }
-        }
-        thread.name = "search-indexer"
-        thread.start()
+        }.start()
     }
 
     /// Applies the schema to a new database, upgrades an older one, or refuses a file from a newer version.

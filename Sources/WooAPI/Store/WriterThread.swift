@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTP
 import SQLite
 import Synchronization
 
@@ -49,12 +50,10 @@ final class WriterThread: Sendable {
     static let maxBatch = 256
 
     init(database: ConnectionBox) {
-        let thread = Thread { [self] in
+        Thread.named("sqlite-writer") { [self] in
             self.run(database.database)
             self.finished.signal()
-        }
-        thread.name = "sqlite-writer"
-        thread.start()
+        }.start()
     }
 
     func submit(_ job: any AnyPendingWrite) {
