@@ -166,6 +166,11 @@ def shapes(d):
         ("default", [L]), ("status=completed", [L, ("status", "completed")]), ("status=processing", [L, ("status", "processing")]),
         ("orderby=id ASC", [L, ("filter[orderby]", "id"), ("filter[order]", "ASC")]),
         (f"created_at_min={oq}", [L, ("filter[created_at_min]", oq)]),
+        ("orderby=modified DESC", [L, ("filter[orderby]", "modified")]),
+        (f"updated_at_min={oq}", [L, ("filter[updated_at_min]", oq)]),
+        ("orderby=modified + created_at_min", [L, ("filter[orderby]", "modified"), ("filter[created_at_min]", oq)]),
+        ("orderby=id + created_at_min + status=completed", [L, ("filter[orderby]", "id"), ("filter[created_at_min]", oq),
+                                                            ("status", "completed")]),
     ]
     out += [("orders", n, "/orders?" + query(p), True) for n, p in orders]
     out.append(("orders", "/orders/count", "/orders/count", False))
