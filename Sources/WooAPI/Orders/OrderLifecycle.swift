@@ -6,10 +6,13 @@ extension OrderWrites {
     /// answer the download grant's product reads from memory (the seed's products, which no order changes but for
     /// their sales); a product it does not know is read from the store. `sales` may take the sales to record
     /// (quantity, product id) instead of ``ProductRepository/recordSales(_:of:in:)``: the seed adds them up and
-    /// records each product's sum once at the end of its transaction.
+    /// records each product's sum once at the end of its transaction. `refundPost` may stand for writing the refund
+    /// post: the seed gives its orders' ids itself (a refund's is the one after its order's) and writes their post
+    /// rows in one statement.
     static func setStatus(
         _ order: inout OrderRecord, to status: String, now: Int64, in db: Database,
-        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil
+        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil,
+        refundPost: (() throws -> Void)? = nil
     ) throws {
         guard status != order.status else { return }
         order.status = status
@@ -30,7 +33,9 @@ extension OrderWrites {
             order.salesRecorded = true
         }
         // A refund for the whole amount is a post of its own: it uses up a post id, as on the real store.
-        if status == "refunded" { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+        if status == "refunded" {
+            if let refundPost { try refundPost() } else { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+        }
     }
 
     /// `payment_complete` (products-orders §4.6): from on-hold, pending, failed or cancelled only.

@@ -174,7 +174,7 @@ package enum OrderRepository {
 
     /// Binds every column of the record, each at its ``OrderColumn`` parameter.
     private static func bindAll(_ r: OrderRecord, to statement: Statement) throws -> Statement {
-        try statement.bind(OrderColumn.allCases.map { value(of: $0, in: r) })
+        for column in OrderColumn.allCases { try statement.bind(value(of: column, in: r), at: column.parameter) }
         return statement
     }
 
