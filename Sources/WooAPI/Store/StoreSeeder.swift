@@ -307,12 +307,12 @@ package final class StoreSeeder {
                         }
                     }
                 }, consume: { (batch: [SeedOrder]) in
-                    for seed in batch {
-                        var order = seed.record
-                        if seed.addressUnread, let address = try Self.address(of: order.customerID, in: db) {
+                    for made in batch {
+                        var order = made.record
+                        if made.addressUnread, let address = try Self.address(of: order.customerID, in: db) {
                             (order.billing, order.shipping) = address
                         }
-                        try write(&order, status: seed.status, productsByID: productsByID, in: db)
+                        try write(&order, status: made.status, productsByID: productsByID, in: db)
                         if order.customerID != 0 { figures[order.customerID, default: Figures()].add(order) }
                         done += 1
                         if done % 5_000 == 0 || done == count { progress(done, count) }
