@@ -44,10 +44,12 @@ extension OrderWrites {
     /// reads from memory (the seed's products, which no order changes but for their sales); a product it does not know
     /// is read from the store. `sales` may take the sales to record (quantity, product id) instead of
     /// ``ProductRepository/recordSales(_:of:in:)``: the seed adds them up and records each product's sum once at the
-    /// end of its transaction.
+    /// end of its transaction. `refundPost` may stand for writing a refund post: the seed gives its orders' ids itself
+    /// (a refund's is the one after its order's) and writes their post rows in one statement.
     static func write(
         _ effects: StatusEffects, of order: OrderRecord, now: Int64, in db: Database,
-        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil
+        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil,
+        refundPost: (() throws -> Void)? = nil
     ) throws {
         if effects.grantsDownloads { try DownloadRepository.grant(order, now: now, in: db, products: products) }
         if effects.recordsSales {
@@ -57,16 +59,19 @@ extension OrderWrites {
                 }
             }
         }
-        for _ in 0..<effects.refundPosts { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+        for _ in 0..<effects.refundPosts {
+            if let refundPost { try refundPost() } else { _ = try OrderRepository.newPostID(type: "shop_order_refund", in: db) }
+        }
     }
 
     /// Moves the order to `status` and writes the transition's effects at once (products-orders §5.2, §5.3).
     static func setStatus(
         _ order: inout OrderRecord, to status: String, now: Int64, in db: Database,
-        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil
+        products: ((Int64) -> ProductRecord?)? = nil, sales: ((Int64, Int64) -> Void)? = nil,
+        refundPost: (() throws -> Void)? = nil
     ) throws {
         let effects = enter(status, &order, now: now)
-        try write(effects, of: order, now: now, in: db, products: products, sales: sales)
+        try write(effects, of: order, now: now, in: db, products: products, sales: sales, refundPost: refundPost)
     }
 
     /// `payment_complete` (products-orders §4.6): from on-hold, pending, failed or cancelled only. In memory, as

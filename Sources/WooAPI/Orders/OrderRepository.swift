@@ -174,7 +174,7 @@ package enum OrderRepository {
 
     /// Binds every column of the record, each at its ``OrderColumn`` parameter.
     private static func bindAll(_ r: OrderRecord, to statement: Statement) throws -> Statement {
-        try statement.bind(OrderColumn.allCases.map { value(of: $0, in: r) })
+        for column in OrderColumn.allCases { try statement.bind(value(of: column, in: r), at: column.parameter) }
         return statement
     }
 
@@ -213,7 +213,9 @@ package enum OrderRepository {
     /// Inserts an item of order `orderID`; returns its id.
     static func insertItem(_ item: OrderItem, orderID: Int64, in db: Database) throws -> Int64 {
         let statement = try db.cachedStatement(insertItem)
-        try statement.bind(OrderItemColumn.allCases.map { $0 == .id ? .integer(orderID) : value(of: $0, in: item) })
+        for column in OrderItemColumn.allCases {
+            try statement.bind(column == .id ? .integer(orderID) : value(of: column, in: item), at: column.parameter)
+        }
         try statement.execute()
         return db.lastInsertRowID
     }

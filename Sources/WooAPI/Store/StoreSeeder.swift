@@ -9,8 +9,10 @@ import SQLite
 /// record, totals and status transition (``OrderWrites/setStatus``: paid and completed dates, download permissions,
 /// `total_sales`, the refund post) as `POST /orders`, and the schema's triggers keep role counts.
 /// What differs: an order's row is inserted once, in its final state, after its permissions (the caller runs with
-/// foreign keys off); and the customer figures the `orders_stats_insert` trigger would recompute per order (about a
-/// third of an order's cost) are computed once for the run by ``recomputeFigures(fromOrder:in:)``, to the same values.
+/// foreign keys off); its post id (and its refund's) is given by the seed and the run's post rows are written in one
+/// statement at its end; and the customer figures the `orders_stats_insert` trigger would recompute per order (about
+/// a third of an order's cost) are added up in memory and written once per customer by ``recordFigures(_:in:)``, to
+/// the same values. Rows are made on a second thread while the calling one writes them (``SeedPipeline``).
 package final class StoreSeeder {
     /// Called after every few thousand rows with (rows done, rows asked) of the current kind.
     package typealias Progress = (_ done: Int, _ total: Int) -> Void
@@ -20,7 +22,6 @@ package final class StoreSeeder {
     /// How far back registrations and orders reach.
     let span: Int64
     var random: SplitMix64
-    var secure = SecureBytes()
     /// Quantities sold per product id by the orders of the current run, recorded once at its end.
     var sales: [Int64: Int64] = [:]
     /// Tags SKUs of this run, so a store can be seeded twice.
@@ -48,7 +49,6 @@ package final class StoreSeeder {
     /// again and make search terms of known selectivity (`*12345*`).
     package func addCustomers(_ count: Int, progress: Progress) throws {
         guard count > 0 else { return }
-        var previous: Int64 = now - span
         // One transaction: the username and email indexes fill at random places, so every commit rewrites most of
         // their pages; committing once writes each page once (with 50,000-row batches, 1M customers took 58 s
         // rather than 41 s).
@@ -75,15 +75,35 @@ package final class StoreSeeder {
             let existing = try db.query("SELECT count(*) FROM users").first?[0].intValue ?? 0
             try Self.withoutIndexes(of: ["users"], when: Self.rebuildsIndexes(adding: count, to: existing), in: db) {
                 let statement = try db.cachedStatement(Self.insertCustomer)
-                for n in 0..<count {
-                    var registered = now - span + Int64((Double(n + 1) / Double(count)) * Double(span))
-                    if n > 0 && random.next(8) == 0 { registered = previous }
-                    registered = max(registered, previous)
-                    previous = registered
-                    try bindCustomer(id: lastID + 1 + Int64(n), registered: registered, to: statement)
-                    try statement.execute()
-                    if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
-                }
+                // The rows (names, password hashes, avatar hashes) are made on a second thread while this one
+                // writes them (``SeedPipeline``), which pays when the machine has a second core free.
+                let (seed, first, span) = (random.next(), now - span, span)
+                var done = 0
+                try SeedPipeline.run(produce: { send in
+                    var random = SplitMix64(seed: seed)
+                    var secure = SecureBytes()
+                    var previous = first
+                    var batch: [SeedCustomer] = []
+                    batch.reserveCapacity(Self.batchSize)
+                    for n in 0..<count {
+                        var registered = first + Int64((Double(n + 1) / Double(count)) * Double(span))
+                        if n > 0 && random.next(8) == 0 { registered = previous }
+                        registered = max(registered, previous)
+                        previous = registered
+                        batch.append(SeedCustomer(id: lastID + 1 + Int64(n), registered: registered, random: &random, secure: &secure))
+                        if batch.count == Self.batchSize || n + 1 == count {
+                            guard send(batch) else { return }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }, consume: { (batch: [SeedCustomer]) in
+                    for customer in batch {
+                        try customer.bind(to: statement)
+                        try statement.execute()
+                        done += 1
+                        if done % 5_000 == 0 || done == count { progress(done, count) }
+                    }
+                })
             }
             if let countTrigger {
                 try db.execute("""
@@ -150,31 +170,8 @@ package final class StoreSeeder {
         try db.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(name)]).first?[0].stringValue
     }
 
-    private func bindCustomer(id: Int64, registered: Int64, to statement: Statement) throws {
-        typealias C = NewCustomerColumn
-        func at(_ column: C) -> Int { column.parameter + 1 }
-        let first = SeedNames.first[random.next(SeedNames.first.count)]
-        let last = SeedNames.last[random.next(SeedNames.last.count)]
-        let login = "\(first.lowercased()).\(last.lowercased())\(id)"
-        let email = login + "@example.com"
-        let (city, state, postcode) = SeedNames.cities[random.next(SeedNames.cities.count)]
-        let street = "\(100 + random.next(9_900)) \(SeedNames.streets[random.next(SeedNames.streets.count)]) St"
-        let phone = "(555) \(100 + random.next(900))-\(1_000 + random.next(9_000))"
-        let company = random.next(10) == 0 ? SeedNames.companies[random.next(SeedNames.companies.count)] : ""
-        let billing = [first, last, company, street, "", city, state, postcode, "US", email, phone]
-        try statement.bind(id, at: 1)
-        try statement.bind(login, at: at(.username))
-        try statement.bind(email, at: at(.email))
-        try statement.bind(secure.generatedPasswordHash(), at: at(.passwordHash))
-        try statement.bind("customer", at: at(.role))
-        try statement.bind(registered, at: at(.createdAt))
-        try statement.bind(registered, at: at(.updatedAt))
-        try statement.bind(first, at: at(.firstName))
-        try statement.bind(last, at: at(.lastName))
-        for (index, value) in billing.enumerated() { try statement.bind(value, at: at(.billingFirstName) + index) }
-        for index in 0..<Address.shippingKeys.count { try statement.bind(billing[index], at: at(.shippingFirstName) + index) }
-        try statement.bind(CustomerJSON.avatarHash(email: email), at: at(.avatarHash))
-    }
+    /// Rows a producer thread hands to the writer at a time.
+    static let batchSize = 2_000
 
     // MARK: Products
 
@@ -255,9 +252,8 @@ package final class StoreSeeder {
             customers.registered.append(row[1].int64Value ?? 0)
         }
         let start = min(customers.registered.first ?? (now - span), now - 86_400)
-        var previous = start
         // One transaction: the per-order figures trigger is dropped for the run and restored at its end, so a crash
-        // or error rolls the whole run back with the trigger in place (see ``recomputeFigures(fromOrder:in:)``).
+        // or error rolls the whole run back with the trigger in place (see ``recordFigures(_:in:)``).
         sales = [:]
         defer { sales = [:] }
         try db.transaction { db in
@@ -267,29 +263,70 @@ package final class StoreSeeder {
             // every 256); the log is restarted at the end, so every process's order anchors rebuild.
             let logTrigger = count >= 1_000 ? try Self.triggerSQL("orders_changes_insert", in: db) : nil
             if logTrigger != nil { try db.execute(sql: "DROP TRIGGER orders_changes_insert") }
-            let firstOrder = (try db.query("SELECT max(id) FROM posts").first?[0].int64Value ?? 0) + 1
+            // Post ids: the ones `INSERT INTO posts` would give one at a time (AUTOINCREMENT: past the sequence and
+            // every id), taken in order by the orders and, right after a refunded order, its refund post, as
+            // ``OrderRepository/newPostID(type:in:)`` and the status transition take them. Their post rows are
+            // written in one statement at the end (``insertPosts``); nothing else writes posts meanwhile (this
+            // transaction holds the write lock).
+            let firstOrder = (try db.query("""
+                SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'posts'), 0),
+                           coalesce((SELECT max(id) FROM posts), 0))
+                """).first?[0].int64Value ?? 0) + 1
             // The order tables' secondary indexes are built after a big run's rows, as the customers' are.
             let existing = try db.query("SELECT count(*) FROM orders").first?[0].intValue ?? 0
             let rebuild = Self.rebuildsIndexes(adding: count, to: existing)
+            var figures: [Int64: Figures] = [:]
             try Self.withoutIndexes(of: ["orders", "order_items", "download_permissions"], when: rebuild, in: db) {
-                for n in 0..<count {
-                    var created = start + Int64((Double(n + 1) / Double(count)) * Double(now - start))
-                    if random.next(16) == 0 { created = previous }
-                    created = max(created, previous)
-                    previous = created
-                    try addOrder(at: created, customers: customers, products: products, productsByID: productsByID, in: db)
-                    if (n + 1) % 5_000 == 0 || n + 1 == count { progress(n + 1, count) }
-                }
+                // Orders are made (customer and address, lines, totals, status) on a second thread while this one
+                // runs each order's status transition and writes it (``SeedPipeline``). In WAL mode it reads the
+                // addresses through a read-only connection of its own (the customers are committed); else (a store
+                // in memory, or the seed command's rollback journal, where a reader's lock would keep this
+                // connection from spilling pages) this thread reads them.
+                let (seed, end, path, customers) = (random.next(), now, db.path, customers)
+                let reads = try !(path.isEmpty || path == ":memory:") && db.journalMode() == "wal"
+                var done = 0
+                try SeedPipeline.run(produce: { send in
+                    let reader = reads ? try Database(path: path, configuration: .init(readOnly: true, journalMode: nil)) : nil
+                    try reader?.execute(sql: "PRAGMA mmap_size = 4294967296")
+                    var maker = OrderMaker(random: SplitMix64(seed: seed), customers: customers, products: products, reader: reader)
+                    var previous = start
+                    var id = firstOrder
+                    var batch: [SeedOrder] = []
+                    batch.reserveCapacity(Self.batchSize)
+                    for n in 0..<count {
+                        var created = start + Int64((Double(n + 1) / Double(count)) * Double(end - start))
+                        if maker.random.next(16) == 0 { created = previous }
+                        created = max(created, previous)
+                        previous = created
+                        let order = try maker.make(id: id, at: created)
+                        id += order.status == "refunded" ? 2 : 1
+                        batch.append(order)
+                        if batch.count == Self.batchSize || n + 1 == count {
+                            guard send(batch) else { return }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }, consume: { (batch: [SeedOrder]) in
+                    for made in batch {
+                        var order = made.record
+                        if made.addressUnread, let address = try Self.address(of: order.customerID, in: db) {
+                            (order.billing, order.shipping) = address
+                        }
+                        try write(&order, status: made.status, productsByID: productsByID, in: db)
+                        if order.customerID != 0 { figures[order.customerID, default: Figures()].add(order) }
+                        done += 1
+                        if done % 5_000 == 0 || done == count { progress(done, count) }
+                    }
+                })
+                try db.execute(Self.insertPosts, [.integer(firstOrder)])
             }
             // The run's sales, one update per product (the same total_sales as one update per line).
             for (product, quantity) in sales.sorted(by: { $0.key < $1.key }) {
                 try ProductRepository.recordSales(quantity, of: product, in: db)
             }
             sales = [:]
-            if let trigger {
-                try Self.recomputeFigures(fromOrder: firstOrder, in: db)
-                try db.execute(sql: trigger)
-            }
+            if trigger != nil { try Self.recordFigures(figures, in: db) }
+            if let trigger { try db.execute(sql: trigger) }
             if let logTrigger {
                 try Self.restartOrderChangeLog(in: db)
                 try db.execute(sql: logTrigger)
@@ -297,26 +334,100 @@ package final class StoreSeeder {
         }
     }
 
-    /// The customer figures of everyone who got an order with id ≥ `first`, in one pass: the same values the
-    /// `orders_stats_insert` trigger computes per order (customers §3.3): orders not in the trash count, paid statuses
-    /// make total_spent, the highest id is the last order. Like the trigger, it bumps `version` (cached JSON is stale).
-    static func recomputeFigures(fromOrder first: Int64, in db: Database) throws {
-        try db.execute("""
-            UPDATE users SET version = version + 1, orders_count = f.orders, total_spent_cents = f.spent,
-                last_order_id = f.last, last_order_date = (SELECT o.created_at FROM orders o WHERE o.id = f.last)
-            FROM (SELECT customer_id, count(*) AS orders, max(id) AS last,
-                         sum(CASE WHEN status IN ('processing', 'completed') THEN total_cents ELSE 0 END) AS spent
-                  FROM orders WHERE status <> 'trash' AND customer_id IN (SELECT customer_id FROM orders WHERE id >= ?)
-                  GROUP BY customer_id) AS f
-            WHERE users.id = f.customer_id
-            """, [.integer(first)])
+    /// The post rows of the run's orders (from id `?1`) and of their refunds (the id after a refunded order's), in
+    /// id order.
+    static let insertPosts = """
+        INSERT INTO posts (id, type)
+        SELECT id, type FROM (SELECT id, 'shop_order' AS type FROM orders WHERE id >= ?1
+                              UNION ALL SELECT id + 1, 'shop_order_refund' FROM orders WHERE id >= ?1 AND status = 'refunded')
+        ORDER BY id
+        """
+
+    /// What the `orders_stats_insert` trigger keeps per customer (customers §3.3), for the orders of one run.
+    struct Figures {
+        var orders: Int64 = 0
+        var spent: Int64 = 0
+        var last: Int64 = 0
+        var lastDate: Int64 = 0
+
+        mutating func add(_ order: OrderRecord) {
+            orders += 1
+            if order.status == "processing" || order.status == "completed" { spent += order.totalCents }
+            if order.id > last { (last, lastDate) = (order.id, order.createdAt) }
+        }
     }
 
-    private func addOrder(
-        at created: Int64, customers: Customers, products: [ProductRecord], productsByID: [Int64: ProductRecord], in db: Database
-    ) throws {
+    /// The customer figures after a run's orders, one update per customer in id order: the run's orders are added
+    /// to what the trigger kept for the earlier ones, to the values it computes per order (customers §3.3): orders
+    /// not in the trash count (the run has none in the trash), paid statuses make total_spent, the highest id is the
+    /// last order (the run's ids are past every earlier one). Like the trigger, it bumps `version` (cached JSON is
+    /// stale).
+    static func recordFigures(_ figures: [Int64: Figures], in db: Database) throws {
+        let statement = try db.cachedStatement("""
+            UPDATE users SET version = version + 1, orders_count = orders_count + ?2,
+                total_spent_cents = total_spent_cents + ?3, last_order_id = ?4, last_order_date = ?5
+            WHERE id = ?1
+            """)
+        for (customer, f) in figures.sorted(by: { $0.key < $1.key }) {
+            try statement.bind(customer, at: 1)
+            try statement.bind(f.orders, at: 2)
+            try statement.bind(f.spent, at: 3)
+            try statement.bind(f.last, at: 4)
+            try statement.bind(f.lastDate, at: 5)
+            try statement.execute()
+        }
+    }
+
+    /// The billing and shipping addresses stored for customer `id`.
+    static func address(of id: Int64, in db: Database) throws -> (billing: Address, shipping: Address)? {
+        let statement = try db.cachedStatement(Self.customerAddresses)
+        try statement.bind(id, at: 1)
+        return try statement.first(nil) { row in
+            (Address(.billing, (0..<Address.billingKeys.count).map { Optional(row.text(at: $0)) }),
+             Address(.shipping, (0..<Address.shippingKeys.count).map { Optional(row.text(at: Address.billingKeys.count + $0)) }))
+        }
+    }
+
+    /// Writes one made order as `POST /orders` with a status does (products-orders §5): its status transition
+    /// (paid and completed dates, download permissions, sales; the refund post is written with the run's posts),
+    /// then its row, in its final state, after its permissions (foreign keys are off for the seed), then its items.
+    private func write(_ order: inout OrderRecord, status: String, productsByID: [Int64: ProductRecord], in db: Database) throws {
+        try OrderWrites.setStatus(&order, to: status, now: order.createdAt, in: db, products: { productsByID[$0] },
+                                  sales: { quantity, product in self.sales[product, default: 0] += quantity },
+                                  refundPost: {})
+        try OrderRepository.insert(order, in: db)
+        for item in order.items { _ = try OrderRepository.insertItem(item, orderID: order.id, in: db) }
+    }
+}
+
+/// An order made on the seed's producer thread, to be written with its status.
+struct SeedOrder: Sendable {
+    var record: OrderRecord
+    var status: String
+    /// The customer's addresses are still to be read (no reader connection).
+    var addressUnread = false
+}
+
+/// Makes the seed's orders (on the producer thread): customer, addresses, lines, totals, payment, status.
+struct OrderMaker {
+    var random: SplitMix64
+    var secure = SecureBytes()
+    let customers: StoreSeeder.Customers
+    let products: [ProductRecord]
+    /// Reads the customers' addresses; nil for a store in memory (the writer then reads them).
+    let reader: Database?
+
+    init(random: SplitMix64, customers: StoreSeeder.Customers, products: [ProductRecord], reader: Database?) {
+        self.random = random
+        self.customers = customers
+        self.products = products
+        self.reader = reader
+    }
+
+    mutating func make(id: Int64, at created: Int64) throws -> SeedOrder {
         var order = OrderRecord()
-        order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
+        var addressUnread = false
+        order.id = id
         order.orderKey = "wc_order_" + secure.hex(7).prefix(13)
         order.createdAt = created
         order.updatedAt = created
@@ -325,13 +436,10 @@ package final class StoreSeeder {
         let registered = customers.count(registeredBy: created)
         if registered > 0 && random.next(20) != 0 {
             order.customerID = customers.ids[random.next(registered)]
-            let statement = try db.cachedStatement(Self.customerAddresses)
-            try statement.bind(order.customerID, at: 1)
-            _ = try statement.first(nil) { row in
-                order.billing = Address(.billing, (0..<Address.billingKeys.count).map { Optional(row.text(at: $0)) })
-                order.shipping = Address(.shipping, (0..<Address.shippingKeys.count).map {
-                    Optional(row.text(at: Address.billingKeys.count + $0))
-                })
+            if let reader {
+                if let address = try StoreSeeder.address(of: order.customerID, in: reader) { (order.billing, order.shipping) = address }
+            } else {
+                addressUnread = true
             }
         } else {
             let first = SeedNames.first[random.next(SeedNames.first.count)]
@@ -371,13 +479,54 @@ package final class StoreSeeder {
         let (method, title) = SeedNames.payments[random.next(SeedNames.payments.count)]
         order.paymentMethod = method
         order.paymentMethodTitle = title
-        // The status transition of `POST /orders` with a status (products-orders §5): its permissions, sales and refund
-        // post are written before the order's row, which foreign keys being off for the seed allows.
-        let status = SeedNames.statuses[random.next(SeedNames.statuses.count)]
-        try OrderWrites.setStatus(&order, to: status, now: created, in: db, products: { productsByID[$0] },
-                                  sales: { quantity, product in self.sales[product, default: 0] += quantity })
-        try OrderRepository.insert(order, in: db)
-        for item in order.items { _ = try OrderRepository.insertItem(item, orderID: order.id, in: db) }
+        return SeedOrder(record: order, status: SeedNames.statuses[random.next(SeedNames.statuses.count)], addressUnread: addressUnread)
+    }
+}
+
+/// A customer's row as ``StoreSeeder/insertCustomer`` binds it, made on the seed's producer thread.
+struct SeedCustomer: Sendable {
+    let id: Int64
+    let registered: Int64
+    let login: String
+    let email: String
+    let passwordHash: String
+    let first: String
+    let last: String
+    /// The billing values in ``Address/billingKeys`` order; the shipping address is its first nine.
+    let billing: [String]
+    let avatarHash: String
+
+    init(id: Int64, registered: Int64, random: inout SplitMix64, secure: inout SecureBytes) {
+        self.id = id
+        self.registered = registered
+        first = SeedNames.first[random.next(SeedNames.first.count)]
+        last = SeedNames.last[random.next(SeedNames.last.count)]
+        login = "\(first.lowercased()).\(last.lowercased())\(id)"
+        email = login + "@example.com"
+        let (city, state, postcode) = SeedNames.cities[random.next(SeedNames.cities.count)]
+        let street = "\(100 + random.next(9_900)) \(SeedNames.streets[random.next(SeedNames.streets.count)]) St"
+        let phone = "(555) \(100 + random.next(900))-\(1_000 + random.next(9_000))"
+        let company = random.next(10) == 0 ? SeedNames.companies[random.next(SeedNames.companies.count)] : ""
+        billing = [first, last, company, street, "", city, state, postcode, "US", email, phone]
+        passwordHash = secure.generatedPasswordHash()
+        avatarHash = CustomerJSON.avatarHash(email: email)
+    }
+
+    func bind(to statement: Statement) throws {
+        typealias C = NewCustomerColumn
+        func at(_ column: C) -> Int { column.parameter + 1 }
+        try statement.bind(id, at: 1)
+        try statement.bind(login, at: at(.username))
+        try statement.bind(email, at: at(.email))
+        try statement.bind(passwordHash, at: at(.passwordHash))
+        try statement.bind("customer", at: at(.role))
+        try statement.bind(registered, at: at(.createdAt))
+        try statement.bind(registered, at: at(.updatedAt))
+        try statement.bind(first, at: at(.firstName))
+        try statement.bind(last, at: at(.lastName))
+        for (index, value) in billing.enumerated() { try statement.bind(value, at: at(.billingFirstName) + index) }
+        for index in 0..<Address.shippingKeys.count { try statement.bind(billing[index], at: at(.shippingFirstName) + index) }
+        try statement.bind(avatarHash, at: at(.avatarHash))
     }
 }
 
