@@ -157,6 +157,39 @@ final class ListAnchorsTests: XCTestCase {
         XCTAssertFalse(anchors.has(UserListPartition("customer", createdMin: 1_000_000), email), "the oldest window went")
     }
 
+    /// A search's sorted matches are remembered while the change log stands still, so paging through them reads
+    /// the page's rows only; any write to a logged column (an insert, a delete, an email, login, registration or
+    /// role change) moves the log on and the matches are read again. Equal to the matches read afresh throughout.
+    func testRememberedSearchesFollowWrites() throws {
+        try insert(3_000, createdAt: { 1_000_000 + Int64($0 / 3) }, tag: "s")  // "*s12*": s12, s120…, s1200…
+        let anchors = UserListAnchors()
+        func assertSearchPages(_ step: String) throws {
+            for term in ["*s12*", "s29*", "*s5"] {
+                for orderby in ["email", "display_name", "registered", "ID"] {
+                    for direction in ["ASC", "DESC"] {
+                        for number in [1, 2, 15, 16, 40] {
+                            let parameters = "filter[q]=\(term)&filter[limit]=7&page=\(number)&filter[orderby]=\(orderby)&filter[order]=\(direction)"
+                            XCTAssertEqual(try page(anchors, parameters), try page(nil, parameters), step + ": " + parameters)
+                        }
+                    }
+                }
+            }
+        }
+        try assertSearchPages("read")
+        XCTAssertEqual(anchors.rememberedCount, UserListAnchors.rememberedLists, "the last 16 of 24 searches are kept")
+        try assertSearchPages("remembered")
+        try insert(30, createdAt: { 1_000_500 + Int64($0) }, tag: "s12x")
+        try assertSearchPages("after inserts")
+        _ = try store.writeAndWait { db in
+            for id: Int64 in [14, 122, 1_201, 1_250] { _ = try CustomerRepository.delete(id: id, in: db) }
+            try db.execute("UPDATE users SET email = 's12' || email WHERE id % 97 = 0")
+            try db.execute("UPDATE users SET username = 'zz' || username WHERE id % 7 = 0")
+            try db.execute("UPDATE users SET created_at = created_at - 999 WHERE id % 11 = 0")
+            try db.execute("UPDATE users SET role = 'subscriber' WHERE id % 13 = 0")
+        }
+        try assertSearchPages("after changes")
+    }
+
     func testRolesWithoutUsersAreNotRemembered() throws {
         try insert(40, createdAt: { 1_000_000 + Int64($0) }, tag: "a")
         let anchors = UserListAnchors()

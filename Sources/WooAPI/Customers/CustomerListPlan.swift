@@ -79,6 +79,12 @@ enum CustomerListPlan {
         guard Set(query.roles).count == 1 else { return ([], 0) }
         let role = query.roles[0]
         if let search = query.search {
+            let term = SearchTerm(search)
+            if let anchors, term.leading || term.trailing, let matches = try anchors.remembered(searchKey(query), in: db, {
+                try searchCandidates(search, role: role, in: db).map { try candidateIDs(query, candidates: $0, in: db) }
+            }) {
+                return (rows ? try rememberedPage(matches, query, in: db) : [], matches.count)
+            }
             if let candidates = try searchCandidates(search, role: role, in: db) {
                 if rows, let (page, total) = try candidatePage(query, candidates: candidates, in: db) {
                     return (page, total)
@@ -248,7 +254,9 @@ enum CustomerListPlan {
         }
         let sql = "SELECT u.id, u.version FROM users u \(UserList.indexHint(partition, order.list)) WHERE \(clauses)"
             + " ORDER BY u.\(order.column.rawValue) \(order.ascending ? "ASC" : "DESC"), u.id ASC LIMIT ? OFFSET ?"
-        arguments += [.integer(Int64(limit)), .integer(Int64(query.offset - (anchor?.rank ?? 0)))]
+        // No more rows than the window has left: the walk filters by registration, and would otherwise go on past
+        // the window's last row to the end of the index looking for more.
+        arguments += [.integer(Int64(min(limit, total - query.offset))), .integer(Int64(query.offset - (anchor?.rank ?? 0)))]
         // Not cached: 72 texts (order × direction × bounds × anchor × role), each prepared in ~0.1 ms on the pool.
         return try pageRows(db.makeStatement(sql), arguments, capacity: limit)
     }
@@ -387,6 +395,41 @@ enum CustomerListPlan {
             total = row.int(at: 2)
         }
         return page.isEmpty ? nil : (page, total)
+    }
+
+    /// What a search's matches depend on, as the key they are remembered by (``ListAnchorRegistry/remembered``):
+    /// the term, the role, the registration bounds and the order; every one is a column the change log records.
+    private static func searchKey(_ query: CustomerQuery) -> String {
+        "\(query.search ?? "")\u{0}\(query.roles)\u{0}\(query.createdMin ?? .min)\u{0}\(query.createdMax ?? .max)"
+            + "\u{0}\(query.orderBy)\u{0}\(query.ascending)"
+    }
+
+    /// Every matching candidate's id, in the query's order.
+    private static func candidateIDs(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> [Int64] {
+        let (sql, arguments) = candidateSQL(query, select: "u.id")
+        var ids: [Int64] = []
+        try db.makeStatement(sql + " ORDER BY " + query.orderClause()).forEach([candidateArray(candidates)] + arguments) {
+            ids.append($0.int64(at: 0))
+        }
+        return ids
+    }
+
+    static let versionSQL = SQL("SELECT version FROM users WHERE id = ?")
+
+    /// The page of a search's remembered matches, with each row's current version (the customer cache's key).
+    private static func rememberedPage(_ matches: [Int64], _ query: CustomerQuery, in db: Database) throws -> [(id: Int64, version: Int64)] {
+        let start = min(query.offset, matches.count)
+        let end = query.limit.map { min(matches.count, start + $0) } ?? matches.count
+        let statement = try db.cachedStatement(versionSQL)
+        var page: [(id: Int64, version: Int64)] = []
+        page.reserveCapacity(end - start)
+        for id in matches[start..<end] {
+            try statement.bind(id, at: 1)
+            defer { statement.reset() }
+            // The remembered list is this snapshot's (the log has not moved), so every id is still a row.
+            if try statement.step() { page.append((id: id, version: statement.int64(at: 0))) }
+        }
+        return page
     }
 
     private static func candidateCount(_ query: CustomerQuery, candidates: [Int64], in db: Database) throws -> Int {

@@ -313,7 +313,45 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         SELECT coalesce((SELECT max(seq) FROM \(List.changeLog)), 0), coalesce((SELECT min(seq) FROM \(List.changeLog)), 0)
         """)
 
+    /// Lists remembered whole (``remembered(_:in:_:)``): their ids in order, the change log's last position they
+    /// were read at, and when each was last used.
+    private let lists = Mutex<[String: (sequence: Int64, ids: [Int64], used: UInt64)]>([:])
+    private let listUses = Atomic<UInt64>(0)
+    /// Most lists remembered, and most ids in one (a longer list is read again each time).
+    package static var rememberedLists: Int { 16 }
+    package static var rememberedIDs: Int { 100_000 }
+
     package init() {}
+
+    /// The ids, in order, of a list the anchors do not page (a search), read by `compute` once and then answered
+    /// from memory for as long as the change log's last position stays the same — which holds only for a list that
+    /// depends on nothing but the columns the log records (the partition's and the orders' columns): any change to
+    /// them moves the log on. `key` names the list (its filters and order). A nil from `compute` (the list cannot
+    /// be read this way) is not remembered. Runs in the caller's read transaction. The 16 lists last used are kept.
+    package func remembered(_ key: String, in db: Database, _ compute: () throws -> [Int64]?) throws -> [Int64]? {
+        let (last, _) = try db.unchangedOrRead(logBoundsSQL)
+        let use = listUses.add(1, ordering: .relaxed).newValue
+        let known = lists.withLock { lists -> [Int64]? in
+            guard let entry = lists[key], entry.sequence == last else { return nil }
+            lists[key] = (entry.sequence, entry.ids, use)
+            return entry.ids
+        }
+        if let known { return known }
+        guard let ids = try compute() else { return nil }
+        if ids.count <= Self.rememberedIDs {
+            lists.withLock { lists in
+                if lists[key] == nil, lists.count >= Self.rememberedLists,
+                   let oldest = lists.min(by: { $0.value.used < $1.value.used })?.key {
+                    lists[oldest] = nil
+                }
+                lists[key] = (last, ids, use)
+            }
+        }
+        return ids
+    }
+
+    /// How many lists are remembered (for tests and diagnostics).
+    package var rememberedCount: Int { lists.withLock { $0.count } }
 
     /// How many sets are kept (for tests and diagnostics).
     package var count: Int { sets.withLock { $0.entries.count } }

@@ -165,10 +165,13 @@ package enum OrderListPlan {
         guard rows, let limit = query.limit else {
             return (rows ? try OrderRepository.pageIDs(query, in: db) : [], total)  // every row: the plain query's
         }
+        // No more rows than the list has left: a walk that filters (a window's dates) would otherwise go on past
+        // the window's last row to the end of the index looking for more.
+        guard target < total else { return ([], total) }
         var (whereSQL, arguments) = OrderList.partitionClause(partition)
         var clauses = [whereSQL]
         if let anchor { ListKeySQL.appendFrom(anchor.key, order, alias: "o", to: &clauses, &arguments) }
-        return (try page(clauses, arguments, partition: partition, order: order, query: query, limit: limit,
+        return (try page(clauses, arguments, partition: partition, order: order, query: query, limit: min(limit, total - target),
                          skip: target - (anchor?.rank ?? 0), cached: partition.dates.isEmpty, in: db), total)
     }
 
