@@ -125,4 +125,53 @@ final class SchemaUpgradeTests: XCTestCase {
         XCTAssertEqual(indexed.count, 1)
         XCTAssertEqual(progress, last, "everything logged before the upgrade is indexed")
     }
+
+    /// Version 6 rebuilds the search index with the email alone where it holds the login: a version-5 store's
+    /// users are found by login and by email after the upgrade, logged changes not yet indexed included, and later
+    /// changes replay with the same text (the schema's expression is ``SearchIndex/textSQL``).
+    func testVersionFiveSearchIndexIsRebuiltWithTheNewTexts() throws {
+        XCTAssertTrue(Store.schemaSQL.contains(SearchIndex.textSQL), "the upgrade and the replay index the same text")
+        let path = directory.appendingPathComponent("v5.sqlite").path
+        do {
+            let db = try Database(path: path)
+            try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
+            let schema = Store.schemaSQL
+            for version in 2...5 {
+                let start = schema.range(of: "-- @since \(version) ")!
+                let end = schema.range(of: "-- @end", range: start.upperBound..<schema.endIndex)!
+                let drop = version == 2 ? "DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete; DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;" : ""
+                try db.transaction(.immediate) { db in try db.execute(sql: drop + String(schema[start.lowerBound..<end.lowerBound])) }
+            }
+            try db.execute(sql: """
+                PRAGMA user_version = 5;
+                INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('Jo.Smith', 'jo.smith@example.com', 'x', 1, 1);
+                INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('zebra42', 'other@example.com', 'x', 1, 1);
+                INSERT INTO users_search (rowid, text) SELECT id, username || char(10) || email FROM users WHERE id = 2;
+                UPDATE search_progress SET seq = (SELECT min(seq) FROM user_list_changes);
+                """)  // version 5's text for the first user; the second is in the backlog
+        }
+        let store = try Store(path: path)
+        defer { store.close() }
+        func matches(_ literal: String) throws -> [Int] {
+            try store.read { db in
+                try db.query("SELECT rowid FROM users_search WHERE users_search MATCH ? ORDER BY rowid",
+                             [.text(SearchIndex.matchQuery(literal))]).map { $0[0].intValue! }
+            }
+        }
+        XCTAssertEqual(try matches("jo.smi"), [2], "a login held by the email: indexed by the email")
+        XCTAssertEqual(try matches("ebra4"), [3], "a login the email does not hold: indexed with it")
+        XCTAssertEqual(try matches("other@"), [3])
+        XCTAssertEqual(try store.read { db in try SearchIndex.backlog(in: db) }, 0, "the rebuild took the backlog")
+        // A change replays through the same text: the old one is deleted, the new one found.
+        _ = try store.writeAndWait { db in
+            try db.execute("UPDATE users SET username = 'lion77' WHERE id = 2")
+            try db.execute("UPDATE users SET email = 'zebra42@example.com' WHERE id = 3")
+            while try SearchIndex.catchUp(in: db) {}
+        }
+        XCTAssertEqual(try matches("lion7"), [2])
+        XCTAssertEqual(try matches("jo.smi"), [2], "still the email's")
+        XCTAssertEqual(try matches("other@"), [], "the old email's text is gone")
+        XCTAssertEqual(try matches("ebra42@"), [3])
+        XCTAssertEqual(try store.read { db in try db.query("SELECT count(*) FROM users_search WHERE users_search MATCH '\"ebr\"'")[0][0].intValue }, 1)
+    }
 }

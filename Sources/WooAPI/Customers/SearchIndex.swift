@@ -1,7 +1,7 @@
 import SQLite
 
-/// The customers search index (`users_search`, schema.sql version 5): a contentless trigram index over each user's
-/// login and email (one text: login, a line break, email) that writes do not touch. Its backlog is the customers
+/// The customers search index (`users_search`, schema.sql versions 5–6): a contentless trigram index over each
+/// user's login and email (one text, ``textSQL``) that writes do not touch. Its backlog is the customers
 /// change log (`user_list_changes`): every change to a user's login or email has an entry there with the old text
 /// (−1) and the new (+1), and `search_progress` holds the last entry the index includes. ``catchUp(limit:in:)``
 /// replays newer entries into the index in log order — a −1 removes exactly the text an earlier +1 (or the build)
@@ -32,11 +32,17 @@ package enum SearchIndex {
     static let batchEndSQL = SQL("""
         SELECT max(seq) FROM (SELECT seq FROM user_list_changes WHERE seq > ? ORDER BY seq LIMIT ?)
         """)
+    /// The text a user is indexed by, on columns `username` and `email` (schema.sql version 6, which builds the
+    /// index with the same expression): the email alone when it holds the login (ASCII case folded, so the login's
+    /// trigrams are all among the email's under the tokenizer's wider folding too), else login, a line break and
+    /// email. A contentless index deletes by the text it was given, so every writer of the index uses this.
+    package static let textSQL = "CASE WHEN instr(lower(email), lower(username)) > 0 THEN email ELSE username || char(10) || email END"
+
     /// The entries in log order: a −1 is FTS5's `delete` command with the text the row had, a +1 an insert. The
     /// restart marker (delta 0, see `StoreSeeder.restartChangeLog`) is no row's.
     static let replaySQL = SQL("""
         INSERT INTO users_search (users_search, rowid, text) \
-        SELECT CASE WHEN delta < 0 THEN 'delete' END, id, username || char(10) || email FROM user_list_changes \
+        SELECT CASE WHEN delta < 0 THEN 'delete' END, id, \(textSQL) FROM user_list_changes \
         WHERE seq > ? AND seq <= ? AND delta <> 0 ORDER BY seq
         """)
     static let advanceSQL = SQL("UPDATE search_progress SET seq = ?")

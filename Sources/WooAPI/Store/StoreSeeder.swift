@@ -114,7 +114,7 @@ package final class StoreSeeder {
             }
             if let logTrigger {
                 try db.execute("""
-                    INSERT INTO users_search (rowid, text) SELECT id, username || char(10) || email FROM users WHERE id > ?
+                    INSERT INTO users_search (rowid, text) SELECT id, \(SearchIndex.textSQL) FROM users WHERE id > ?
                     """, [.integer(lastID)])
                 try Self.restartChangeLog(in: db)
                 try db.execute(sql: logTrigger)
