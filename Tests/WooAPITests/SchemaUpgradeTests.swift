@@ -99,18 +99,8 @@ final class SchemaUpgradeTests: XCTestCase {
     func testVersionFourPendingSearchUsersAreIndexedByTheUpgrade() throws {
         let path = directory.appendingPathComponent("v4.sqlite").path
         do {
-            let db = try Database(path: path)
-            try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
-            let schema = Store.schemaSQL
-            for version in 2...4 {
-                let start = schema.range(of: "-- @since \(version) ")!
-                let end = schema.range(of: "-- @end", range: start.upperBound..<schema.endIndex)!
-                // Version 2 first drops version 1's placeholder orders table (Store.migrations does the same).
-                let drop = version == 2 ? "DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete; DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;" : ""
-                try db.transaction(.immediate) { db in try db.execute(sql: drop + String(schema[start.lowerBound..<end.lowerBound])) }
-            }
+            let db = try database(atVersion: 4, path: path)
             try db.execute(sql: """
-                PRAGMA user_version = 4;
                 INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('late', 'late.one@example.com', 'x', 1, 1);
                 """)
             XCTAssertEqual(try db.query("SELECT count(*) FROM users_search_pending")[0][0].intValue, 1, "written after the upgrade to version 4, not indexed yet")
@@ -133,17 +123,8 @@ final class SchemaUpgradeTests: XCTestCase {
         XCTAssertTrue(Store.schemaSQL.contains(SearchIndex.textSQL), "the upgrade and the replay index the same text")
         let path = directory.appendingPathComponent("v5.sqlite").path
         do {
-            let db = try Database(path: path)
-            try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
-            let schema = Store.schemaSQL
-            for version in 2...5 {
-                let start = schema.range(of: "-- @since \(version) ")!
-                let end = schema.range(of: "-- @end", range: start.upperBound..<schema.endIndex)!
-                let drop = version == 2 ? "DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete; DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;" : ""
-                try db.transaction(.immediate) { db in try db.execute(sql: drop + String(schema[start.lowerBound..<end.lowerBound])) }
-            }
+            let db = try database(atVersion: 5, path: path)
             try db.execute(sql: """
-                PRAGMA user_version = 5;
                 INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('Jo.Smith', 'jo.smith@example.com', 'x', 1, 1);
                 INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('zebra42', 'other@example.com', 'x', 1, 1);
                 INSERT INTO users_search (rowid, text) SELECT id, username || char(10) || email FROM users WHERE id = 2;
@@ -173,5 +154,22 @@ final class SchemaUpgradeTests: XCTestCase {
         XCTAssertEqual(try matches("other@"), [], "the old email's text is gone")
         XCTAssertEqual(try matches("ebra42@"), [3])
         XCTAssertEqual(try store.read { db in try db.query("SELECT count(*) FROM users_search WHERE users_search MATCH '\"ebr\"'")[0][0].intValue }, 1)
+    }
+
+    /// A store at `path` with the schema a store of `version` had: version 1, then each later `-- @since` section of
+    /// schema.sql in its own transaction, as the releases between wrote them, and that version number.
+    private func database(atVersion version: Int, path: String) throws -> Database {
+        let db = try Database(path: path)
+        try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
+        let schema = Store.schemaSQL
+        for section in 2...version {
+            let start = schema.range(of: "-- @since \(section) ")!
+            let end = schema.range(of: "-- @end", range: start.upperBound..<schema.endIndex)!
+            // Version 2 first drops version 1's placeholder orders table (Store.migrations does the same).
+            let drop = section == 2 ? "DROP TRIGGER IF EXISTS orders_stats_insert; DROP TRIGGER IF EXISTS orders_stats_delete; DROP TRIGGER IF EXISTS orders_stats_update; DROP INDEX IF EXISTS orders_customer; DROP TABLE IF EXISTS orders;" : ""
+            try db.transaction(.immediate) { db in try db.execute(sql: drop + String(schema[start.lowerBound..<end.lowerBound])) }
+        }
+        try db.execute(sql: "PRAGMA user_version = \(version)")
+        return db
     }
 }
