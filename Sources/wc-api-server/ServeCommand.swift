@@ -31,6 +31,8 @@ enum ServeCommand {
                                reads waiting per key or address (env WC_API_READ_QUEUE_PER_CLIENT, default 64); past
                                either queue bound: 503 woocommerce_api_server_busy with Retry-After
           --no-access-log      do not print one line per request (env WC_API_ACCESS_LOG=0)
+          --reuse-port         let other servers started with it listen on the same port; the kernel spreads new
+                               connections between them (env WC_API_REUSE_PORT=1)
           --help               this text
 
         Prints `listening on http://HOST:PORT` on standard error once ready. Exits 0 after a graceful shutdown.
@@ -58,7 +60,7 @@ enum ServeCommand {
             arguments,
             options: ["host", "port", "database", "public-url", "threads", "max-connections", "synchronous", "oauth-nonces",
                       "read-threads", "query-timeout", "loop-budget", "read-queue", "read-queue-per-client"],
-            booleans: ["no-access-log"])
+            booleans: ["no-access-log", "reuse-port"])
         guard options.positional.isEmpty else { throw UsageError("unexpected argument \(options.positional[0])") }
 
         var engine = ServerConfiguration()
@@ -68,6 +70,7 @@ enum ServeCommand {
         engine.maxConnections = try options.integer(
             "max-connections", environment: "WC_API_MAX_CONNECTIONS", default: engine.maxConnections, in: 1...1_000_000)
         engine.accessLog = !(options.flag("no-access-log") || ProcessInfo.processInfo.environment["WC_API_ACCESS_LOG"] == "0")
+        engine.reusePort = options.flag("reuse-port") || ProcessInfo.processInfo.environment["WC_API_REUSE_PORT"] == "1"
         engine.serverName = "wc-api-server"
         APIApplication.configureEngine(&engine)
 

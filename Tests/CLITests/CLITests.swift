@@ -95,6 +95,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(server.wait(), 0)
     }
 
+    /// `serve --reuse-port`: a second server on the same store and port starts and serves, and keeps serving once
+    /// the first has stopped; without the flag the second cannot bind (status 1, the bind error on stderr).
+    func testServeReusePortLetsTwoServersShareAPort() throws {
+        let first = try ServerProcess(database: database, extraArguments: ["--reuse-port"])
+        let refused = try runServerBinary(["serve", "--port", String(first.port), "--database", database, "--no-access-log"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("bind"), refused.stderr)
+        let second = try ServerProcess(database: database, extraArguments: ["--reuse-port", "--port", String(first.port)])
+        XCTAssertEqual(second.port, first.port)
+        first.signal(SIGTERM)
+        XCTAssertEqual(first.wait(), 0)
+        for _ in 0..<8 {
+            let client = try RawClient(port: second.port)
+            try client.send("GET /wc-api/v2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
+        }
+        second.signal(SIGTERM)
+        XCTAssertEqual(second.wait(), 0)
+    }
+
     func testServeStopsGracefullyOnSIGINTClosingIdleConnections() throws {
         let server = try ServerProcess(database: database)
         let idle = try RawClient(port: server.port)

@@ -486,6 +486,35 @@ final class ServerTests: XCTestCase {
         for call in calls { XCTAssertNotEqual(pthread_equal(call.handler, call.maker), 0, "made on the handler's loop") }
     }
 
+    /// `reusePort`: two servers listen on one port and the kernel spreads new connections between them; without it
+    /// the second cannot bind.
+    func testServersWithReusePortShareOnePort() throws {
+        func server(_ name: String, port: UInt16, reusePort: Bool) -> HTTPServer {
+            let configuration = makeTestConfiguration {
+                $0.port = port
+                $0.reusePort = reusePort
+                $0.eventLoops = 1
+            }
+            return HTTPServer(configuration: configuration) { _ in
+                .response(HTTPResponse(status: .ok, contentType: "text/plain", body: name))
+            }
+        }
+        let first = server("first", port: 0, reusePort: true)
+        let port = try first.start()
+        defer { first.shutdown(gracePeriod: .seconds(1)); first.waitUntilStopped() }
+        XCTAssertThrowsError(try server("refused", port: port, reusePort: false).start(), "a taken port without reusePort")
+        let second = server("second", port: port, reusePort: true)
+        XCTAssertEqual(try second.start(), port)
+        defer { second.shutdown(gracePeriod: .seconds(1)); second.waitUntilStopped() }
+        var answeredBy = Set<String>()
+        for _ in 0..<64 {
+            let client = try RawClient(port: port)  // a new connection (and source port) each time
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answeredBy.insert(try client.readResponse().text)
+        }
+        XCTAssertEqual(answeredBy, ["first", "second"], "64 connections all went to one server")
+    }
+
     /// Shutdown, live: idle connections close, the request in flight is answered with `Connection: close`.
     func testGracefulShutdownFinishesTheRequestInFlight() throws {
         let server = HTTPServer(configuration: makeTestConfiguration(), handler: echoHandler)

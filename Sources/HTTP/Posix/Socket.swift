@@ -5,8 +5,10 @@ import Glibc
 package enum Socket {
     /// Creates a non-blocking TCP listening socket bound to `host:port` (`socket`, `setsockopt`, `bind`, `listen`).
     ///
-    /// `port` 0 asks the kernel for an ephemeral port; read it back with ``localPort(of:)``.
-    package static func makeListener(host: String, port: UInt16, backlog: Int32) throws -> Int32 {
+    /// `port` 0 asks the kernel for an ephemeral port; read it back with ``localPort(of:)``. `reusePort` sets
+    /// `SO_REUSEPORT`, so several processes (each setting it) can listen on one port and the kernel spreads new
+    /// connections between them.
+    package static func makeListener(host: String, port: UInt16, backlog: Int32, reusePort: Bool = false) throws -> Int32 {
         let address = try SocketAddress(host: host, port: port)
         let fd = try blockingSyscall("socket") {
             Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -15,6 +17,11 @@ package enum Socket {
             var one: Int32 = 1
             _ = try blockingSyscall("setsockopt(SO_REUSEADDR)") {
                 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
+            if reusePort {
+                _ = try blockingSyscall("setsockopt(SO_REUSEPORT)") {
+                    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size))
+                }
             }
             _ = try address.withSockAddr { pointer, length in
                 try blockingSyscall("bind") { Glibc.bind(fd, pointer, length) }

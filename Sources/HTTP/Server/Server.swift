@@ -57,7 +57,8 @@ package final class HTTPServer: Sendable {
             case .stopped: throw SystemError(call: "bind (server stopped)", errno: Errno(rawValue: EINVAL))
             case .idle:
                 let listener = try Socket.makeListener(
-                    host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+                    host: configuration.host, port: configuration.port, backlog: configuration.backlog,
+                    reusePort: configuration.reusePort)
                 do {
                     let port = try Socket.localPort(of: listener)
                     state = .bound(listener: listener, port: port)

@@ -12,6 +12,10 @@ package struct ServerConfiguration: Sendable {
     package var blockingThreads = 8
     /// Listen backlog. Default 1024.
     package var backlog: Int32 = 1024
+    /// `SO_REUSEPORT` on the listener: other processes that set it too may listen on the same port, and the kernel
+    /// spreads new connections between them (several stateless servers on one machine). Default off: a second
+    /// server on a taken port fails to start.
+    package var reusePort = false
     /// Request size limits (request line 8 KiB, headers 32 KiB / 200 fields, body 1 MiB).
     package var limits = ParserLimits()
     /// Deadline for receiving one whole request, head and body together, from its first byte. Default 10 s → 408.
