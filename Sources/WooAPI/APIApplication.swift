@@ -66,6 +66,7 @@ package final class APIApplication: Sendable {
 
     /// Answers one request.
     package func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+        if request.path == "/healthz" { return health(request) }
         var jsonp: String?
         do throws(APIError) {
             let parameters = try QueryParameters(parsing: request.query)
@@ -97,6 +98,20 @@ package final class APIApplication: Sendable {
         } catch {
             return Self.finish(APIResponse(error), jsonp: jsonp)
         }
+    }
+
+    /// `GET /healthz`, outside the API and without authentication, for load balancers and orchestrators: 200
+    /// `{"status":"ok"}` while the store can be read, else 503 with the error envelope. GET and HEAD only (else
+    /// the API's no-route 404).
+    private func health(_ request: HTTPRequest) -> HTTPHandlerResult {
+        guard request.method == .get || request.method == .head else { return Self.finish(APIResponse(.noRoute), jsonp: nil) }
+        guard store.isHealthy() else { return Self.finish(APIResponse(.databaseUnavailable), jsonp: nil) }
+        return Self.finish(.json(capacity: 16) { writer in
+            writer.beginObject()
+            writer.key("status")
+            writer.string("ok")
+            writer.endObject()
+        }, jsonp: nil)
     }
 
     /// The route the request names (customers §1.1): `/wc-api/v2/<route>` with slashes trimmed, or the

@@ -115,6 +115,28 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(second.wait(), 0)
     }
 
+    /// `GET /healthz`: outside the API, no key needed; 200 while the store can be read, 503 with the error
+    /// envelope once its file is gone (a volume unmounted under the server), and other methods are the API's 404.
+    func testHealthzAnswersForLoadBalancers() throws {
+        let server = try ServerProcess(database: database)
+        func request(_ method: String) throws -> TestResponse {
+            let client = try RawClient(port: server.port)
+            try client.send("\(method) /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return try client.readResponse(head: method == "HEAD")
+        }
+        let healthy = try request("GET")
+        XCTAssertEqual(healthy.status, 200)
+        XCTAssertEqual(healthy.text, #"{"status":"ok"}"#)
+        XCTAssertEqual(try request("HEAD").status, 200)
+        XCTAssertEqual(try request("POST").status, 404)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let unhealthy = try request("GET")
+        XCTAssertEqual(unhealthy.status, 503)
+        XCTAssertTrue(unhealthy.text.contains("woocommerce_api_database_unavailable"), unhealthy.text)
+        server.signal(SIGTERM)
+        _ = server.wait()
+    }
+
     func testServeStopsGracefullyOnSIGINTClosingIdleConnections() throws {
         let server = try ServerProcess(database: database)
         let idle = try RawClient(port: server.port)

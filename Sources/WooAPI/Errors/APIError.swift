@@ -36,6 +36,9 @@ package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     package static let noRoute = APIError(
         "woocommerce_api_no_route", "No route was found matching the URL and request method", status: 404)
+    /// `GET /healthz` when the store cannot be read (not a WooCommerce error: this server's own).
+    package static let databaseUnavailable = APIError(
+        "woocommerce_api_database_unavailable", "The store's database cannot be read", status: 503)
     package static let unsupportedMethod = APIError(
         "woocommerce_api_unsupported_method", "Unsupported request method", status: 400)
     package static let missingData = APIError(

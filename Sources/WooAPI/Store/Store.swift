@@ -136,6 +136,13 @@ package final class Store: Sendable {
         return try body(box.database)
     }
 
+    /// Whether the store answers a read: its file is still where it was opened (not deleted or unmounted under
+    /// the server) and a read of the schema succeeds. For `GET /healthz`.
+    package func isHealthy() -> Bool {
+        guard path.isEmpty || path == ":memory:" || access(path, R_OK | W_OK) == 0 else { return false }
+        return (try? read { db in try db.query("SELECT count(*) FROM sqlite_master").first?[0].intValue }) != nil
+    }
+
     /// Queues `body` for the writer thread; `completion` runs there after the transaction holding it committed
     /// (or with the error that rolled it back).
     package func write<T>(
