@@ -16,7 +16,7 @@ package final class PostgresConnection {
     /// How many savepoints ``transaction(_:_:)`` currently has open (for unique names).
     var savepointDepth = 0
 
-    /// Connects with a `postgres://` / `postgresql://` URL or a `key=value` conninfo string, as `PQconnectdb` reads them.
+    /// Connects with a `postgres://` / `postgresql://` URL or a `key=value` conninfo, as `PQconnectdb` reads them.
     ///
     /// `connectTimeout` (seconds, libpq's `connect_timeout`, at least 2) applies unless `conninfo` sets its own, so a
     /// server that accepts TCP but never answers fails the call instead of hanging it.

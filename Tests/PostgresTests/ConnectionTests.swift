@@ -34,12 +34,14 @@ final class ConnectionTests: PostgresTestCase {
         XCTAssertThrowsError(try PostgresConnection(conninfo: cluster.url(database: "no_such_db"))) { error in
             let error = error as? PostgresError
             XCTAssertEqual(error?.isConnectionFailure, true)
-            XCTAssertTrue(error?.message.contains("\"no_such_db\" does not exist") == true, "\(String(describing: error))")
+            let message = error?.message ?? ""
+            XCTAssertTrue(message.contains("\"no_such_db\" does not exist"), message)
         }
     }
 
     func testMalformedConninfoIsAnErrorNotACrash() {
-        for conninfo in ["host=127.0.0.1 port=", "postgresql://[::1", "nonsense_key=1", "host='unterminated"] {
+        let malformed = ["host=127.0.0.1 port=notanumber", "postgresql://[::1", "nonsense_key=1", "host='unterminated"]
+        for conninfo in malformed {
             XCTAssertThrowsError(try PostgresConnection(conninfo: conninfo), conninfo) { error in
                 XCTAssertEqual((error as? PostgresError)?.isConnectionFailure, true, "\(error)")
                 XCTAssertFalse((error as? PostgresError)?.message.isEmpty ?? true)
