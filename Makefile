@@ -10,11 +10,14 @@ VENV ?= .venv
 
 .PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local clean
 
-# Installs the system packages the build needs, only when a header or tool is missing.
+# Installs the system packages the build needs, only when a header or tool is missing. PostgresTests start their
+# own throw-away server with initdb/pg_ctl from the postgresql package (never the packaged 15/main cluster).
 deps:
 	@missing=""; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
 	[ -f /usr/include/openssl/hmac.h ] || missing="$$missing libssl-dev"; \
+	[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v sqlite3 >/dev/null || missing="$$missing sqlite3"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
