@@ -80,12 +80,14 @@ enum CustomerListPlan {
         let role = query.roles[0]
         if let search = query.search {
             let term = SearchTerm(search)
-            if let anchors, term.leading || term.trailing, let matches = try anchors.remembered(searchKey(query), in: db, {
-                try searchCandidates(search, role: role, in: db).map { try candidateIDs(query, candidates: $0, in: db) }
-            }) {
-                return (rows ? try rememberedPage(matches, query, in: db) : [], matches.count)
-            }
-            if let candidates = try searchCandidates(search, role: role, in: db) {
+            if let anchors, term.leading || term.trailing {
+                // Nil only when no index narrows the search: then the plain query (not a second try of the index).
+                if let matches = try anchors.remembered(searchKey(query), in: db, {
+                    try searchCandidates(search, role: role, in: db).map { try candidateIDs(query, candidates: $0, in: db) }
+                }) {
+                    return (rows ? try rememberedPage(matches, query, in: db) : [], matches.count)
+                }
+            } else if let candidates = try searchCandidates(search, role: role, in: db) {
                 if rows, let (page, total) = try candidatePage(query, candidates: candidates, in: db) {
                     return (page, total)
                 }

@@ -281,29 +281,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
         var order: ListOrder
     }
 
-    /// The sets and when each was last used (a count of uses), for evicting the least recently used.
-    private struct Sets {
-        var entries: [Slot: (set: AnchorSet, used: UInt64)] = [:]
-        var uses: UInt64 = 0
-
-        mutating func use(_ slot: Slot) -> AnchorSet? {
-            guard let entry = entries[slot] else { return nil }
-            uses += 1
-            entries[slot] = (entry.set, uses)
-            return entry.set
-        }
-
-        mutating func insert(_ set: AnchorSet, at slot: Slot, capacity: Int) {
-            if entries[slot] == nil, entries.count >= capacity,
-               let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
-                entries[oldest] = nil
-            }
-            uses += 1
-            entries[slot] = (set, uses)
-        }
-    }
-
-    private let sets = Mutex(Sets())
+    private let sets = Mutex(RecentlyUsed<Slot, AnchorSet>())
     /// Most sets kept: a store has few roles or status sets in use (6–8 orders each), but every date window paged
     /// deeply has sets of its own; past it the least recently used set is dropped (and rebuilt if asked again).
     package static var capacity: Int { 64 }
@@ -315,8 +293,7 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
 
     /// Lists remembered whole (``remembered(_:in:_:)``): their ids in order, the change log's last position they
     /// were read at, and when each was last used.
-    private let lists = Mutex<[String: (sequence: Int64, ids: [Int64], used: UInt64)]>([:])
-    private let listUses = Atomic<UInt64>(0)
+    private let lists = Mutex(RecentlyUsed<String, (sequence: Int64, ids: [Int64])>())
     /// Most lists remembered, and most ids in one (a longer list is read again each time).
     package static var rememberedLists: Int { 16 }
     package static var rememberedIDs: Int { 100_000 }
@@ -330,28 +307,16 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
     /// be read this way) is not remembered. Runs in the caller's read transaction. The 16 lists last used are kept.
     package func remembered(_ key: String, in db: Database, _ compute: () throws -> [Int64]?) throws -> [Int64]? {
         let (last, _) = try db.unchangedOrRead(logBoundsSQL)
-        let use = listUses.add(1, ordering: .relaxed).newValue
-        let known = lists.withLock { lists -> [Int64]? in
-            guard let entry = lists[key], entry.sequence == last else { return nil }
-            lists[key] = (entry.sequence, entry.ids, use)
-            return entry.ids
-        }
-        if let known { return known }
+        if let known = lists.withLock({ $0.use(key) }), known.sequence == last { return known.ids }
         guard let ids = try compute() else { return nil }
         if ids.count <= Self.rememberedIDs {
-            lists.withLock { lists in
-                if lists[key] == nil, lists.count >= Self.rememberedLists,
-                   let oldest = lists.min(by: { $0.value.used < $1.value.used })?.key {
-                    lists[oldest] = nil
-                }
-                lists[key] = (last, ids, use)
-            }
+            lists.withLock { $0.insert((last, ids), at: key, capacity: Self.rememberedLists) }
         }
         return ids
     }
 
     /// How many lists are remembered (for tests and diagnostics).
-    package var rememberedCount: Int { lists.withLock { $0.count } }
+    package var rememberedCount: Int { lists.withLock { $0.entries.count } }
 
     /// How many sets are kept (for tests and diagnostics).
     package var count: Int { sets.withLock { $0.entries.count } }
@@ -443,5 +408,29 @@ package final class ListAnchorRegistry<List: AnchoredList>: Sendable {
             let value: SortValue = order.isText ? .text(row.text(at: 1)) : .integer(row.int64(at: 1))
             return AnchorChange(sequence: row.int64(at: 0), key: SortKey(value: value, id: row.int64(at: 2)), delta: row.int(at: 3))
         }
+    }
+}
+
+/// A map that keeps at most a given number of entries, dropping the least recently used one (by a count of uses)
+/// when a new key would pass it: the anchor sets and remembered lists of ``ListAnchorRegistry``.
+private struct RecentlyUsed<Key: Hashable, Value> {
+    var entries: [Key: (value: Value, used: UInt64)] = [:]
+    var uses: UInt64 = 0
+
+    /// The value at `key`, now the most recently used.
+    mutating func use(_ key: Key) -> Value? {
+        guard let entry = entries[key] else { return nil }
+        uses += 1
+        entries[key] = (entry.value, uses)
+        return entry.value
+    }
+
+    mutating func insert(_ value: Value, at key: Key, capacity: Int) {
+        if entries[key] == nil, entries.count >= capacity,
+           let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        uses += 1
+        entries[key] = (value, uses)
     }
 }

@@ -60,7 +60,7 @@ struct PostListQuery: Sendable, Equatable {
     }
 
     /// Whether the conditions are statuses only (no `filter[in]`, no date bounds): one of two WHERE texts.
-    var hasCommonFilters: Bool { ids == nil && dates == PostDateBounds() }
+    var hasCommonFilters: Bool { ids == nil && dates.isEmpty }
 
     /// Whether the order is one key and the page has a size: keys × 2 directions ORDER BY texts.
     var hasCommonOrder: Bool { orderBy.count == 1 && limit != nil }

@@ -96,8 +96,7 @@ package enum OrderListPlan {
     static func isCheapOnLoop(_ query: OrderQuery, anchors: OrderListAnchors) -> Bool {
         guard let order = order(of: query) else { return false }
         let dates = query.post.dates
-        if dates.isEmpty { return anchors.has(partition(of: query), order) }
-        guard let window = windowColumn(dates), window.column == order.column else { return false }
+        guard dates.isEmpty || windowColumn(dates)?.column == order.column else { return false }
         return anchors.has(partition(of: query), order)
     }
 
@@ -142,15 +141,6 @@ package enum OrderListPlan {
             size = Swift.min(size ?? .max, end - start)
         }
         return size
-    }
-
-    /// A page of a wide window and its total from the window's own anchors; nil when they cannot serve this
-    /// snapshot.
-    private static func anchoredWindowPage(
-        _ query: OrderQuery, order: ListOrder, rows: Bool, anchors: OrderListAnchors, in db: Database
-    ) throws -> (ids: [Int64], total: Int)? {
-        let partition = partition(of: query, dates: query.post.dates)
-        return try anchoredPage(query, partition: partition, order: order, rows: rows, anchors: anchors, in: db)
     }
 
     /// The total of a partition's list and, when `rows`, a page of it walked from the nearest anchor.
@@ -205,7 +195,8 @@ package enum OrderListPlan {
                     return result
                 }
             } else if let size = try windowSize(query, anchors: anchors, in: db), size > smallWindow,
-                      let result = try anchoredWindowPage(query, order: order, rows: rows, anchors: anchors, in: db) {
+                      let result = try anchoredPage(query, partition: partition(of: query, dates: dates), order: order,
+                                                    rows: rows, anchors: anchors, in: db) {
                 return result
             }
         }

@@ -75,16 +75,7 @@ extension Store {
         _ body: @escaping @Sendable (Database) throws -> T,
         answer: @escaping @Sendable (Result<T, any Error>) -> APIResponse
     ) -> HandlerOutcome {
-        .deferred { promise in self.write(body, answering: promise, with: answer) }
-    }
-
-    /// Queues `body` for the writer thread and fulfils `promise` with `answer(result)` once it committed (or
-    /// failed): for work already running elsewhere (a password hashed on the blocking pool) that then writes.
-    func write<T>(
-        _ body: @escaping @Sendable (Database) throws -> T, answering promise: APIPromise,
-        with answer: @escaping @Sendable (Result<T, any Error>) -> APIResponse
-    ) {
-        write(body) { result in promise.succeed(answer(result)) }
+        .deferred { promise in self.write(body) { result in promise.succeed(answer(result)) } }
     }
 
     /// Queues `body` for the writer thread; once it committed (or failed), `answer(result)` runs on the request's
