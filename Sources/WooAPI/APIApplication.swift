@@ -90,14 +90,39 @@ package final class APIApplication: Sendable {
                 guard method == .get || method == .head else { throw APIError.noRoute }
                 return Self.finish(index.response(), jsonp: jsonp)
             }
-            context.caller = try authenticator.authenticate(request, parameters: parameters, method: method, route: route)
-            guard isSupported else { throw APIError.unsupportedMethod }
-            guard let (handler, captures) = routes.match(route, method: method) else { throw APIError.noRoute }
-            context.captures = captures
-            return try handler(context).httpResult(jsonp: jsonp)
+            switch try authenticator.authenticate(request, parameters: parameters, method: method, route: route) {
+            case .caller(let caller):
+                context.caller = caller
+                return try dispatch(context, isSupported: isSupported, jsonp: jsonp)
+            case .pending(let pending):
+                // An OAuth nonce new to this process: the store decides whether it is fresh (a committed write),
+                // then the request goes on on its connection's loop.
+                return .deferred { [self, context, jsonp] promise in
+                    authenticator.complete(pending) { outcome in
+                        promise.resume { [self] in  // on the connection's loop
+                            do throws(APIError) {
+                                var context = context
+                                context.caller = try outcome.get()
+                                return try dispatch(context, isSupported: isSupported, jsonp: jsonp)
+                            } catch {
+                                return Self.finish(APIResponse(error), jsonp: jsonp)
+                            }
+                        }
+                    }
+                }
+            }
         } catch {
             return Self.finish(APIResponse(error), jsonp: jsonp)
         }
+    }
+
+    /// The request's handler, once the caller is known (customers §1.2: unsupported method, then the route table).
+    private func dispatch(_ context: RequestContext, isSupported: Bool, jsonp: String?) throws(APIError) -> HTTPHandlerResult {
+        guard isSupported else { throw APIError.unsupportedMethod }
+        guard let (handler, captures) = routes.match(context.route, method: context.method) else { throw APIError.noRoute }
+        var context = context
+        context.captures = captures
+        return try handler(context).httpResult(jsonp: jsonp)
     }
 
     /// `GET /healthz`, outside the API and without authentication, for load balancers and orchestrators: 200

@@ -17,8 +17,9 @@ enum ServeCommand {
           --threads N          event-loop threads (env WC_API_THREADS, default: one per core)
           --max-connections N  open connections before new ones get 503 (env WC_API_MAX_CONNECTIONS, default 10000)
           --synchronous MODE   full (default: an acknowledged write survives power loss) or normal (env WC_API_SYNCHRONOUS)
-          --oauth-nonces N     OAuth nonces remembered at once (env WC_API_OAUTH_NONCES, default 250000); when full the
-                               oldest go and requests as old as them are refused
+          --oauth-nonces N     OAuth nonces remembered in memory (env WC_API_OAUTH_NONCES, default 250000), which
+                               refuses a replay to this process without a write; when full the oldest are
+                               forgotten (the database still refuses their replays)
           --read-threads N     threads (each with its own connection) for list and count reads too slow for an event
                                loop (env WC_API_READ_THREADS, default: one per core, at least 2); one client's key runs
                                on at most N-1 of them at once, so another key always gets one

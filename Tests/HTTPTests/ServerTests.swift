@@ -486,6 +486,59 @@ final class ServerTests: XCTestCase {
         for call in calls { XCTAssertNotEqual(pthread_equal(call.handler, call.maker), 0, "made on the handler's loop") }
     }
 
+    /// `resume`: a handler that waited for something goes on where it left off, on its connection's loop, with
+    /// any result — a response, more deferred work, blocking work — and pipelined requests behind it wait their turn.
+    func testResumedRequestGoesOnOnTheConnectionsLoop() throws {
+        let threads = Mutex<[(handler: pthread_t, resumed: pthread_t)]>([])
+        let configuration = makeTestConfiguration { $0.eventLoops = 1 }
+        let handler: HTTPHandler = { request in
+            let handlerThread = pthread_self()
+            return .deferred { promise in
+                Thread.detachNewThread {
+                    promise.resume {
+                        threads.withLock { $0.append((handlerThread, pthread_self())) }
+                        switch request.path {
+                        case "/now":
+                            return .response(HTTPResponse(status: .ok, contentType: "text/plain", body: "now"))
+                        case "/deferred":
+                            return .deferred { next in
+                                Thread.detachNewThread {
+                                    next.succeed(HTTPResponse(status: .created, contentType: "text/plain", body: "later"))
+                                }
+                            }
+                        default:
+                            return .blockingResponse { HTTPResponse(status: .accepted, contentType: "text/plain", body: "pool") }
+                        }
+                    }
+                    promise.succeed(HTTPResponse(status: .internalServerError))  // ignored: already resumed
+                }
+            }
+        }
+        try withLiveServer(configuration, handler: handler) { _, port in
+            let client = try RawClient(port: port)
+            // Pipelined: each answer comes in order, after the one before it resumed.
+            try client.send("GET /now HTTP/1.1\r\nHost: x\r\n\r\nGET /deferred HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "GET /blocking HTTP/1.1\r\nHost: x\r\n\r\n")
+            for (status, text) in [(200, "now"), (201, "later"), (202, "pool")] {
+                let response = try client.readResponse()
+                XCTAssertEqual(response.status, status)
+                XCTAssertEqual(response.text, text)
+            }
+        }
+        let calls = threads.withLock { $0 }
+        XCTAssertEqual(calls.count, 3)
+        for call in calls { XCTAssertNotEqual(pthread_equal(call.handler, call.resumed), 0, "resumed on the handler's loop") }
+    }
+
+    /// Without a server (a handler called in-process), a resumed request's result is run on the spot.
+    func testResumeWithoutAServerRunsTheNextStep() {
+        let delivered = Mutex<[Int]>([])
+        let promise = ResponsePromise { response in delivered.withLock { $0.append(response.status.code) } }
+        promise.resume { .deferred { next in next.succeed(HTTPResponse(status: .created)) } }
+        promise.resume { .response(HTTPResponse(status: .internalServerError)) }  // ignored
+        XCTAssertEqual(delivered.withLock { $0 }, [201])
+    }
+
     /// `reusePort`: two servers listen on one port and the kernel spreads new connections between them; without it
     /// the second cannot bind.
     func testServersWithReusePortShareOnePort() throws {

@@ -1,10 +1,11 @@
 import Foundation
 import SQLite
+import Synchronization
 import WooAPI
 import XCTest
 
-/// Decisions #5: any (key, nonce) seen inside the timestamp window is a replay; the store is bounded without
-/// opening a replay hole, and persisted so a restart still refuses replays.
+/// Decisions #5: any (key, nonce) seen inside the timestamp window is a replay. The store decides (across
+/// processes and restarts); memory is a bounded shortcut for replays to the same process.
 final class NonceStoreTests: XCTestCase {
     private let now: Int64 = 1_700_000_000
     private var directory: URL!
@@ -56,23 +57,17 @@ final class NonceStoreTests: XCTestCase {
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "n", timestamp: now + 901, now: now + 901), .fresh)
     }
 
-    func testWhenFullTheOldestIsEvictedAndTimestampsUpToItAreRefused() {
+    /// Memory is a bounded shortcut: past its capacity the oldest entry is forgotten, and the store (when there
+    /// is one) still decides.
+    func testFullMemoryForgetsTheOldestEntry() {
         let nonces = NonceStore(store: nil, capacity: 3, now: now)
         for (index, nonce) in ["a", "b", "c"].enumerated() {
             XCTAssertEqual(nonces.use(keyID: 1, nonce: nonce, timestamp: now + Int64(index), now: now), .fresh)
         }
-        XCTAssertNil(nonces.horizon)
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "d", timestamp: now + 10, now: now), .fresh)
         XCTAssertEqual(nonces.count, 3)
-        XCTAssertEqual(nonces.horizon, now, "a (timestamp now) was evicted")
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "a", timestamp: now, now: now), .beforeHorizon, "no replay hole")
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "fresh", timestamp: now, now: now), .beforeHorizon)
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "b", timestamp: now + 1, now: now), .replayed)
-        // A newcomer older than everything held is refused rather than evicting a younger entry.
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "old", timestamp: now + 1, now: now), .beforeHorizon)
-        XCTAssertEqual(nonces.horizon, now)
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "e", timestamp: now + 11, now: now), .fresh)
-        XCTAssertEqual(nonces.horizon, now + 1)
+        XCTAssertEqual(nonces.use(keyID: 1, nonce: "c", timestamp: now, now: now), .replayed, "younger entries kept")
+        XCTAssertEqual(nonces.use(keyID: 1, nonce: "a", timestamp: now, now: now), .fresh, "a (the oldest) was forgotten")
     }
 
     func testTheHeapKeepsTheOldestFirstInAnyInsertionOrder() {
@@ -84,52 +79,88 @@ final class NonceStoreTests: XCTestCase {
         }
         for step in 0..<10 {
             XCTAssertEqual(nonces.use(keyID: 2, nonce: "m\(step)", timestamp: now + 100 + Int64(step), now: now), .fresh)
-            XCTAssertEqual(nonces.horizon, now + Int64(step), "evicts in timestamp order")
+            XCTAssertEqual(nonces.count, 50)
+        }
+        // Forgotten in timestamp order: the ten oldest went, the forty younger are all still held.
+        for (index, timestamp) in timestamps.enumerated() where timestamp >= now + 10 {
+            XCTAssertEqual(nonces.use(keyID: 1, nonce: "n\(index)", timestamp: timestamp, now: now), .replayed)
         }
     }
 
-    func testNoncesArePersistedAndLoadedAfterARestart() throws {
+    private static func claim(_ nonces: NonceStore, _ keyID: Int64, _ nonce: String, timestamp: Int64, now: Int64) throws -> Bool {
+        let outcome = Mutex<Result<Bool, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        nonces.claim(keyID: keyID, nonce: nonce, timestamp: timestamp, now: now) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        return try XCTUnwrap(outcome.withLock { $0 }).get()
+    }
+
+    /// The store decides: the first claim of a nonce wins, a claim by another process over the same file loses,
+    /// and a row whose timestamp left the window is taken over.
+    func testTheStoreDecidesAcrossProcesses() throws {
+        let first = try Store(path: databasePath)
+        let second = try Store(path: databasePath)  // another server over the same file
+        defer { first.close(); second.close() }
+        let here = NonceStore(store: first, now: now)
+        let there = NonceStore(store: second, now: now)
+        XCTAssertTrue(here.claimsInDatabase)
+        XCTAssertEqual(here.use(keyID: 1, nonce: "n", timestamp: now, now: now), .fresh)
+        XCTAssertTrue(try Self.claim(here, 1, "n", timestamp: now, now: now))
+        XCTAssertEqual(there.use(keyID: 1, nonce: "n", timestamp: now, now: now), .fresh, "new to that process")
+        XCTAssertFalse(try Self.claim(there, 1, "n", timestamp: now, now: now), "the store refuses it")
+        XCTAssertTrue(try Self.claim(there, 2, "n", timestamp: now, now: now), "nonces are per key")
+        XCTAssertFalse(try Self.claim(here, 1, "n", timestamp: now + 900, now: now + 900), "still inside the window at +900")
+        XCTAssertTrue(try Self.claim(there, 1, "n", timestamp: now + 901, now: now + 901), "an expired row is taken over")
+        // That last claim's write also deleted the rows that had left the window (key 2's).
+        XCTAssertEqual(try rows(first), ["1 n \(now + 901)"])
+    }
+
+    /// Two processes claiming the same nonce at once: exactly one wins, whatever the interleaving.
+    func testConcurrentClaimsOfOneNonceHaveOneWinner() throws {
+        let stores = try (0..<3).map { _ in try Store(path: databasePath) }
+        defer { stores.forEach { $0.close() } }
+        let now = self.now
+        let nonces = stores.map { NonceStore(store: $0, now: now) }
+        for round in 0..<20 {
+            let wins = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: nonces.count) { index in
+                if (try? NonceStoreTests.claim(nonces[index], 1, "race\(round)", timestamp: now, now: now)) == true {
+                    wins.add(1, ordering: .relaxed)
+                }
+            }
+            XCTAssertEqual(wins.load(ordering: .relaxed), 1, "round \(round)")
+        }
+    }
+
+    /// Claims are committed before they are answered, so a replay after a restart is refused, and the unexpired
+    /// rows are remembered in memory at startup.
+    func testClaimedNoncesOutliveARestart() throws {
         var store = try Store(path: databasePath)
         var nonces = NonceStore(store: store, now: now)
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "persisted", timestamp: now - 10, now: now), .fresh)
-        XCTAssertEqual(nonces.use(keyID: 2, nonce: "other key", timestamp: now, now: now), .fresh)
-        store.close()  // finishes the queued write
+        XCTAssertTrue(try Self.claim(nonces, 1, "persisted", timestamp: now - 10, now: now))
+        XCTAssertTrue(try Self.claim(nonces, 2, "other key", timestamp: now, now: now))
+        store.close()
         store = try Store(path: databasePath)
-        XCTAssertEqual(try rows(store), ["1 persisted \(now - 10)", "2 other key \(now)"])
+        defer { store.close() }
         nonces = NonceStore(store: store, now: now + 60)
         XCTAssertEqual(nonces.count, 2)
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "persisted", timestamp: now, now: now + 60), .replayed)
         XCTAssertEqual(nonces.use(keyID: 1, nonce: "new", timestamp: now, now: now + 60), .fresh)
-        store.close()
     }
 
+    /// Expired rows are neither remembered at startup nor kept: a claim deletes them (at most once a minute).
     func testExpiredRowsAreNeitherLoadedNorKept() throws {
-        var store = try Store(path: databasePath)
+        let store = try Store(path: databasePath)
+        defer { store.close() }
         var nonces = NonceStore(store: store, now: now)
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "old", timestamp: now - 900, now: now), .fresh)
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "young", timestamp: now + 900, now: now), .fresh)
-        store.close()
-        store = try Store(path: databasePath)
+        XCTAssertTrue(try Self.claim(nonces, 1, "old", timestamp: now - 900, now: now))
+        XCTAssertTrue(try Self.claim(nonces, 1, "young", timestamp: now + 900, now: now))
         nonces = NonceStore(store: store, now: now + 1)
         XCTAssertEqual(nonces.count, 1, "old left the window")
-        XCTAssertEqual(nonces.use(keyID: 1, nonce: "old", timestamp: now + 1, now: now + 1), .fresh)
-        store.close()  // the startup purge ran on the writer before it stopped
-        store = try Store(path: databasePath)
-        XCTAssertEqual(try rows(store), ["1 old \(now + 1)", "1 young \(now + 900)"])
-        store.close()
-    }
-
-    func testARestartOverAFullStoreRestoresTheHorizon() throws {
-        var store = try Store(path: databasePath)
-        let nonces = NonceStore(store: store, capacity: 2, now: now)
-        for (index, nonce) in ["a", "b", "c"].enumerated() {
-            XCTAssertEqual(nonces.use(keyID: 1, nonce: nonce, timestamp: now + Int64(index), now: now), .fresh)
-        }
-        store.close()
-        store = try Store(path: databasePath)
-        let reloaded = NonceStore(store: store, capacity: 2, now: now)
-        XCTAssertEqual(reloaded.count, 2)
-        XCTAssertEqual(reloaded.use(keyID: 1, nonce: "a", timestamp: now, now: now), .beforeHorizon)
-        store.close()
+        XCTAssertTrue(try Self.claim(nonces, 1, "other", timestamp: now + 1, now: now + 1))
+        XCTAssertEqual(try rows(store), ["1 other \(now + 1)", "1 young \(now + 900)"], "old was deleted")
     }
 }

@@ -148,6 +148,37 @@ final class OAuthErrorTests: OAuthTestCase {
         XCTAssertEqual(try sendRaw("GET", "/wc-api/v2/customers/count?" + fresh, headers: [("Host", oldHost)]).status, 200)
     }
 
+    /// Issue 12's stateless-servers rule: a nonce used on one server is refused by another server over the same
+    /// store (the store decides, not the process's memory), also when both get it at the same moment.
+    func testANonceUsedOnOneServerIsRefusedByAnother() throws {
+        let other = try LiveAPI(databasePath: live.store.path)
+        defer { other.stop() }
+        let host = "127.0.0.1:\(api.port)"
+        @Sendable func send(_ query: String, to port: UInt16) throws -> TestResponse {
+            let client = try RawClient(port: port)
+            try client.send("GET /wc-api/v2/customers/count?\(query) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            return try client.readResponse()
+        }
+        let query = signer.storeQuery(method: "GET", url: url("/customers/count"), nonce: "shared")
+        XCTAssertEqual(try send(query, to: api.port).status, 200)
+        assertError(try send(query, to: other.port), status: 401, code: authError,
+                    message: "Invalid nonce - nonce has already been used.")
+        let second = signer.storeQuery(method: "GET", url: url("/customers/count"), nonce: "first-elsewhere")
+        XCTAssertEqual(try send(second, to: other.port).status, 200)
+        assertError(try send(second, to: api.port), status: 401, code: authError,
+                    message: "Invalid nonce - nonce has already been used.")
+        // Eight copies at once, four to each server: exactly one goes through.
+        let ports = [api.port, other.port]
+        for round in 0..<5 {
+            let race = signer.storeQuery(method: "GET", url: url("/customers/count"), nonce: "race-\(round)")
+            let statuses = Mutex<[Int]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { index in
+                if let status = try? send(race, to: ports[index % 2]).status { statuses.withLock { $0.append(status) } }
+            }
+            XCTAssertEqual(statuses.withLock { $0.sorted() }, [200] + Array(repeating: 401, count: 7), "round \(round)")
+        }
+    }
+
     func testMalformedOAuthHeaderIs400() throws {
         for header in ["OAuth oauth_consumer_key", "OAuth oauth_nonce=\"x", "OAuth a=\"1\" b=\"2\""] {
             assertError(try send("GET", "/customers", headers: [("Authorization", header)], useDefaultAuth: false),

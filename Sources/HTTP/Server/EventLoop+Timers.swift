@@ -10,6 +10,18 @@ extension EventLoop {
             deliver(descriptor: descriptor, connectionID: id) { response }
         case .produce(let descriptor, let id, let make):
             deliver(descriptor: descriptor, connectionID: id, make)
+        case .resume(let descriptor, let id, let next):
+            guard let connection = connections[descriptor], connection.id == id,
+                  connection.inFlight != nil else { return }
+            switch next() {
+            case .response(let response):
+                deliver(descriptor: descriptor, connectionID: id) { response }
+            case .blocking(let work):
+                let promise = ResponsePromise(loop: handle, descriptor: descriptor, connectionID: id)
+                shared.pool.submit { work(promise) }
+            case .deferred(let body):
+                body(ResponsePromise(loop: handle, descriptor: descriptor, connectionID: id))
+            }
         case .shutdown(let deadline):
             shutdownDeadline = deadline
             releaseListener()

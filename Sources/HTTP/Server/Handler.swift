@@ -31,6 +31,15 @@ package final class ResponsePromise: Sendable {
         case callback(@Sendable (HTTPResponse) -> Void)
     }
 
+    /// Runs `result`'s work the way a server without a socket does: a response is delivered, blocking or deferred
+    /// work is started on the calling thread with a promise that delivers the same way.
+    private static func start(_ result: HTTPHandlerResult, deliver: @escaping @Sendable (HTTPResponse) -> Void) {
+        switch result {
+        case .response(let response): deliver(response)
+        case .blocking(let work), .deferred(let work): work(ResponsePromise(deliver: deliver))
+        }
+    }
+
     private let target: Target
     private let fulfilled = Atomic<Bool>(false)
 
@@ -65,6 +74,21 @@ package final class ResponsePromise: Sendable {
             loop.post(.produce(descriptor: descriptor, connectionID: connectionID, make: make))
         case .callback(let deliver):
             deliver(make())
+        }
+    }
+
+    /// Hands the request back to the handler: `next` runs on the connection's I/O thread (in-process: on the
+    /// caller's) and its result is treated as if the handler had returned it — a response is sent, blocking or
+    /// deferred work starts with a new promise. For a handler that must wait for something (a write that decides
+    /// whether an OAuth nonce is fresh) before it knows how to go on. Not called if the connection is gone by
+    /// then. A second call, or one after ``succeed(_:)``, is ignored.
+    package func resume(_ next: @escaping @Sendable () -> HTTPHandlerResult) {
+        guard !fulfilled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        switch target {
+        case .loop(let loop, let descriptor, let connectionID):
+            loop.post(.resume(descriptor: descriptor, connectionID: connectionID, next: next))
+        case .callback(let deliver):
+            Self.start(next(), deliver: deliver)
         }
     }
 }

@@ -7,6 +7,9 @@ final class LoopHandle: Sendable {
         case response(descriptor: Int32, connectionID: UInt64, response: HTTPResponse)
         /// A response the loop makes itself when the message arrives (and only if the connection is still open).
         case produce(descriptor: Int32, connectionID: UInt64, make: @Sendable () -> HTTPResponse)
+        /// The handler's next step, run on the loop (and only if the connection is still open), whose result is
+        /// handled as if the handler had returned it.
+        case resume(descriptor: Int32, connectionID: UInt64, next: @Sendable () -> HTTPHandlerResult)
         /// Stop accepting, finish in-flight requests until `deadline`, then exit.
         case shutdown(deadline: Instant)
     }

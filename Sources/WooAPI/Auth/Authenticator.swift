@@ -36,6 +36,21 @@ package enum Capability: Sendable {
     case listUsers, createUsers, editUsers, deleteUsers
 }
 
+/// The outcome of ``Authenticator/authenticate(_:parameters:method:route:)``.
+package enum Authentication: Sendable {
+    /// Authenticated.
+    case caller(Caller)
+    /// Authenticated but for the OAuth nonce, which the store must claim first (``Authenticator/complete(_:completion:)``).
+    case pending(PendingCaller)
+}
+
+/// An OAuth caller whose signature and timestamp verified, waiting for its nonce claim.
+package struct PendingCaller: Sendable {
+    let entry: KeyEntry
+    let claim: NonceClaim
+    let method: HTTPMethod
+}
+
 /// A stored key as authentication needs it.
 struct KeyEntry: Sendable {
     var keyID: Int64
@@ -91,18 +106,46 @@ package final class Authenticator: Sendable {
     }
 
     /// Authenticates `request` for `method` (the effective method) on `route` (as resolved, for OAuth base
-    /// URIs), or throws the real store's error.
+    /// URIs), or throws the real store's error. An OAuth request whose nonce this process had not seen comes
+    /// back pending: ``complete(_:completion:)`` claims the nonce in the store and then decides.
     package func authenticate(
         _ request: HTTPRequest, parameters: QueryParameters, method: HTTPMethod, route: String
-    ) throws(APIError) -> Caller {
+    ) throws(APIError) -> Authentication {
         let authorization = request.headers["Authorization"]
-        let entry: KeyEntry
-        if OAuthVerifier.isRequested(authorization: authorization, parameters: parameters) {
-            entry = try oauth.verify(request, authorization: authorization, parameters: parameters, method: method,
-                                     route: route, now: clock()) { key throws(APIError) in try lookup(key) }
-        } else {
-            entry = try verifySecret(authorization: authorization, parameters: parameters)
+        guard OAuthVerifier.isRequested(authorization: authorization, parameters: parameters) else {
+            return .caller(try admit(verifySecret(authorization: authorization, parameters: parameters), for: method))
         }
+        let (entry, claim) = try oauth.verify(
+            request, authorization: authorization, parameters: parameters, method: method, route: route,
+            now: clock()) { key throws(APIError) in try lookup(key) }
+        guard let claim else { return .caller(try admit(entry, for: method)) }
+        return .pending(PendingCaller(entry: entry, claim: claim, method: method))
+    }
+
+    /// Claims a pending caller's nonce in the store, then admits it: `completion` (on the store's writer thread)
+    /// gets the caller, the replay error when another request (on any server over this store) used the nonce
+    /// first, or a 503 when the claim could not be written.
+    package func complete(
+        _ pending: PendingCaller, completion: @escaping @Sendable (Result<Caller, APIError>) -> Void
+    ) {
+        let claim = pending.claim
+        oauth.nonces.claim(keyID: claim.keyID, nonce: claim.nonce, timestamp: claim.timestamp, now: claim.now) {
+            [self] result in
+            switch result {
+            case .success(true):
+                do throws(APIError) {
+                    completion(.success(try admit(pending.entry, for: pending.method)))
+                } catch {
+                    completion(.failure(error))
+                }
+            case .success(false): completion(.failure(OAuthVerifier.replayed))
+            case .failure: completion(.failure(.databaseUnavailable))
+            }
+        }
+    }
+
+    /// The checks after the credentials (auth §6, §7): the key's permissions for `method` and its user's role.
+    private func admit(_ entry: KeyEntry, for method: HTTPMethod) throws(APIError) -> Caller {
         switch method {
         case .get, .head:
             guard entry.permissions.canRead else {

@@ -4,38 +4,34 @@ import Synchronization
 /// The OAuth nonces seen inside the timestamp window (decisions #5): any (key, nonce) seen while a request
 /// carrying it could still pass the ±15 minute timestamp check is a replay, whatever its timestamp.
 ///
-/// **Authoritative in memory.** The check-and-record is one step under a `Mutex`, so two concurrent requests
-/// with the same nonce cannot both pass. An entry lives until its timestamp leaves the window (a replay would
-/// then fail the timestamp check anyway).
+/// **Decided by the database.** A nonce is fresh only when the request's write claims it in `oauth_nonces`
+/// (``claim(keyID:nonce:timestamp:now:completion:)``): one statement inserts the row, or takes over a row whose
+/// timestamp left the window, and reports whether it did. Every process over the same store (servers sharing a
+/// port with `--reuse-port`, or on other machines) claims through the same table, and the table's primary key
+/// lets exactly one of two concurrent claims win, so a nonce used on one server is refused by every other. The
+/// claim is committed (fsynced) before the request goes on, as the real store saves the nonce before it answers;
+/// a replay after a crash is refused too.
 ///
-/// **Bounded.** At most `capacity` entries (default 250,000: 23 MB measured when full, which holds 15 minutes of
-/// 275 OAuth requests a second). Entries are 32 bytes whatever the nonce's length: the key id and 128 bits of
-/// the nonce's SHA-256. When full, the entry with the oldest timestamp is evicted and the *horizon* rises to its
-/// timestamp: from then on every request whose timestamp is at or before the horizon is refused
-/// ("Invalid timestamp."). So an evicted nonce can never be replayed — memory pressure narrows the accepted
-/// window for late clocks instead of opening a replay hole — and a flood (which needs a valid key and
-/// signatures) degrades only clients whose clocks lag by more than `capacity / rate` seconds.
-/// Refusing fresh requests when full was rejected: it would turn a busy legitimate client into an outage.
+/// **Remembered in memory** as a shortcut: ``use(keyID:nonce:timestamp:now:)`` checks and records a nonce in one
+/// step under a `Mutex`, so a replay to the same process is refused without a write, and two concurrent requests
+/// with the same nonce cannot both go on to claim it. An entry lives until its timestamp leaves the window. At
+/// most `capacity` entries (default 250,000, 23 MB measured when full); past it the one with the oldest
+/// timestamp is forgotten, which costs nothing but a claim that the table then refuses.
 ///
-/// **Persistent.** Each accepted nonce is queued for the `oauth_nonces` table; one writer job drains the queue
-/// (so a burst costs one job, group-committed with other writes), and deletes expired rows at most once a
-/// minute. At startup the unexpired rows are loaded (and evicted down to `capacity` the same way), so a replay
-/// is refused across restarts. The write is asynchronous: a nonce accepted within the last few milliseconds
-/// before a crash (not a graceful stop) can be lost, and then replayed once.
+/// Without a store (unit tests) the memory is the only judge. Expired rows are deleted at most once a minute,
+/// by a claim's write.
 package final class NonceStore: Sendable {
     /// The outcome of ``use(keyID:nonce:timestamp:now:)``.
     package enum Outcome: Sendable, Equatable {
-        /// Never seen: recorded.
+        /// Not seen by this process: recorded; the store must claim it (``claim(keyID:nonce:timestamp:now:completion:)``).
         case fresh
         /// Seen inside the window: a replay.
         case replayed
-        /// At or before the horizon of evicted entries: cannot be told from a replay, refused.
-        case beforeHorizon
     }
 
     /// Seconds a timestamp stays valid either side of now (auth §5).
     package static let window: Int64 = 900
-    /// Default most entries kept.
+    /// Default most entries kept in memory.
     package static let defaultCapacity = 250_000
 
     private struct Entry: Hashable {
@@ -47,9 +43,6 @@ package final class NonceStore: Sendable {
     private struct State {
         var seen = Set<Entry>()
         var heap = TimestampHeap<Entry>()
-        var horizon = Int64.min
-        var pending: [(keyID: Int64, nonce: String, timestamp: Int64)] = []
-        var flushQueued = false
         var now: Int64 = 0
         var lastPurge: Int64?
     }
@@ -59,7 +52,7 @@ package final class NonceStore: Sendable {
     private let store: Store?
     private let failureLogged = Atomic<Bool>(false)
 
-    /// A nonce store over `store` (nil: memory only), loading the unexpired nonces already saved there.
+    /// A nonce store over `store` (nil: memory only), remembering the unexpired nonces already saved there.
     package init(store: Store?, capacity: Int = NonceStore.defaultCapacity, now: Int64) {
         self.capacity = max(1, capacity)
         self.store = store
@@ -67,8 +60,11 @@ package final class NonceStore: Sendable {
         guard let store else { return }
         do {
             let rows = try store.read { db in
-                try db.makeStatement("SELECT key_id, nonce, timestamp FROM oauth_nonces WHERE timestamp >= ?")
-                    .map([.integer(now - Self.window)]) { ($0.int64(at: 0), $0.text(at: 1), $0.int64(at: 2)) }
+                try db.makeStatement("""
+                    SELECT key_id, nonce, timestamp FROM oauth_nonces WHERE timestamp >= ? ORDER BY timestamp DESC LIMIT ?
+                    """).map([.integer(now - Self.window), .integer(Int64(self.capacity))]) {
+                    ($0.int64(at: 0), $0.text(at: 1), $0.int64(at: 2))
+                }
             }
             state.withLock { state in
                 for (keyID, nonce, timestamp) in rows {
@@ -76,32 +72,61 @@ package final class NonceStore: Sendable {
                 }
             }
         } catch {
-            logOnce("OAuth nonces not loaded (\(error)); replays are refused from now on only")
+            logOnce("OAuth nonces not loaded (\(error)); the database still refuses replays")
         }
-        scheduleFlush()  // deletes the expired rows
     }
 
-    /// Records `nonce` of key `keyID` sent with `timestamp`, unless it was already seen: one atomic step.
+    /// Records `nonce` of key `keyID` sent with `timestamp` in memory, unless this process already saw it: one
+    /// atomic step. `.fresh` is final only without a store; with one, the nonce must then be claimed.
     package func use(keyID: Int64, nonce: String, timestamp: Int64, now: Int64) -> Outcome {
         let entry = Self.entry(keyID, nonce)
-        let (outcome, flush) = state.withLock { state -> (Outcome, Bool) in
+        return state.withLock { state -> Outcome in
             state.now = max(state.now, now)
             expire(&state)
-            let outcome = insert(entry, timestamp: timestamp, into: &state)
-            guard outcome == .fresh, store != nil else { return (outcome, false) }
-            state.pending.append((keyID, nonce, timestamp))
-            defer { state.flushQueued = true }
-            return (outcome, !state.flushQueued)
+            return insert(entry, timestamp: timestamp, into: &state)
         }
-        if flush { scheduleFlush() }
-        return outcome
     }
 
-    /// How many nonces are held.
-    package var count: Int { state.withLock { $0.seen.count } }
+    /// Whether a claim must be made in the database (there is a store).
+    package var claimsInDatabase: Bool { store != nil }
 
-    /// The highest evicted timestamp, if any entry was ever evicted for room.
-    package var horizon: Int64? { state.withLock { $0.horizon == .min ? nil : $0.horizon } }
+    /// Claims `nonce` of key `keyID` in the store: `completion` gets true when this request is the first to use
+    /// it inside the window (the claim is committed), false for a replay, or the error that kept the claim
+    /// from committing. Runs `completion` on the writer thread. Without a store: true at once.
+    package func claim(
+        keyID: Int64, nonce: String, timestamp: Int64, now: Int64,
+        completion: @escaping @Sendable (Result<Bool, any Error>) -> Void
+    ) {
+        guard let store else { return completion(.success(true)) }
+        let purgeBefore = state.withLock { state -> Int64? in
+            if let last = state.lastPurge, now - last < 60 { return nil }
+            state.lastPurge = now
+            return now - Self.window
+        }
+        store.write({ db in
+            if let purgeBefore {
+                try db.cachedStatement("DELETE FROM oauth_nonces WHERE timestamp < ?").execute([.integer(purgeBefore)])
+            }
+            return try NonceStore.claim(keyID: keyID, nonce: nonce, timestamp: timestamp, now: now, in: db)
+        }, completion: { [self] result in
+            if case .failure(let error) = result { logOnce("OAuth nonce not claimed (\(error)); answering 503") }
+            completion(result)
+        })
+    }
+
+    /// The claim itself: inserts the row, or takes over one whose timestamp left the window; true when either
+    /// happened. (A row still inside the window makes the upsert's condition false: nothing changes.)
+    static func claim(keyID: Int64, nonce: String, timestamp: Int64, now: Int64, in db: Database) throws -> Bool {
+        let statement = try db.cachedStatement("""
+            INSERT INTO oauth_nonces (key_id, nonce, timestamp) VALUES (?, ?, ?)
+            ON CONFLICT (key_id, nonce) DO UPDATE SET timestamp = excluded.timestamp WHERE oauth_nonces.timestamp < ?
+            """)
+        try statement.execute([.integer(keyID), .text(nonce), .integer(timestamp), .integer(now - window)])
+        return db.changes > 0
+    }
+
+    /// How many nonces are held in memory.
+    package var count: Int { state.withLock { $0.seen.count } }
 
     private func expire(_ state: inout State) {
         let oldest = state.now - Self.window
@@ -112,52 +137,14 @@ package final class NonceStore: Sendable {
     }
 
     private func insert(_ entry: Entry, timestamp: Int64, into state: inout State) -> Outcome {
-        if timestamp <= state.horizon { return .beforeHorizon }
         if state.seen.contains(entry) { return .replayed }
         if state.seen.count >= capacity, let oldest = state.heap.min {
-            // The newcomer would itself be the oldest: refuse it rather than evict a younger entry.
-            if timestamp <= oldest.timestamp { return .beforeHorizon }
             state.heap.popMin()
             state.seen.remove(oldest.element)
-            state.horizon = max(state.horizon, oldest.timestamp)
         }
         state.seen.insert(entry)
         state.heap.push(entry, timestamp: timestamp)
         return .fresh
-    }
-
-    /// Queues one writer job that saves every pending nonce (taken when the job runs, so a burst shares it)
-    /// and deletes expired rows at most once a minute.
-    private func scheduleFlush() {
-        guard let store else { return }
-        store.write({ [self] db in
-            let (batch, purgeBefore) = state.withLock { state -> ([(keyID: Int64, nonce: String, timestamp: Int64)], Int64?) in
-                let batch = state.pending
-                state.pending = []
-                state.flushQueued = false
-                if let last = state.lastPurge, state.now - last < 60 { return (batch, nil) }
-                state.lastPurge = state.now
-                return (batch, state.now - Self.window)
-            }
-            if !batch.isEmpty {
-                // A nonce seen again after its row expired in memory but before the purge keeps the later timestamp.
-                let insert = try db.cachedStatement("""
-                    INSERT INTO oauth_nonces (key_id, nonce, timestamp) VALUES (?, ?, ?)
-                    ON CONFLICT (key_id, nonce) DO UPDATE SET timestamp = max(timestamp, excluded.timestamp)
-                    """)
-                for row in batch {
-                    try insert.bind(row.keyID, at: 1)
-                    try insert.bind(row.nonce, at: 2)
-                    try insert.bind(row.timestamp, at: 3)
-                    try insert.execute()
-                }
-            }
-            if let purgeBefore {
-                try db.cachedStatement("DELETE FROM oauth_nonces WHERE timestamp < ?").execute([.integer(purgeBefore)])
-            }
-        }, completion: { [self] result in
-            if case .failure(let error) = result { logOnce("OAuth nonces not saved (\(error)); they stay in memory") }
-        })
     }
 
     private func logOnce(_ message: String) {

@@ -1,5 +1,13 @@
 import HTTP
 
+/// A nonce this process had not seen, to be claimed in the store (``NonceStore/claim(keyID:nonce:timestamp:now:completion:)``).
+struct NonceClaim: Sendable {
+    var keyID: Int64
+    var nonce: String
+    var timestamp: Int64
+    var now: Int64
+}
+
 /// One-legged OAuth 1.0a verification (auth §3–§5), accepting three signature constructions (decisions #4):
 ///
 /// - **the v2 store's** (auth §4), which the official SDKs use over `http://`: parameters in the query,
@@ -51,12 +59,14 @@ package struct OAuthVerifier: Sendable {
     }
 
     /// Verifies the request's signature, timestamp and nonce; returns the key, or throws the real store's error.
+    /// A nonce new to this process comes back as a claim the store must still win (``NonceStore``) before the
+    /// request may go on; nil when there is no store to ask.
     ///
     /// `method` is the effective method (after overrides), `route` the route as resolved (decoded once).
     func verify(
         _ request: HTTPRequest, authorization: String?, parameters: QueryParameters, method: HTTPMethod,
         route: String, now: Int64, lookup: (String) throws(APIError) -> KeyEntry
-    ) throws(APIError) -> KeyEntry {
+    ) throws(APIError) -> (KeyEntry, NonceClaim?) {
         var header: [(name: String, value: String)] = []
         if let authorization, OAuthHeader.isOAuth(authorization) {
             guard let parsed = OAuthHeader.parameters(authorization) else {
@@ -89,12 +99,18 @@ package struct OAuthVerifier: Sendable {
               timestamp >= Double(now - NonceStore.window), timestamp <= Double(now + NonceStore.window) else {
             throw .authentication("Invalid timestamp.")
         }
-        switch nonces.use(keyID: entry.keyID, nonce: nonce, timestamp: Int64(timestamp.rounded(.up)), now: now) {
-        case .fresh: return entry
-        case .replayed: throw .authentication("Invalid nonce - nonce has already been used.")
-        case .beforeHorizon: throw .authentication("Invalid timestamp.")
+        let seconds = Int64(timestamp.rounded(.up))
+        switch nonces.use(keyID: entry.keyID, nonce: nonce, timestamp: seconds, now: now) {
+        case .fresh:
+            guard nonces.claimsInDatabase else { return (entry, nil) }
+            return (entry, NonceClaim(keyID: entry.keyID, nonce: nonce, timestamp: seconds, now: now))
+        case .replayed:
+            throw Self.replayed
         }
     }
+
+    /// The error of a nonce already used (auth §5).
+    static let replayed = APIError.authentication("Invalid nonce - nonce has already been used.")
 
     private func verifies(
         _ request: HTTPRequest, header: [(name: String, value: String)], parameters: QueryParameters,
