@@ -118,6 +118,19 @@ final class NonceStoreTests: XCTestCase {
         XCTAssertEqual(try rows(first), ["1 n \(now + 901)"])
     }
 
+    /// A claim commits without an fsync of its own (`synchronous = NORMAL` for a batch of claims alone), seen at
+    /// once by another connection, and the writer is back at the store's FULL for the next write.
+    func testAClaimIsVisibleAtOnceAndLeavesTheStoreDurable() throws {
+        let store = try Store(path: databasePath)
+        let other = try Database(path: databasePath)
+        defer { store.close() }
+        let nonces = NonceStore(store: store, now: now)
+        XCTAssertTrue(try Self.claim(nonces, 1, "seen", timestamp: now, now: now))
+        XCTAssertEqual(try other.query("SELECT nonce FROM oauth_nonces").map { $0[0].stringValue }, ["seen"])
+        let level = try store.writeAndWait { db in try db.query("PRAGMA synchronous").first?[0].int64Value }
+        XCTAssertEqual(level, 2, "FULL again after the relaxed commit")
+    }
+
     /// Two processes claiming the same nonce at once: exactly one wins, whatever the interleaving.
     func testConcurrentClaimsOfOneNonceHaveOneWinner() throws {
         let stores = try (0..<3).map { _ in try Store(path: databasePath) }

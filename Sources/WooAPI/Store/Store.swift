@@ -36,7 +36,7 @@ package final class Store: Sendable {
         configuration = Database.Configuration(synchronous: synchronous)
         let database = try Database(path: path, configuration: configuration)
         try Store.prepare(database)
-        writer = WriterThread(database: ConnectionBox(database))
+        writer = WriterThread(database: ConnectionBox(database), synchronous: synchronous)
         // The read pool's connections map the file (up to 1 GiB): a list or search that reads rows scattered over a
         // big store takes them from the OS page cache without a system call and a copy each (*123*, 4k matches at
         // 1M customers: median 12.9 → 7.1 ms). Only theirs: a mapped connection remaps as writes grow the file,
@@ -76,8 +76,9 @@ package final class Store: Sendable {
                 guard let step else { continue }
                 let done = DispatchSemaphore(value: 0)
                 let worked = Atomic<Bool>(true)
-                // Not counted as a write (it would make the writer look busy); not waited for past a stop.
-                store.writer.submit(PendingWrite(body: step, completion: { result in
+                // Not counted as a write (it would make the writer look busy); not waited for past a stop. Not durable
+                // on its own: the index is derived from the change log, and its progress commits with it.
+                store.writer.submit(PendingWrite(durable: false, body: step, completion: { result in
                     if case .success(let did) = result { worked.store(did, ordering: .relaxed) }
                     done.signal()
                 }))
@@ -145,12 +146,18 @@ package final class Store: Sendable {
 
     /// Queues `body` for the writer thread; `completion` runs there after the transaction holding it committed
     /// (or with the error that rolled it back).
+    ///
+    /// `durable: false` is for writes whose acknowledgement needs every process to see them, not the disk to hold
+    /// them (an OAuth nonce claim): committed without an fsync of their own when no durable write shares the batch
+    /// (``WriterThread``), so they survive the process being killed but not a power loss before the next durable
+    /// commit.
     package func write<T>(
+        durable: Bool = true,
         _ body: @escaping @Sendable (Database) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         writesQueued.add(1, ordering: .relaxed)
-        writer.submit(PendingWrite(body: body, completion: completion))
+        writer.submit(PendingWrite(durable: durable, body: body, completion: completion))
     }
 
     /// Queues `body` for the writer and blocks until it committed. For blocking-pool threads and tools only.

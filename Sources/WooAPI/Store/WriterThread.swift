@@ -10,6 +10,8 @@ protocol AnyPendingWrite: Sendable {
     func run(_ database: Database)
     /// Reports the outcome; `commitError` is set when the batch failed to commit.
     func complete(commitError: (any Error)?)
+    /// Whether the job must be on disk before it is acknowledged (``Store/write(durable:_:completion:)``).
+    var durable: Bool { get }
 }
 
 /// `@unchecked Sendable`: `result` is written by `run` and read by `complete`, both on the writer thread only.
@@ -17,8 +19,11 @@ final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
     private let body: @Sendable (Database) throws -> T
     private let completion: @Sendable (Result<T, any Error>) -> Void
     private var result: Result<T, any Error>?
+    let durable: Bool
 
-    init(body: @escaping @Sendable (Database) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+    init(durable: Bool = true, body: @escaping @Sendable (Database) throws -> T,
+         completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        self.durable = durable
         self.body = body
         self.completion = completion
     }
@@ -48,8 +53,11 @@ final class WriterThread: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Most jobs per transaction: bounds how long one commit holds the others' acknowledgements.
     static let maxBatch = 256
+    /// The store's `PRAGMA synchronous`; a batch of only non-durable jobs commits with NORMAL when this is stricter.
+    private let synchronous: Database.Configuration.Synchronous
 
-    init(database: ConnectionBox) {
+    init(database: ConnectionBox, synchronous: Database.Configuration.Synchronous) {
+        self.synchronous = synchronous
         Thread.named("sqlite-writer") { [self] in
             self.run(database.database)
             self.finished.signal()
@@ -101,9 +109,18 @@ final class WriterThread: Sendable {
         _ = pthread_setschedparam(pthread_self(), 3 /* SCHED_BATCH */, &parameters)
     }
 
+    /// Runs `batch` in one transaction and acknowledges each job after the commit.
+    ///
+    /// A batch of jobs that need not be on disk when acknowledged (OAuth nonce claims: what matters is that every
+    /// process sees them at once) commits with `synchronous = NORMAL`: in WAL mode the commit is then visible to
+    /// every connection and survives the process being killed, with no fsync; the next durable commit's fsync
+    /// takes it to disk with its own frames. Any durable job in the batch makes the whole commit durable.
     private func commit(_ batch: [any AnyPendingWrite], on database: Database) {
         var commitError: (any Error)?
+        let relaxed = synchronous == .full || synchronous == .extra ? !batch.contains { $0.durable } : false
         do {
+            if relaxed { try database.cachedStatement("PRAGMA synchronous = NORMAL").execute() }
+            defer { if relaxed { try? database.setSynchronous(synchronous) } }
             try database.cachedStatement("BEGIN IMMEDIATE TRANSACTION").execute()
             for job in batch { job.run(database) }
             try database.cachedStatement("COMMIT TRANSACTION").execute()
