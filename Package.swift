@@ -23,16 +23,18 @@ let package = Package(
         // Layers.
         .target(name: "HTTP", dependencies: ["CLinux"], swiftSettings: strict),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
-        // The libpq driver (issue 12, step 1); nothing depends on it yet.
+        // The libpq driver (issue 12).
         .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: strict),
+        // The store's one seam: a connection and its statements over SQLite or PostgreSQL (issue 12).
+        .target(name: "Storage", dependencies: ["SQLite", "Postgres"], swiftSettings: strict),
         .target(
-            name: "WooAPI", dependencies: ["HTTP", "SQLite", "CCrypto"],
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Storage", "CCrypto"],
             // The top-level schema.sql (via a symlink), compiled into the binary so the server needs no data files.
             resources: [.embedInCode("Store/schema.sql")], swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),
 
         // Executables.
-        .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite"], swiftSettings: strict),
+        .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Storage"], swiftSettings: strict),
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"], swiftSettings: strict),
 
         // Tests.
@@ -40,8 +42,10 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
         // Starts its own throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package).
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
-        .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "TestSupport"], swiftSettings: strict),
+        // The seam against both back ends (a throw-away PostgreSQL cluster like PostgresTests').
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres"], swiftSettings: strict),
+        .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "Storage", "SQLite", "TestSupport"], swiftSettings: strict),
         // Runs the built wc-api-server binary: exit codes, output, crash durability.
-        .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "TestSupport", "wc-api-server"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "Storage", "TestSupport", "wc-api-server"], swiftSettings: strict),
     ]
 )

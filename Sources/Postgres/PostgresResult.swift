@@ -54,6 +54,20 @@ package final class PostgresResult {
         }
     }
 
+    /// The bytes of the value at (`row`, `column`) in text format, valid only inside `body` (empty for NULL).
+    package func withBytes<T>(row: Int, column: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        precondition(row >= 0 && row < rowCount && column >= 0 && column < columnCount,
+                     "PostgresResult index (\(row), \(column)) out of range (\(rowCount) × \(columnCount))")
+        let (row, column) = (Int32(row), Int32(column))
+        guard PQgetisnull(handle, row, column) == 0, let bytes = PQgetvalue(handle, row, column) else {
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(bytes), count: Int(PQgetlength(handle, row, column))))
+    }
+
+    /// The type OID of `column` (`PQftype`): e.g. 20 int8, 23 int4, 701 float8, 25 text, 16 bool.
+    package func typeOID(column: Int) -> UInt32 { UInt32(PQftype(handle, Int32(column))) }
+
     /// Whether the value at (`row`, `column`) is SQL NULL.
     package func isNull(row: Int, column: Int) -> Bool {
         value(row: row, column: column) == nil

@@ -9,6 +9,7 @@ package struct QueryTimeLimitExceeded: Error, CustomStringConvertible, Sendable 
     /// The limit that was exceeded.
     package let limit: Duration
     package var description: String { "query stopped after its time limit of \(limit)" }
+    package init(limit: Duration) { self.limit = limit }
 }
 
 /// Where the progress handler finds its deadline: one per connection, read on the connection's own thread only.

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP
 import SQLite
+import Storage
 
 /// Settings of the API layer.
 package struct APIConfiguration: Sendable {

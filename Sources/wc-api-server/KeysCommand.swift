@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SQLite
+import Storage
 import WooAPI
 
 /// `wc-api-server keys create | list | revoke | demo`.
@@ -105,9 +106,9 @@ enum KeysCommand {
         print("  curl -s -u \(key):\(secret) http://127.0.0.1:\(port)/wc-api/v2/customers")
     }
 
-    private static func withStore<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
-        let database = try Database(path: path)
+    private static func withStore<T>(_ path: String, _ body: (WooAPI.Database) throws -> T) throws -> T {
+        let database = try SQLite.Database(path: path)
         try Store.prepare(database)
-        return try body(database)
+        return try body(WooAPI.Database(sqlite: database))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SQLite
+import Storage
 import WooAPI
 
 /// `wc-api-server seed`: realistic demo customers, products and orders at a big store's scale (issue 11), written
@@ -38,7 +39,7 @@ enum SeedCommand {
         var products = try options.integer("products", default: 0, in: 0...100_000)
         guard customers + orders + products > 0 else { throw UsageError("--customers N, --orders M or --products P is required") }
         let path = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
-        let database = try Database(path: path)
+        let database = try SQLite.Database(path: path)
         try Store.prepare(database)
 
         let started = Date()
@@ -62,13 +63,13 @@ enum SeedCommand {
         // mode with synchronous=OFF. WAL mode is back before the final checkpoint.
         try database.setBusyTimeout(milliseconds: 0)
         let rollbackJournal = (try? database.setJournalMode(.truncate)) == "truncate"
-        try database.setBusyTimeout(milliseconds: Database.Configuration().busyTimeoutMilliseconds)
+        try database.setBusyTimeout(milliseconds: SQLite.Database.Configuration().busyTimeoutMilliseconds)
         defer {
             try? database.setForeignKeys(enabled: true)
             try? database.setSynchronous(.full)
             if rollbackJournal { _ = try? database.setJournalMode(.wal) }
         }
-        let seeder = StoreSeeder(database: database, now: Int64(time(nil)))
+        let seeder = StoreSeeder(database: WooAPI.Database(sqlite: database), now: Int64(time(nil)))
         var phases: [String] = []
         func phase(_ name: String, _ body: () throws -> Void) rethrows {
             let start = Date()

@@ -75,7 +75,7 @@ enum ServeCommand {
         engine.serverName = "wc-api-server"
         APIApplication.configureEngine(&engine)
 
-        let synchronous: Database.Configuration.Synchronous
+        let synchronous: SQLite.Database.Configuration.Synchronous
         switch options.value("synchronous", environment: "WC_API_SYNCHRONOUS") ?? "full" {
         case "full": synchronous = .full
         case "normal": synchronous = .normal

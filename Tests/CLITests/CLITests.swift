@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import TestSupport
 import WooAPI
 import XCTest
@@ -65,7 +66,7 @@ final class CLITests: XCTestCase {
     func testSeedAddsCustomersThatTheAPIServes() throws {
         let seeded = try runServerBinary(["seed", "--database", database, "--customers", "25"])
         XCTAssertEqual(seeded.status, 0, seeded.stderr)
-        let db = try Database(path: database)
+        let db = try SQLite.Database(path: database)
         XCTAssertEqual(try db.query("SELECT count(*) FROM users WHERE role = 'customer'").first?[0].intValue, 25)
         XCTAssertEqual(try db.query("SELECT count(DISTINCT email) FROM users").first?[0].intValue, 26)
         XCTAssertEqual(try db.userVersion(), Store.schemaVersion)

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import TestSupport
 import WooAPI
 import XCTest
@@ -134,8 +135,8 @@ final class SeedTests: XCTestCase {
         XCTAssertGreaterThan(try int(db, "SELECT count(*) FROM (\(match))"), 0)
         XCTAssertEqual(try int(db, "SELECT count(*) FROM users WHERE (username LIKE '%smith%' OR email LIKE '%smith%') AND id NOT IN (\(match))"), 0)
         XCTAssertTrue(try db.query("PRAGMA foreign_key_check").isEmpty)
-        XCTAssertEqual(try db.journalMode(), "wal")
-        let fresh = try Database(path: directory.appendingPathComponent("fresh.sqlite").path)
+        XCTAssertEqual(try db.sqlite?.journalMode(), "wal")
+        let fresh = try SQLite.Database(path: directory.appendingPathComponent("fresh.sqlite").path)
         try Store.prepare(fresh)
         let schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
         XCTAssertEqual(try db.query(schema).map { $0.values }, try fresh.query(schema).map { $0.values })

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import TestSupport
 import WooAPI
 import XCTest
@@ -520,7 +521,7 @@ final class ListPlanEquivalenceTests: APITestCase {
     private func insertOrder(createdAt: Int64, updatedAt: Int64, rng: inout SeededRandom, in db: Database) throws {
         try db.execute("INSERT INTO posts (type) VALUES ('shop_order')")
         try db.execute("INSERT INTO orders (id, status, created_at, updated_at, order_key) VALUES (?, ?, ?, ?, 'wc_order_x')",
-                       [.integer(db.lastInsertRowID), .text(rng.pick(Self.orderStatuses)), .integer(createdAt), .integer(updatedAt)])
+                       [.integer(try db.lastInsertRowID()), .text(rng.pick(Self.orderStatuses)), .integer(createdAt), .integer(updatedAt)])
     }
 
     /// `count` creation times in groups sharing a second, a fifth of them out of id order.
@@ -649,7 +650,7 @@ final class ListPlanEquivalenceTests: APITestCase {
         let status = rng.pick(Self.productStatuses)
         func insert(type: String, parent: Int64, status: String) throws -> Int64 {
             try db.execute("INSERT INTO posts (type) VALUES (?)", [.text(type == "variation" ? "product_variation" : "product")])
-            let id = db.lastInsertRowID
+            let id = try db.lastInsertRowID()
             let title = text.title(&rng)
             try db.execute(Self.insertProductSQL, [
                 .integer(id), .text(title), .text(status == "draft" && rng.chance(50) ? "" : StoreText.slug(title)),

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import TestSupport
 
 // The plain queries of the three lists, written from their documented semantics and nothing else (customers §6.1,

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import Synchronization
 import WooAPI
 import XCTest

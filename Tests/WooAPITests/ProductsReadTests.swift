@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import SQLite
+import Storage
 import TestSupport
 import WooAPI
 import XCTest

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 import TestSupport
 import WooAPI
 import XCTest
@@ -26,7 +27,7 @@ final class SchemaUpgradeTests: XCTestCase {
             INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('old', 'old@example.com', 'x', 1, 1);
             INSERT INTO posts (type) VALUES ('product');
             """)
-        XCTAssertEqual(try db.userVersion(), 1)
+        XCTAssertEqual(try db.sqlite!.userVersion(), 1)
         return path
     }
 
@@ -35,7 +36,7 @@ final class SchemaUpgradeTests: XCTestCase {
         let store = try Store(path: path)
         defer { store.close() }
         let (version, columns, customers, posts) = try store.read { db in
-            (try db.userVersion(),
+            (try db.sqlite!.userVersion(),
              try db.query("""
                  SELECT name FROM pragma_table_info('orders') UNION ALL SELECT name FROM pragma_table_info('products')
                  UNION ALL SELECT name FROM pragma_table_info('order_items')

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Creating, listing and revoking API keys the way the real store keeps them (auth §6).
 package enum APIKeys {
@@ -41,7 +42,7 @@ package enum APIKeys {
             """, [.integer(userID), .text(description), .text(permissions.rawValue),
                   .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))),
                   .integer(now)])
-        return Created(id: db.lastInsertRowID, consumerKey: consumerKey, consumerSecret: consumerSecret)
+        return Created(id: try db.lastInsertRowID(), consumerKey: consumerKey, consumerSecret: consumerSecret)
     }
 
     /// Every key, oldest first.

@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 import Synchronization
 
 /// A key's permissions (auth §6).

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 import Synchronization
 
 /// The OAuth nonces seen inside the timestamp window (decisions #5): any (key, nonce) seen while a request

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 import Synchronization
 
 /// Encoded customer objects, reused while the row's `version` (bumped by a trigger on every change, from any

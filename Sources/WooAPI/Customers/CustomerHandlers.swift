@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 /// The customers endpoints (customers §4–§9, §11.4, §10 validation), each in the real store's order of checks.
 struct CustomerHandlers: Sendable {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Writes customers in the exact v2 shape and key order (customers §3.1), straight from a result row of
 /// ``CustomerRepository/selectColumns`` into the response bytes: no intermediate strings or objects.

@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 import Synchronization
 
 /// A customers list order the store keeps an index for: one key, a direction, ties by ascending id (customers §6.1).
@@ -160,7 +161,7 @@ enum CustomerListPlan {
 
     /// The (id, version) rows of a page statement (`arguments` nil: already bound). Written out for this concrete
     /// row type: the generic `Statement.map` looked up the array's type metadata for every row (~330 instructions).
-    private static func pageRows(_ statement: Statement, _ arguments: [SQLiteValue]?, capacity: Int) throws -> [(id: Int64, version: Int64)] {
+    private static func pageRows(_ statement: Statement, _ arguments: [SQLValue]?, capacity: Int) throws -> [(id: Int64, version: Int64)] {
         var rows: [(id: Int64, version: Int64)] = []
         rows.reserveCapacity(min(max(capacity, 0), 1_100))
         try statement.forEach(arguments) { rows.append((id: $0.int64(at: 0), version: $0.int64(at: 1))) }
@@ -208,7 +209,7 @@ enum CustomerListPlan {
             try statement.bind(skip, at: index + 2)
             return try pageRows(statement, nil, capacity: limit)
         }
-        var arguments: [SQLiteValue] = [.text(role)]
+        var arguments: [SQLValue] = [.text(role)]
         if let key = anchor?.key { arguments += ListKeySQL.values(key, order.list) }
         var clauses = ["u.role = ?"]
         if anchor != nil { clauses.append(ListKeySQL.clause(order.list, alias: "u", before: false)) }
@@ -362,12 +363,12 @@ enum CustomerListPlan {
     static let exactEmailSQL = SQL("SELECT id FROM users WHERE email = ?")
     static let trigramSQL = SQL("SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?")
 
-    private static func candidateSQL(_ query: CustomerQuery, select: String) -> (String, [SQLiteValue]) {
+    private static func candidateSQL(_ query: CustomerQuery, select: String) -> (String, [SQLValue]) {
         let (whereSQL, arguments) = query.whereClause()
         return ("SELECT \(select) FROM json_each(?) c CROSS JOIN users u ON u.id = c.value WHERE " + whereSQL, arguments)
     }
 
-    private static func candidateArray(_ ids: [Int64]) -> SQLiteValue {
+    private static func candidateArray(_ ids: [Int64]) -> SQLValue {
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         bytes.reserveCapacity(ids.count * 8 + 2)
         for (index, id) in ids.enumerated() {
@@ -532,9 +533,9 @@ package enum UserList: AnchoredList {
     package static var table: String { "users" }
     package static var changeLog: String { "user_list_changes" }
 
-    package static func partitionClause(_ partition: UserListPartition) -> (String, [SQLiteValue]) {
+    package static func partitionClause(_ partition: UserListPartition) -> (String, [SQLValue]) {
         var clause = CustomerListPlan.roleClause(partition.role, alias: "")
-        var values: [SQLiteValue] = [.text(partition.role)]
+        var values: [SQLValue] = [.text(partition.role)]
         if let min = partition.createdMin {
             clause += " AND created_at >= ?"
             values.append(.integer(min))
@@ -563,7 +564,7 @@ package enum UserList: AnchoredList {
     static let fewOtherUsers = 10_000
     static let otherUsersSQL = SQL("SELECT coalesce(sum(users), 0) FROM role_counts WHERE role <> 'customer'")
 
-    package static func walkClause(_ partition: UserListPartition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue]) {
+    package static func walkClause(_ partition: UserListPartition, _ order: ListOrder, in db: Database) throws -> (String, [SQLValue]) {
         guard partition.role == CustomerListPlan.customerRole, !partition.isWindow, order.isText,
               let others = try db.cachedStatement(otherUsersSQL).first(nil, { $0.int(at: 0) }), others <= fewOtherUsers
         else { return partitionClause(partition) }

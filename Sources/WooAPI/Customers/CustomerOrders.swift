@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 /// `GET /customers/<id>/orders` (customers §10): validated as a read of the customer, then built in one read transaction.
 extension CustomerHandlers {

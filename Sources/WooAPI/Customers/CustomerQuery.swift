@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// The list and count filters of customers §6.1, validated (decisions #23, #24: bad values are a 400, not a crash).
 package struct CustomerQuery: Sendable, Equatable {
@@ -78,9 +79,9 @@ package struct CustomerQuery: Sendable, Equatable {
     var isCountCheapOnLoop: Bool { search == nil && createdMin == nil && createdMax == nil && Set(roles).count == 1 }
 
     /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLiteValue]) {
+    func whereClause() -> (String, [SQLValue]) {
         var clauses: [String] = []
-        var values: [SQLiteValue] = []
+        var values: [SQLValue] = []
         if Set(roles).count > 1 {
             clauses.append("0")
         } else {
@@ -104,7 +105,7 @@ package struct CustomerQuery: Sendable, Equatable {
     }
 
     /// WordPress user search (customers §6.2): exact unless `*` marks a prefix/suffix wildcard.
-    static func searchClause(_ search: String) -> (String, [SQLiteValue]) {
+    static func searchClause(_ search: String) -> (String, [SQLValue]) {
         let term = SearchTerm(search)
         let wildcard = term.leading || term.trailing
         let pattern: String

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// SQL for customers. Every value is bound; the only SQL composed at run time is the list query's WHERE and
 /// ORDER BY, built from fixed fragments chosen by validated filters, and cached only in its few common shapes
@@ -102,7 +103,7 @@ package enum CustomerRepository {
         }
         try statement.bind(CustomerJSON.avatarHash(email: new.email), at: C.avatarHash.parameter)
         try statement.execute()
-        return db.lastInsertRowID
+        return try db.lastInsertRowID()
     }
 
     /// The columns an update may change, in ``updateSQL``'s order.
@@ -166,7 +167,7 @@ package enum CustomerRepository {
 
     /// Writes the given fields of `billing` and `shipping` to user `id`, keeping the others.
     static func mergeAddresses(id: Int64, billing: Address, shipping: Address, in db: Database) throws {
-        var values: [SQLiteValue] = [.integer(id)]
+        var values: [SQLValue] = [.integer(id)]
         values += (0..<billing.count).map { billing[$0].map { .text($0) } ?? .null }
         values += (0..<shipping.count).map { shipping[$0].map { .text($0) } ?? .null }
         let statement = try db.cachedStatement(mergeAddressesSQL)

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// A validated create: everything checked that can be checked without the database (decisions #10).
 struct CreatePlan: Sendable {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// The customers search index (`users_search`, schema.sql versions 5–6): a contentless trigram index over each
 /// user's login and email (one text, ``textSQL``) that writes do not touch. Its backlog is the customers

@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 /// `GET /customers/<id>/downloads` (customers §10.2): validated as a read of the customer, then listed in one read.
 extension CustomerHandlers {

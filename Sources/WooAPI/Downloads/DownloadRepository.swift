@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// The `download_permissions` table: grants written when an order is paid, and the usable ones a customer lists.
 enum DownloadRepository {
@@ -42,7 +43,7 @@ enum DownloadRepository {
             let known = products?(soldID)
             guard let product = try known ?? ProductRepository.load(soldID, in: db), product.downloadable, !product.isVariable else { continue }
             let remaining = product.downloadLimit < 0 ? "" : String(product.downloadLimit.multipliedReportingOverflow(by: line.quantity).partialValue)
-            var expires: SQLiteValue = .null
+            var expires: SQLValue = .null
             if product.downloadExpiry > 0 {
                 // Midnight of the completed date (or today) plus the expiry days, capped at the year 9999.
                 let start = (order.completedAt ?? now)

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 import Synchronization
 
 /// A value a list is sorted by, compared exactly as SQLite compares it in the list's ORDER BY: integers by value,
@@ -38,7 +39,7 @@ enum SortValue: Sendable, Equatable {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
-    var sqliteValue: SQLiteValue {
+    var sqliteValue: SQLValue {
         switch self {
         case .integer(let value): .integer(value)
         case .text(let value): .text(value)
@@ -82,17 +83,17 @@ struct SortKey: Sendable, Equatable {
 /// (SQLite compares `(a, b) >= (?, ?)` as a range; a mixed-direction bound is a range on the key plus a filter).
 enum ListKeySQL {
     /// Rows at or after `key` in `order`.
-    static func appendFrom(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
+    static func appendFrom(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLValue]) {
         append(key, order, alias: alias, before: false, to: &clauses, &arguments)
     }
 
     /// Rows before `key` in `order`.
-    static func appendBefore(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLiteValue]) {
+    static func appendBefore(_ key: SortKey, _ order: ListOrder, alias: String, to clauses: inout [String], _ arguments: inout [SQLValue]) {
         append(key, order, alias: alias, before: true, to: &clauses, &arguments)
     }
 
     private static func append(
-        _ key: SortKey, _ order: ListOrder, alias: String, before: Bool, to clauses: inout [String], _ arguments: inout [SQLiteValue]
+        _ key: SortKey, _ order: ListOrder, alias: String, before: Bool, to clauses: inout [String], _ arguments: inout [SQLValue]
     ) {
         clauses.append(clause(order, alias: alias, before: before))
         arguments += values(key, order)
@@ -113,7 +114,7 @@ enum ListKeySQL {
     }
 
     /// The values the fragment binds, in order.
-    static func values(_ key: SortKey, _ order: ListOrder) -> [SQLiteValue] {
+    static func values(_ key: SortKey, _ order: ListOrder) -> [SQLValue] {
         if order.isID { return [.integer(key.id)] }
         if order.ascending == order.tiesAscending { return [key.value.sqliteValue, .integer(key.id)] }
         return [key.value.sqliteValue, key.value.sqliteValue, .integer(key.id)]
@@ -251,7 +252,7 @@ package protocol AnchoredList: Sendable {
     static var table: String { get }
     static var changeLog: String { get }
     /// A fixed WHERE fragment, on unaliased columns the table and its change log share, and its values.
-    static func partitionClause(_ partition: Partition) -> (String, [SQLiteValue])
+    static func partitionClause(_ partition: Partition) -> (String, [SQLValue])
     /// What follows the table in FROM so a query walks `order` over the partition's rows: `INDEXED BY …` or
     /// `NOT INDEXED` where SQLite would otherwise sort (it has no statistics to tell a walk from a sort), or "".
     static func indexHint(_ partition: Partition, _ order: ListOrder) -> String
@@ -261,13 +262,13 @@ package protocol AnchoredList: Sendable {
     static func buildHint(_ partition: Partition, _ order: ListOrder) -> String
     /// The WHERE fragment (unaliased) that selects the partition's rows for a walk of the whole order when its
     /// anchors are built: the partition clause, or an equivalent one the order's index answers more cheaply.
-    static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue])
+    static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLValue])
 }
 
 extension AnchoredList {
     package static func indexHint(_ partition: Partition, _ order: ListOrder) -> String { "" }
     package static func buildHint(_ partition: Partition, _ order: ListOrder) -> String { indexHint(partition, order) }
-    package static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLiteValue]) {
+    package static func walkClause(_ partition: Partition, _ order: ListOrder, in db: Database) throws -> (String, [SQLValue]) {
         partitionClause(partition)
     }
 }

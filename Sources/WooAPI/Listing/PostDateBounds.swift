@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// `filter[created_at_min|max]` and `filter[updated_at_min|max]` of a WordPress post query (products, orders):
 /// inclusive bounds on the GMT dates. As on the real store, an unparseable bound is read as 1970-01-01 00:00:00
@@ -24,7 +25,7 @@ package struct PostDateBounds: Sendable, Hashable {
 
     /// Appends the clauses for the bounds given, on `<alias>.created_at` / `<alias>.updated_at` (unqualified
     /// columns for an empty alias).
-    func append(alias: String, to clauses: inout [String], _ values: inout [SQLiteValue]) {
+    func append(alias: String, to clauses: inout [String], _ values: inout [SQLValue]) {
         let prefix = alias.isEmpty ? "" : alias + "."
         for (column, bound, op) in [("created_at", createdMin, ">="), ("created_at", createdMax, "<="),
                                     ("updated_at", updatedMin, ">="), ("updated_at", updatedMax, "<=")] {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// What the products and orders lists read alike, as WP_Query does for any post type in the real store
 /// (products-orders §2.7, §4.9): the statuses to match, `filter[in]`, the date bounds, the page window (a bad `page`,
@@ -45,7 +46,7 @@ struct PostListQuery: Sendable, Equatable {
 
     /// Appends the status, id and date conditions (fixed fragments; lists are bound as one JSON array, so the SQL
     /// text, and its cached statement, does not vary with them).
-    func appendConditions(to clauses: inout [String], _ values: inout [SQLiteValue]) {
+    func appendConditions(to clauses: inout [String], _ values: inout [SQLValue]) {
         if let statuses {
             clauses.append(alias + ".status IN (SELECT value FROM json_each(?))")
             values.append(.text(JSONWriter.arrayText(statuses.map { .string($0) })))

@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 /// The orders endpoints (products-orders §4), each in the real store's order of checks.
 ///

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// How orders are shown to one request.
 struct OrderView: Sendable {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Status transitions and their effects (products-orders §5): paid and completed dates, download grants, sales, refunds.
 extension OrderWrites {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// An order's lines (products-orders §4.3, §7.5): created, changed or deleted in the real store's order, each product line
 /// resolved to what it sells.

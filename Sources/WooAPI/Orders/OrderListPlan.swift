@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// One orders list the anchors serve: a status set (the sorted statuses asked for, or nil for every status but
 /// trash), and date bounds on creation and modification (inclusive; none for the whole list). A list with bounds
@@ -20,8 +21,8 @@ package enum OrderList: AnchoredList {
     package static var table: String { "orders" }
     package static var changeLog: String { "order_list_changes" }
 
-    package static func partitionClause(_ partition: OrderListPartition) -> (String, [SQLiteValue]) {
-        var clauses: [String] = [], values: [SQLiteValue] = []
+    package static func partitionClause(_ partition: OrderListPartition) -> (String, [SQLValue]) {
+        var clauses: [String] = [], values: [SQLValue] = []
         if let statuses = partition.statuses {
             if statuses.count == 1 {
                 clauses.append("status = ?")
@@ -167,7 +168,7 @@ package enum OrderListPlan {
 
     /// The ids of a page: the walk of the order's index under `clauses`, `skip` rows in.
     private static func page(
-        _ clauses: [String], _ arguments: [SQLiteValue], partition: OrderListPartition, order: ListOrder, query: OrderQuery,
+        _ clauses: [String], _ arguments: [SQLValue], partition: OrderListPartition, order: ListOrder, query: OrderQuery,
         limit: Int, skip: Int, cached: Bool, in db: Database
     ) throws -> [Int64] {
         let sql = "SELECT o.id FROM orders o \(OrderList.indexHint(partition, order)) WHERE " + clauses.joined(separator: " AND ")

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// The `/orders` list and count filters (products-orders §4.9): a WordPress post query (``PostListQuery``) plus `status`.
 package struct OrderQuery: Sendable, Equatable {
@@ -26,9 +27,9 @@ package struct OrderQuery: Sendable, Equatable {
     }
 
     /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLiteValue]) {
+    func whereClause() -> (String, [SQLValue]) {
         var clauses: [String] = []
-        var values: [SQLiteValue] = []
+        var values: [SQLValue] = []
         post.appendConditions(to: &clauses, &values)
         return (clauses.joined(separator: " AND "), values)
     }

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// SQL for orders and their items. Every value is bound; the only SQL composed at run time
 /// is the list's WHERE and ORDER BY, built from fixed fragments chosen by a validated ``OrderQuery``.
@@ -161,7 +162,7 @@ package enum OrderRepository {
         let statement = try db.cachedStatement(insertPost)
         try statement.bind(type, at: 1)
         try statement.execute()
-        return db.lastInsertRowID
+        return try db.lastInsertRowID()
     }
 
     static func insert(_ record: OrderRecord, in db: Database) throws {
@@ -179,7 +180,7 @@ package enum OrderRepository {
     }
 
     /// What column `column` stores of the record.
-    private static func value(of column: OrderColumn, in r: OrderRecord) -> SQLiteValue {
+    private static func value(of column: OrderColumn, in r: OrderRecord) -> SQLValue {
         switch column {
         case .id: .integer(r.id)
         case .orderKey: .text(r.orderKey)
@@ -217,7 +218,7 @@ package enum OrderRepository {
             try statement.bind(column == .id ? .integer(orderID) : value(of: column, in: item), at: column.parameter)
         }
         try statement.execute()
-        return db.lastInsertRowID
+        return try db.lastInsertRowID()
     }
 
     /// Rewrites the item's columns (all but its type) by id.
@@ -228,7 +229,7 @@ package enum OrderRepository {
     }
 
     /// What column `column` stores of the item.
-    private static func value(of column: OrderItemColumn, in item: OrderItem) -> SQLiteValue {
+    private static func value(of column: OrderItemColumn, in item: OrderItem) -> SQLValue {
         switch column {
         case .id: .integer(item.id)
         case .type: .text(item.kind.rawValue)

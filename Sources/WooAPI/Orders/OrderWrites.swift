@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Who is writing and from where: what an order records about its creation (products-orders §3.1 rows 21–22).
 struct OrderWriteContext: Sendable {

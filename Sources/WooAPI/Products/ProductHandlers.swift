@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 /// The products endpoints for simple and variable products (products-orders §2, §7), each in the real store's order of checks.
 ///

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// The `/products` list and count filters (products-orders §2.7): a WordPress post query (``PostListQuery``) plus `type`,
 /// `filter[category]`, `filter[sku]` and `filter[q]`.
@@ -35,9 +36,9 @@ package struct ProductQuery: Sendable, Equatable {
     }
 
     /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLiteValue]) {
+    func whereClause() -> (String, [SQLValue]) {
         var clauses: [String] = []
-        var values: [SQLiteValue] = []
+        var values: [SQLValue] = []
         if !categoryMatches { clauses.append("0") }
         post.appendConditions(to: &clauses, &values)
         if let types {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// SQL for products. Every value is bound; the only SQL composed at run time is the list's WHERE and ORDER BY,
 /// built from fixed fragments chosen by a validated ``ProductQuery``.
@@ -171,7 +172,7 @@ package enum ProductRepository {
         try post.bind(record.isVariation ? "product_variation" : "product", at: 1)
         try post.execute()
         var stored = record
-        stored.id = db.lastInsertRowID
+        stored.id = try db.lastInsertRowID()
         try bindAll(stored, to: db.cachedStatement(insertProduct)).execute()
         return stored.id
     }
@@ -188,7 +189,7 @@ package enum ProductRepository {
     }
 
     /// What column `column` stores of the record.
-    private static func value(of column: ProductColumn, in r: ProductRecord) -> SQLiteValue {
+    private static func value(of column: ProductColumn, in r: ProductRecord) -> SQLValue {
         switch column {
         case .id: .integer(r.id)
         case .title: .text(r.title)

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Create, update and delete on the writer's connection, in the real store's order of checks, with decisions #10:
 /// everything is checked before anything is written, so a 4xx leaves no trace (not even a used-up post id).

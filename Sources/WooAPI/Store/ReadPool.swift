@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTP
 import SQLite
+import Storage
 import Synchronization
 
 /// Whose read a queued job is, for fairness: the caller's API key, or the remote address when unauthenticated.
@@ -73,12 +74,12 @@ final class ReadPool: Sendable {
 
     let configuration: ReadPoolConfiguration
     private let path: String
-    private let connection: Database.Configuration
+    private let connection: SQLite.Database.Configuration
     private let state: Mutex<State>
     private let wakeups: [DispatchSemaphore]
     private let finished = DispatchGroup()
 
-    init(configuration: ReadPoolConfiguration, path: String, connection: Database.Configuration) {
+    init(configuration: ReadPoolConfiguration, path: String, connection: SQLite.Database.Configuration) {
         precondition(configuration.threads >= 1 && configuration.queryTimeout > .zero)
         self.configuration = configuration
         self.path = path
@@ -175,7 +176,7 @@ final class ReadPool: Sendable {
             } else if database == nil {
                 do {
                     let opened = try Database(path: path, configuration: connection)
-                    state.withLock { $0.interrupters[index] = opened.interrupter }
+                    state.withLock { $0.interrupters[index] = opened.sqlite?.interrupter }
                     database = opened
                 } catch {
                     database = nil

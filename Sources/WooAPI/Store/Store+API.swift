@@ -1,5 +1,6 @@
 import HTTP
 import SQLite
+import Storage
 
 extension Store {
     /// ``read(_:)`` for handlers: an ``APIError`` passes through; a storage error is logged and answered as a 500

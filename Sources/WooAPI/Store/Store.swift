@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import SQLite
+import Storage
 import Synchronization
 
 /// The SQLite store: one writer thread with group commit, and read connections lent to whichever thread reads.
@@ -15,7 +16,7 @@ import Synchronization
 package final class Store: Sendable {
     package let path: String
     private let readers = Mutex<[ConnectionBox]>([])
-    private let configuration: Database.Configuration
+    private let configuration: SQLite.Database.Configuration
     private let writer: WriterThread
     private let closed = Atomic<Bool>(false)
     /// Writes queued so far (the search indexer waits for a pause in them).
@@ -30,13 +31,13 @@ package final class Store: Sendable {
     package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
 
     /// Opens the store at `path`, creating and initialising it when the file does not exist yet.
-    package init(path: String, synchronous: Database.Configuration.Synchronous = .full,
+    package init(path: String, synchronous: SQLite.Database.Configuration.Synchronous = .full,
                  readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
         self.path = path
-        configuration = Database.Configuration(synchronous: synchronous)
-        let database = try Database(path: path, configuration: configuration)
+        configuration = SQLite.Database.Configuration(synchronous: synchronous)
+        let database = try SQLite.Database(path: path, configuration: configuration)
         try Store.prepare(database)
-        writer = WriterThread(database: ConnectionBox(database), synchronous: synchronous)
+        writer = WriterThread(database: ConnectionBox(Database(sqlite: database)), synchronous: synchronous)
         // The read pool's connections map the file (up to 1 GiB): a list or search that reads rows scattered over a
         // big store takes them from the OS page cache without a system call and a copy each (*123*, 4k matches at
         // 1M customers: median 12.9 → 7.1 ms). Only theirs: a mapped connection remaps as writes grow the file,
@@ -94,7 +95,7 @@ package final class Store: Sendable {
     ///
     /// Upgrades run the parts of schema.sql marked `-- @since N` … `-- @end` for every N above the file's version,
     /// each in one transaction with its `user_version` bump, so the schema text exists once.
-    package static func prepare(_ database: Database) throws {
+    package static func prepare(_ database: SQLite.Database) throws {
         let version = try database.userVersion()
         if version == 0 {
             let tables = try database.query("SELECT count(*) FROM sqlite_master WHERE type = 'table'")

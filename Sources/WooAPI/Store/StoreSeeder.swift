@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// Bulk demo data for `wc-api-server seed` (issue 11: one machine at a big store's scale): customers, products and
 /// orders written as the API would write them, only faster.
@@ -283,7 +284,7 @@ package final class StoreSeeder {
                 // in memory, or the seed command's rollback journal, where a reader's lock would keep this
                 // connection from spilling pages) this thread reads them.
                 let (seed, end, path, customers) = (random.next(), now, db.path, customers)
-                let reads = try !(path.isEmpty || path == ":memory:") && db.journalMode() == "wal"
+                let reads = try !(path.isEmpty || path == ":memory:") && db.sqlite?.journalMode() == "wal"
                 var done = 0
                 try SeedPipeline.run(produce: { send in
                     let reader = reads ? try Database(path: path, configuration: .init(readOnly: true, journalMode: nil)) : nil

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTP
 import SQLite
+import Storage
 import Synchronization
 
 /// A write waiting for the writer thread, with its result once run.
@@ -54,9 +55,9 @@ final class WriterThread: Sendable {
     /// Most jobs per transaction: bounds how long one commit holds the others' acknowledgements.
     static let maxBatch = 256
     /// The store's `PRAGMA synchronous`; a batch of only non-durable jobs commits with NORMAL when this is stricter.
-    private let synchronous: Database.Configuration.Synchronous
+    private let synchronous: SQLite.Database.Configuration.Synchronous
 
-    init(database: ConnectionBox, synchronous: Database.Configuration.Synchronous) {
+    init(database: ConnectionBox, synchronous: SQLite.Database.Configuration.Synchronous) {
         self.synchronous = synchronous
         Thread.named("sqlite-writer") { [self] in
             self.run(database.database)
@@ -120,7 +121,7 @@ final class WriterThread: Sendable {
         let relaxed = synchronous == .full || synchronous == .extra ? !batch.contains { $0.durable } : false
         do {
             if relaxed { try database.cachedStatement("PRAGMA synchronous = NORMAL").execute() }
-            defer { if relaxed { try? database.setSynchronous(synchronous) } }
+            defer { if relaxed { try? database.sqlite?.setSynchronous(synchronous) } }
             try database.cachedStatement("BEGIN IMMEDIATE TRANSACTION").execute()
             for job in batch { job.run(database) }
             try database.cachedStatement("COMMIT TRANSACTION").execute()
