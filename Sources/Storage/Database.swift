@@ -52,12 +52,12 @@ package final class Database {
     }
 
     /// The dialect of the SQL this connection runs.
-    @inlinable
+    @inlinable @inline(__always)
     package var dialect: SQLDialect { sqliteConnection != nil ? .sqlite : .postgres }
 
     /// The SQLite connection underneath, for what only SQLite has (data versions, `PRAGMA`s, the migrator); nil on
     /// PostgreSQL.
-    @inlinable
+    @inlinable @inline(__always)
     package var sqlite: SQLite.Database? { sqliteConnection }
 
     /// The PostgreSQL connection underneath; nil on SQLite.
@@ -69,16 +69,16 @@ package final class Database {
     // MARK: Statements
 
     /// The connection's prepared statement for `sql` (see SQLite's `cachedStatement`): reset, bindings cleared.
-    @inlinable
+    @inlinable @inline(__always)
     package func cachedStatement(_ sql: String) throws -> Statement {
-        if let sqliteConnection { return Statement(try sqliteConnection.cachedStatement(sql)) }
+        if sqliteConnection != nil { return Statement(try sqliteConnection.unsafelyUnwrapped.cachedStatement(sql)) }
         return Statement(try postgresConnection!.statement(sql))
     }
 
     /// The connection's prepared statement for a long-lived ``SQL`` constant, found by identity.
-    @inlinable
+    @inlinable @inline(__always)
     package func cachedStatement(_ sql: SQL) throws -> Statement {
-        if let sqliteConnection { return Statement(try sqliteConnection.cachedStatement(sql)) }
+        if sqliteConnection != nil { return Statement(try sqliteConnection.unsafelyUnwrapped.cachedStatement(sql)) }
         return Statement(try postgresConnection!.statement(sql.text))
     }
 
@@ -110,9 +110,9 @@ package final class Database {
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE (SQLite's `changes()`; PostgreSQL's affected rows).
-    @inlinable
+    @inlinable @inline(__always)
     package var changes: Int {
-        if let sqliteConnection { return sqliteConnection.changes }
+        if sqliteConnection != nil { return sqliteConnection.unsafelyUnwrapped.changes }
         return postgresConnection!.lastChanges
     }
 
@@ -163,7 +163,7 @@ package final class Database {
     }
 
     /// ``runWithTimeLimit(_:_:)`` returning the body's value.
-    @inlinable
+    @inlinable @inline(__always)
     package func withTimeLimit<T>(_ limit: Duration, _ body: (Database) throws -> T) throws -> T {
         var result: T?
         try runWithTimeLimit(limit) { db in result = try body(db) }

@@ -10,7 +10,7 @@ package struct Statement {
     package let sqlite: SQLite.Statement?
     package let postgres: PostgresStatement?
 
-    @inlinable
+    @inlinable @inline(__always)
     package init(_ statement: SQLite.Statement) {
         sqlite = statement
         postgres = nil
@@ -23,45 +23,45 @@ package struct Statement {
 
     // MARK: Binding (1-based indexes)
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bind(_ value: Int64, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(.integer(value), at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bind(_ value: Int, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(.integer(Int64(value)), at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bind(_ value: Double, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(.real(value), at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bind(_ value: Bool, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(.integer(value ? 1 : 0), at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bind(_ value: String, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(.text(value), at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bindNull(at index: Int) throws {
-        if let sqlite { return try sqlite.bindNull(at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bindNull(at: index) }
         postgres!.bind(.null, at: index)
     }
 
     /// Binds a value of any kind (`nil` binds NULL).
     package func bind(_ value: SQLValue, at index: Int) throws {
-        if let sqlite { return try sqlite.bind(value, at: index) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(value, at: index) }
         postgres!.bind(value, at: index)
     }
 
@@ -72,23 +72,23 @@ package struct Statement {
 
     /// Binds `values` to parameters 1...n.
     package func bind(_ values: [SQLValue]) throws {
-        if let sqlite { return try sqlite.bind(values) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.bind(values) }
         for (offset, value) in values.enumerated() { postgres!.bind(value, at: offset + 1) }
     }
 
     // MARK: Stepping
 
     /// Advances to the next row: true when there is one (on PostgreSQL the first step runs the statement).
-    @inlinable
+    @inlinable @inline(__always)
     package func step() throws -> Bool {
-        if let sqlite { return try sqlite.step() }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.step() }
         return try postgres!.step()
     }
 
     /// Rewinds the statement; bindings are kept.
-    @inlinable
+    @inlinable @inline(__always)
     package func reset() {
-        if let sqlite { return sqlite.reset() }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.reset() }
         postgres!.reset()
     }
 
@@ -97,68 +97,68 @@ package struct Statement {
 
     // MARK: Columns (0-based, on the current row)
 
-    @inlinable
+    @inlinable @inline(__always)
     package func isNull(at index: Int) -> Bool {
-        if let sqlite { return sqlite.isNull(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.isNull(at: index) }
         return postgres!.isNull(at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func int64(at index: Int) -> Int64 {
-        if let sqlite { return sqlite.int64(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.int64(at: index) }
         return postgres!.int64(at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func int(at index: Int) -> Int {
-        if let sqlite { return sqlite.int(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.int(at: index) }
         return Int(postgres!.int64(at: index))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func double(at index: Int) -> Double {
-        if let sqlite { return sqlite.double(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.double(at: index) }
         return postgres!.double(at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func bool(at index: Int) -> Bool {
-        if let sqlite { return sqlite.bool(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.bool(at: index) }
         return postgres!.int64(at: index) != 0
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func text(at index: Int) -> String {
-        if let sqlite { return sqlite.text(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.text(at: index) }
         return postgres!.text(at: index)
     }
 
     /// The column's UTF-8 bytes, valid only inside `body` (empty for NULL).
-    @inlinable
+    @inlinable @inline(__always)
     package func withText<T>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        if let sqlite { return try sqlite.withText(at: index, body) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.withText(at: index, body) }
         return try postgres!.withText(at: index, body)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func nullableInt64(at index: Int) -> Int64? {
         isNull(at: index) ? nil : int64(at: index)
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func nullableText(at index: Int) -> String? {
         isNull(at: index) ? nil : text(at: index)
     }
 
     /// The column as a value of its kind.
     package func value(at index: Int) -> SQLValue {
-        if let sqlite { return sqlite.value(at: index) }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.value(at: index) }
         return postgres!.value(at: index)
     }
 
     /// Every column of the current row.
     package func values() -> [SQLValue] {
-        if let sqlite { return sqlite.values() }
+        if sqlite != nil { return sqlite.unsafelyUnwrapped.values() }
         return (0..<postgres!.columnCount).map { postgres!.value(at: $0) }
     }
 
@@ -166,14 +166,14 @@ package struct Statement {
 
     /// Runs the statement to completion, discarding rows. `arguments` nil keeps the current bindings.
     package func execute(_ arguments: [SQLValue]? = nil) throws {
-        if let sqlite { return try sqlite.execute(arguments) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.execute(arguments) }
         try prepareRun(arguments)
         defer { reset() }
         while try step() {}
     }
 
     /// Calls `body` once per row, with the statement on that row.
-    @inlinable
+    @inlinable @inline(__always)
     package func forEach(_ arguments: [SQLValue]? = nil, _ body: (Statement) throws -> Void) throws {
         try prepareRun(arguments)
         defer { reset() }
@@ -183,7 +183,7 @@ package struct Statement {
     }
 
     /// Every row, mapped with `transform`.
-    @inlinable
+    @inlinable @inline(__always)
     package func map<T>(_ arguments: [SQLValue]? = nil, _ transform: (Statement) throws -> T) throws -> [T] {
         var results: [T] = []
         try forEach(arguments) { results.append(try transform($0)) }
@@ -191,7 +191,7 @@ package struct Statement {
     }
 
     /// The first row mapped with `transform`, or nil when there is none.
-    @inlinable
+    @inlinable @inline(__always)
     package func first<T>(_ arguments: [SQLValue]? = nil, _ transform: (Statement) throws -> T) throws -> T? {
         try prepareRun(arguments)
         defer { reset() }
@@ -200,7 +200,7 @@ package struct Statement {
 
     /// Every row as values.
     package func query(_ arguments: [SQLValue]? = nil) throws -> [Row] {
-        if let sqlite { return try sqlite.query(arguments) }
+        if sqlite != nil { return try sqlite.unsafelyUnwrapped.query(arguments) }
         try prepareRun(arguments)
         defer { reset() }
         var rows: [Row] = []
@@ -213,7 +213,7 @@ package struct Statement {
         try query(arguments).first
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     package func prepareRun(_ arguments: [SQLValue]?) throws {
         reset()
         if let arguments { try bind(arguments) }
