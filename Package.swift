@@ -23,13 +23,17 @@ let package = Package(
         // Layers.
         .target(name: "HTTP", dependencies: ["CLinux"], swiftSettings: strict),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
-        // The libpq driver (issue 12, step 1); nothing depends on it yet.
+        // The libpq driver (issue 12, step 1).
         .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: strict),
         .target(
-            name: "WooAPI", dependencies: ["HTTP", "SQLite", "CCrypto"],
-            // The top-level schema.sql (via a symlink), compiled into the binary so the server needs no data files.
-            resources: [.embedInCode("Store/schema.sql")], swiftSettings: strict),
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Postgres", "CCrypto"],
+            // The top-level schema.sql and schema.postgres.sql (via symlinks), compiled into the binary so the
+            // server needs no data files.
+            resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql")],
+            swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),
+        // A throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package) for the test targets.
+        .target(name: "PostgresTestSupport", dependencies: ["Postgres"], swiftSettings: strict),
 
         // Executables.
         .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite"], swiftSettings: strict),
@@ -38,8 +42,12 @@ let package = Package(
         // Tests.
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
-        // Starts its own throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package).
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
+        // Start their own throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package).
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport"], swiftSettings: strict),
+        // schema.postgres.sql against schema.sql: parity, trigger behaviour, migrations under the advisory lock.
+        .testTarget(
+            name: "PostgresSchemaTests", dependencies: ["WooAPI", "Postgres", "SQLite", "PostgresTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "TestSupport"], swiftSettings: strict),
         // Runs the built wc-api-server binary: exit codes, output, crash durability.
         .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "TestSupport", "wc-api-server"], swiftSettings: strict),
