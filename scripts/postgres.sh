@@ -19,9 +19,13 @@ set -euo pipefail
 say() { echo "postgres.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# The newest Debian server binaries, or $PG_BIN.
+# The newest Debian server binaries, or $PG_BIN (which must hold them: it is never installed into).
 find_bin() {
-    if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return; fi
+    if [ -n "${PG_BIN:-}" ]; then
+        [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] || die "PG_BIN=$PG_BIN holds no initdb and pg_ctl"
+        echo "$PG_BIN"
+        return
+    fi
     ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | while read -r dir; do
         [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
     done | tail -1

@@ -170,13 +170,16 @@ enum SQLiteSchemaReader {
                 details.append(SchemaText.columnDetail(
                     name: columnName, type: mappedType(column[1].stringValue ?? "", definition: definition),
                     notNull: column[2].intValue == 1 || pk > 0, defaultValue: column[3].stringValue))
-                if let check = definition.range(of: "\\bCHECK\\s*\\(", options: [.regularExpression, .caseInsensitive]) {
-                    let clause = SchemaText.parenthesised(definition, from: definition.index(before: check.upperBound)).inside
+                let checkPattern = "\\bCHECK\\s*\\("
+                if let check = definition.range(of: checkPattern, options: [.regularExpression, .caseInsensitive]) {
+                    let open = definition.index(before: check.upperBound)
+                    let clause = SchemaText.parenthesised(definition, from: open).inside
                     details.append("check \(columnName) in (\(SchemaText.literals(clause).joined(separator: ", ")))")
                 }
             }
             if !primaryKey.isEmpty {
-                details.append("primary key (\(primaryKey.sorted { $0.position < $1.position }.map(\.name).joined(separator: ", ")))")
+                let names = primaryKey.sorted { $0.position < $1.position }.map(\.name)
+                details.append("primary key (\(names.joined(separator: ", ")))")
             }
             details += try indexes(of: name, in: db)
             details += try foreignKeys(of: name, in: db)
@@ -254,7 +257,8 @@ enum SQLiteSchemaReader {
             SchemaText.foreignKeyDetail(
                 columns: key.map { $0[2].stringValue ?? "" }, table: key[0][1].stringValue ?? "",
                 referenced: key.map { $0[3].stringValue ?? "" },
-                onDelete: (key[0][4].stringValue ?? "").lowercased(), onUpdate: (key[0][5].stringValue ?? "").lowercased())
+                onDelete: (key[0][4].stringValue ?? "").lowercased(),
+                onUpdate: (key[0][5].stringValue ?? "").lowercased())
         }
     }
 }
@@ -330,7 +334,8 @@ enum PostgresSchemaReader {
                 details.append("unique (\(keys.joined(separator: ", ")))")
             } else {
                 details.append(SchemaText.indexDetail(
-                    name: indexes.value(row: row, column: 0) ?? "", unique: try indexes.bool(row: row, column: 1) == true,
+                    name: indexes.value(row: row, column: 0) ?? "",
+                    unique: try indexes.bool(row: row, column: 1) == true,
                     method: indexes.value(row: row, column: 5) ?? "", keys: keys, included: included,
                     predicate: indexes.value(row: row, column: 6)))
             }

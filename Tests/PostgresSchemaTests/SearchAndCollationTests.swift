@@ -11,7 +11,8 @@ final class SearchAndCollationTests: SchemaTestCase {
     /// accented Latin letters in both cases, a German sharp s, Greek, Japanese, an empty string.
     private static let strings = [
         "apple", "Apple", "APPLE", "banana", "Banana", "_under", "[bracket", "Zebra", "zebra", "a", "A", "ab", "aB",
-        "", " space", "~tilde", "éclair", "Éclair", "Ärger", "ärger", "straße", "STRASSE", "Ω", "ω", "日本", "z9", "Z10",
+        "", " space", "~tilde", "éclair", "Éclair", "Ärger", "ärger", "straße", "STRASSE", "Ω", "ω", "日本", "z9",
+        "Z10",
     ]
 
     private func sessions() throws -> [any EngineSession] {

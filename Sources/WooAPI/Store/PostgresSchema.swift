@@ -110,7 +110,7 @@ package struct PostgresSchema: Sendable {
         return Int(version)
     }
 
-    /// Throws unless the current schema holds no table, view or sequence-backed relation (a database someone else
+    /// Throws unless the current schema holds no table, view or foreign table (it would be a database someone else
     /// uses, or a half-made one), as SQLite's prepare refuses a non-empty file without a version.
     private static func requireEmpty(_ db: PostgresConnection) throws {
         let relations = try db.execute("""
