@@ -9,6 +9,8 @@ import XCTest
 ///
 /// PostgreSQL refuses to run as root, so as root every server binary runs as the `postgres` user
 /// (`runuser -u postgres --`) in a directory chowned to it. The server runs with fsync off: tests only.
+/// A library target rather than a file of PostgresTests, so every test target that needs a server (PostgresTests,
+/// PostgresSchemaTests) shares it: one test target cannot import another.
 package final class TestCluster: Sendable {
     /// The directory holding the cluster (`data/`), its log, the Unix socket and the tools' output.
     package let directory: String
@@ -180,7 +182,8 @@ package func loopbackAddress(port: UInt16) -> sockaddr_in {
 }
 
 /// Base class: one cluster per test class, started in `class func setUp` and stopped in `class func tearDown`;
-/// every test starts with an empty `public` schema in the `wc_test` database.
+/// every test starts with an empty `public` schema in the `wc_test` database. `open` so other modules' test classes
+/// can subclass it.
 open class PostgresTestCase: XCTestCase {
     /// The class's cluster, or why it could not start (every test then fails with that message).
     private static let shared = Mutex<Result<TestCluster, ClusterError>?>(nil)

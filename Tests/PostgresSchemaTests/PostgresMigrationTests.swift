@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 import PostgresTestSupport
 import Synchronization
@@ -48,6 +49,37 @@ final class PostgresMigrationTests: SchemaTestCase {
         XCTAssertEqual(try connection.execute("SELECT count(*) FROM users").int64(row: 0, column: 0), 1,
                        "one administrator: the schema ran once")
         XCTAssertEqual(try advisoryLocks(connection), 0)
+    }
+
+    /// prepare does nothing while another session holds the lock, and goes on once it is released.
+    func testPrepareWaitsForTheAdvisoryLock() throws {
+        XCTAssertEqual(withUnsafeBytes(of: PostgresSchema.lockKey.bigEndian) { Array($0) }, Array("wcschema".utf8))
+        let holder = try makeConnection()
+        try holder.execute("SELECT pg_advisory_lock($1)", [.integer(PostgresSchema.lockKey)])
+        let url = try cluster.url()
+        let outcomes = OutcomeList(), failures = ThreadFailures()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            defer { done.signal() }
+            do {
+                outcomes.append(try PostgresSchema.current.prepare(PostgresConnection(conninfo: url)))
+            } catch {
+                failures.record("\(error)")
+            }
+        }.start()
+        var waiting = false
+        for _ in 0..<200 where !waiting {
+            waiting = try holder.execute("""
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                """).int64(row: 0, column: 0) == 1
+            if !waiting { usleep(10_000) }
+        }
+        XCTAssertTrue(waiting, "prepare did not wait for the advisory lock")
+        XCTAssertEqual(try tableCount(holder), 0, "nothing applied while the lock is held elsewhere")
+        try holder.execute("SELECT pg_advisory_unlock($1)", [.integer(PostgresSchema.lockKey)])
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(failures.all, [])
+        XCTAssertEqual(outcomes.all, [.created])
     }
 
     func testPreparingACurrentDatabaseWritesNothing() throws {

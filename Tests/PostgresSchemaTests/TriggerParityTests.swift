@@ -132,6 +132,33 @@ final class TriggerParityTests: SchemaTestCase {
         XCTAssertEqual(try sqlite.integer("SELECT count(*) FROM orders WHERE customer_id = 0"), 4)
     }
 
+    /// Both change logs keep their last 16,384 entries, pruned 256 at a time, on both engines. (SQLite also keeps
+    /// what its search index has not replayed; its mark is moved past the log here, as the indexer would.)
+    func testTheChangeLogsArePrunedAlike() throws {
+        let sqlite = SQLiteSession(database: try makeSQLiteStore())
+        let postgres = PostgresSession(connection: try makePostgresStore())
+        try sqlite.run("UPDATE search_progress SET seq = 1000000")
+        let entries: [ScenarioValue] = [.integer(16_384 + 600)]
+        for db in [sqlite, postgres] as [any EngineSession] {
+            try db.run("""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+                INSERT INTO user_list_changes (role, created_at, id, email, username, delta) \
+                SELECT 'customer', i, i, '', '', 1 FROM n
+                """, entries)
+            try db.run("""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+                INSERT INTO order_list_changes (status, created_at, updated_at, id, delta) \
+                SELECT 'pending', i, i, i, 1 FROM n
+                """, entries)
+        }
+        for query in ["SELECT min(seq), max(seq), count(*) FROM user_list_changes",
+                      "SELECT min(seq), max(seq), count(*) FROM order_list_changes"] {
+            XCTAssertEqual(try postgres.rows(query), try sqlite.rows(query), query)
+            // The last prune ran at 16,896 (the last multiple of 256) and kept seq 513 on.
+            XCTAssertEqual(try postgres.rows(query), [["513", "16984", "16472"]], query)
+        }
+    }
+
     func testAnEmailTakenInAnotherCaseIsRefusedOnBothEngines() throws {
         let sessions: [any EngineSession] = [SQLiteSession(database: try makeSQLiteStore()),
                                             PostgresSession(connection: try makePostgresStore())]
