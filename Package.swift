@@ -28,10 +28,14 @@ let package = Package(
         // The store's one seam: a connection and its statements over SQLite or PostgreSQL (issue 12).
         .target(name: "Storage", dependencies: ["SQLite", "Postgres"], swiftSettings: strict),
         .target(
-            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Storage", "CCrypto"],
-            // The top-level schema.sql (via a symlink), compiled into the binary so the server needs no data files.
-            resources: [.embedInCode("Store/schema.sql")], swiftSettings: strict),
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Postgres", "Storage", "CCrypto"],
+            // The top-level schema.sql and schema.postgres.sql (via symlinks), compiled into the binary so the
+            // server needs no data files.
+            resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql")],
+            swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),
+        // A throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package) for the test targets.
+        .target(name: "PostgresTestSupport", dependencies: ["Postgres"], swiftSettings: strict),
 
         // Executables.
         .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Storage"], swiftSettings: strict),
@@ -40,11 +44,18 @@ let package = Package(
         // Tests.
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strict),
-        // Starts its own throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package).
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
-        // The seam against both back ends (a throw-away PostgreSQL cluster like PostgresTests').
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres"], swiftSettings: strict),
-        .testTarget(name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "Storage", "SQLite", "TestSupport"], swiftSettings: strict),
+        // Start their own throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package).
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport"], swiftSettings: strict),
+        // The seam against both back ends.
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres", "PostgresTestSupport"],
+            swiftSettings: strict),
+        // schema.postgres.sql against schema.sql: parity, trigger behaviour, migrations under the advisory lock.
+        .testTarget(
+            name: "PostgresSchemaTests", dependencies: ["WooAPI", "Postgres", "SQLite", "PostgresTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "Storage", "SQLite", "TestSupport"], swiftSettings: strict),
         // Runs the built wc-api-server binary: exit codes, output, crash durability.
         .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "Storage", "TestSupport", "wc-api-server"], swiftSettings: strict),
     ]

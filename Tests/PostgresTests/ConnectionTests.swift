@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Postgres
+import PostgresTestSupport
 import XCTest
 
 /// Connecting (URL and conninfo), failing to connect, and losing the connection, against a real server.

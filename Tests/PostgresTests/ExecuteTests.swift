@@ -1,4 +1,5 @@
 import Postgres
+import PostgresTestSupport
 import XCTest
 
 /// Parameters and results: every value kind round-trips through a real server, results expose their shape.

@@ -1,4 +1,5 @@
 import Postgres
+import PostgresTestSupport
 import XCTest
 
 /// Named prepared statements and the statement cache keyed by SQL text.

@@ -1,4 +1,5 @@
 import Postgres
+import PostgresTestSupport
 import XCTest
 
 /// `transaction { }`: commit, rollback on throw, savepoints, swallowed failures, serialization failures.

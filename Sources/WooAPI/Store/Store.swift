@@ -123,9 +123,9 @@ package final class Store: Sendable {
         }
     }
 
-    /// The text between `-- @since <version>` and the next `-- @end`.
-    static func section(since version: Int) -> String {
-        let text = schemaSQL
+    /// The text between `-- @since <version>` and the next `-- @end` in `text` (schema.sql unless given: the
+    /// PostgreSQL schema has the same sections, ``PostgresSchema``), or "" when there is no such section.
+    static func section(since version: Int, in text: String = schemaSQL) -> String {
         guard let start = text.range(of: "-- @since \(version) "),
               let end = text.range(of: "-- @end", range: start.upperBound..<text.endIndex) else { return "" }
         return String(text[start.lowerBound..<end.lowerBound])

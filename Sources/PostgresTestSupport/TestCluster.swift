@@ -9,23 +9,25 @@ import XCTest
 ///
 /// PostgreSQL refuses to run as root, so as root every server binary runs as the `postgres` user
 /// (`runuser -u postgres --`) in a directory chowned to it. The server runs with fsync off: tests only.
-final class TestCluster: Sendable {
+/// A library target rather than a file of PostgresTests, so every test target that needs a server (PostgresTests,
+/// PostgresSchemaTests) shares it: one test target cannot import another.
+package final class TestCluster: Sendable {
     /// The directory holding the cluster (`data/`), its log, the Unix socket and the tools' output.
-    let directory: String
+    package let directory: String
     /// The TCP port on 127.0.0.1.
-    let port: Int
+    package let port: Int
     /// The directory of `initdb` and `pg_ctl`.
-    let binDirectory: String
+    package let binDirectory: String
     /// The database the tests use (created at start).
-    static let database = "wc_test"
+    package static let database = "wc_test"
 
     /// A URL for `database` on this cluster.
-    func url(database: String = TestCluster.database) -> String {
+    package func url(database: String = TestCluster.database) -> String {
         "postgresql://postgres@127.0.0.1:\(port)/\(database)?connect_timeout=2"
     }
 
     /// A key=value conninfo for `database` on this cluster.
-    func conninfo(database: String = TestCluster.database) -> String {
+    package func conninfo(database: String = TestCluster.database) -> String {
         "host=127.0.0.1 port=\(port) user=postgres dbname=\(database) connect_timeout=2"
     }
 
@@ -37,7 +39,7 @@ final class TestCluster: Sendable {
 
     /// Creates and starts a cluster, and creates the test database. Throws with the tool's output when a step fails,
     /// and with installation advice when the PostgreSQL server binaries are missing.
-    static func start() throws -> TestCluster {
+    package static func start() throws -> TestCluster {
         let binDirectory = try findBinDirectory()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("PostgresTests-\(UUID().uuidString)", isDirectory: true).path
@@ -74,7 +76,7 @@ final class TestCluster: Sendable {
     }
 
     /// Stops the server (`pg_ctl stop -m fast`) if it runs, and deletes the directory.
-    func stop() {
+    package func stop() {
         if FileManager.default.fileExists(atPath: "\(directory)/data/postmaster.pid") {
             try? pgctl(["stop", "-m", "fast", "-w", "-t", "30"])
         }
@@ -145,13 +147,17 @@ final class TestCluster: Sendable {
 }
 
 /// A step of starting or stopping the test cluster failed; the message says which and why.
-struct ClusterError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+package struct ClusterError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
+
+    package init(message: String) {
+        self.message = message
+    }
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now (bind to port 0, read it back, close).
-func freeLoopbackPort() throws -> Int {
+package func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw ClusterError(message: "socket: \(String(cString: strerror(errno)))") }
     defer { Glibc.close(fd) }
@@ -167,7 +173,7 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// `127.0.0.1:port` as a `sockaddr_in`.
-func loopbackAddress(port: UInt16) -> sockaddr_in {
+package func loopbackAddress(port: UInt16) -> sockaddr_in {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = port.bigEndian
@@ -176,12 +182,13 @@ func loopbackAddress(port: UInt16) -> sockaddr_in {
 }
 
 /// Base class: one cluster per test class, started in `class func setUp` and stopped in `class func tearDown`;
-/// every test starts with an empty `public` schema in the `wc_test` database.
-class PostgresTestCase: XCTestCase {
+/// every test starts with an empty `public` schema in the `wc_test` database. `open` so other modules' test classes
+/// can subclass it.
+open class PostgresTestCase: XCTestCase {
     /// The class's cluster, or why it could not start (every test then fails with that message).
     private static let shared = Mutex<Result<TestCluster, ClusterError>?>(nil)
 
-    override class func setUp() {
+    override open class func setUp() {
         super.setUp()
         let started: Result<TestCluster, ClusterError> = Result {
             try TestCluster.start()
@@ -189,7 +196,7 @@ class PostgresTestCase: XCTestCase {
         shared.withLock { $0 = started }
     }
 
-    override class func tearDown() {
+    override open class func tearDown() {
         let cluster = shared.withLock { state -> TestCluster? in
             defer { state = nil }
             return try? state?.get()
@@ -199,7 +206,7 @@ class PostgresTestCase: XCTestCase {
     }
 
     /// This class's running cluster; throws (failing the test) with the start error when there is none.
-    var cluster: TestCluster {
+    package var cluster: TestCluster {
         get throws {
             guard let state = Self.shared.withLock({ $0 }) else {
                 throw ClusterError(message: "the test cluster was not started")
@@ -208,14 +215,14 @@ class PostgresTestCase: XCTestCase {
         }
     }
 
-    override func setUpWithError() throws {
+    override open func setUpWithError() throws {
         try super.setUpWithError()
         let connection = try makeConnection()
         try connection.executeScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     }
 
     /// A new connection to the test database (by URL).
-    func makeConnection() throws -> PostgresConnection {
+    package func makeConnection() throws -> PostgresConnection {
         try PostgresConnection(conninfo: cluster.url())
     }
 }

@@ -1,1 +1,0 @@
-../PostgresTests/TestCluster.swift
