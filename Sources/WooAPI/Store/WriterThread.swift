@@ -35,8 +35,11 @@ final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
     func complete(commitError: (any Error)?) {
         if let commitError, case .success = result {
             completion(.failure(commitError))
+        } else if let result {
+            completion(result)
         } else {
-            completion(result ?? .failure(StoreError("write was never run")))
+            // The batch failed before this job ran (BEGIN did): that failure is the job's, not a made-up one.
+            completion(.failure(commitError ?? StoreError("write was never run")))
         }
     }
 }
@@ -48,8 +51,11 @@ final class WriterThread: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Most jobs per transaction: bounds how long one commit holds the others' acknowledgements.
     static let maxBatch = 256
+    /// Order among the writers of other processes on the same store (nil: an in-memory store, or none could be had).
+    private let turns: WriteTurns?
 
-    init(database: ConnectionBox) {
+    init(database: ConnectionBox, turns: WriteTurns?) {
+        self.turns = turns
         Thread.named("sqlite-writer") { [self] in
             self.run(database.database)
             self.finished.signal()
@@ -103,6 +109,7 @@ final class WriterThread: Sendable {
 
     private func commit(_ batch: [any AnyPendingWrite], on database: Database) {
         var commitError: (any Error)?
+        turns?.begin()
         do {
             try database.cachedStatement("BEGIN IMMEDIATE TRANSACTION").execute()
             for job in batch { job.run(database) }
@@ -111,6 +118,7 @@ final class WriterThread: Sendable {
             commitError = error
             if database.isInTransaction { try? database.cachedStatement("ROLLBACK TRANSACTION").execute() }
         }
+        turns?.end()  // before the acknowledgements: another process's writer can start meanwhile
         for job in batch { job.complete(commitError: commitError) }
     }
 }
