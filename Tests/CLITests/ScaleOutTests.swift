@@ -86,7 +86,8 @@ class ScaleOutTests: XCTestCase {
 
     /// 3×200 creates at once (200 through each server, on four connections each) give 600 different ids, and every
     /// server's list then has exactly those customers (plus the 30 made before) on its pages, with an exact
-    /// `X-WC-Total` — also the server whose page anchors were built before the others wrote.
+    /// `X-WC-Total`, and its searches find them — although each server's page anchors and remembered search were
+    /// made before the others wrote. Then 30 deletes spread over the servers, and the same again.
     func testConcurrentCreatesThroughEveryServerGiveUniqueIdsAndAnExactTotal() throws {
         let (_, key, servers) = try startFleet()
         let ports = servers.map(\.port)
@@ -116,6 +117,16 @@ class ScaleOutTests: XCTestCase {
             XCTAssertEqual(try listedIDs(port: port, key: key, expectedTotal: 630), before.union(ids), "server \(port)")
             XCTAssertEqual(try searchTotal("*@example.com", port: port, key: key), 630, "server \(port)")
             XCTAssertEqual(try searchTotal("w1-*", port: port, key: key), perServer / connections, "server \(port)")
+        }
+        // Deletes through each server in turn leave every server's pages and totals exact too.
+        let deleted = Set(ids.prefix(30))
+        for (index, id) in deleted.enumerated() {
+            let response = try APIConnection(port: ports[index % ports.count], key: key).send("DELETE", "/customers/\(id)")
+            XCTAssertEqual(response.status, 200, response.text)
+        }
+        for port in ports {
+            XCTAssertEqual(try listedIDs(port: port, key: key, expectedTotal: 600), before.union(ids).subtracting(deleted))
+            XCTAssertEqual(try searchTotal("*@example.com", port: port, key: key), 600, "server \(port)")
         }
         assertNoServerLogged(servers)
     }
@@ -161,14 +172,25 @@ class ScaleOutTests: XCTestCase {
 
     /// Orders for one customer created through all three servers at once, in every registered status: each server
     /// then shows exactly their count, the sum of the paid ones' totals (processing, completed; customers §3.3)
-    /// and the last one — also the servers that had the customer in their JSON cache before the orders.
+    /// and the last one — also the servers that had the customer in their JSON cache before the orders — and the
+    /// exact orders totals, by status too. Before the orders, an edit through one server shows on the others.
     func testConcurrentOrdersForOneCustomerGiveExactFiguresOnEveryServer() throws {
         let (_, key, servers) = try startFleet()
         let ports = servers.map(\.port)
         let customer = try Self.create(on: APIConnection(port: ports[0], key: key), email: "buyer@example.com")
-        for port in ports {  // cached by every server, figures zero
-            let read = try APIConnection(port: port, key: key).send("GET", "/customers/\(customer)")
+        for port in ports {  // cached by every server, figures zero; an orders list read (anchors, a count)
+            let connection = try APIConnection(port: port, key: key)
+            let read = try connection.send("GET", "/customers/\(customer)")
             XCTAssertEqual(APIConnection.object(read, "customer")?["orders_count"] as? Int, 0)
+            XCTAssertEqual(try connection.send("GET", "/orders").header("X-WC-Total"), "0")
+        }
+        // An edit through one server is what the others show next, although they had the customer cached.
+        let renamed = try APIConnection(port: ports[1], key: key)
+            .send("PUT", "/customers/\(customer)", json: #"{"customer":{"first_name":"Renamed"}}"#)
+        XCTAssertEqual(renamed.status, 200, renamed.text)
+        for port in ports {
+            let read = try APIConnection(port: port, key: key).send("GET", "/customers/\(customer)")
+            XCTAssertEqual(APIConnection.object(read, "customer")?["first_name"] as? String, "Renamed", "server \(port)")
         }
         let statuses = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed"]
         let orders = Mutex<[(id: Int, status: String, cents: Int)]>([])
@@ -207,6 +229,12 @@ class ScaleOutTests: XCTestCase {
             let listed = try connection.send("GET", "/customers/\(customer)/orders")
             let ids = ((try listed.json() as? [String: Any])?["orders"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
             XCTAssertEqual(ids.map(Set.init), Set(created.map(\.id)), "server \(port)")
+            XCTAssertEqual(try connection.send("GET", "/orders").header("X-WC-Total"), String(created.count))
+            for status in ["completed", "pending"] {
+                let count = created.filter { $0.status == status }.count
+                XCTAssertEqual(try connection.send("GET", "/orders?status=\(status)").header("X-WC-Total"), String(count),
+                               "\(status) on server \(port)")
+            }
         }
         assertNoServerLogged(servers)
     }
@@ -298,9 +326,9 @@ class ScaleOutTests: XCTestCase {
 
     /// Three servers started at the same instant on a store nothing has created yet: all three come up and serve
     /// reads and writes, and the store has the current schema version (applied once: a second application fails
-    /// on its first `CREATE TABLE`, and that server would not have started). Three rounds, each on a new store.
+    /// on its first `CREATE TABLE`, and that server would not have started). Five rounds, each on a new store.
     func testServersRacingToCreateANewStoreAllComeUp() throws {
-        for round in 0..<3 {
+        for round in 0..<5 {
             let database = try makeDatabase()
             let servers = try ServerProcess.startTogether(Self.serverCount, database: database)
             XCTAssertEqual(try schemaVersion(of: database), Store.schemaVersion, "round \(round)")
