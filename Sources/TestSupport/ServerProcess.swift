@@ -49,7 +49,9 @@ package final class ServerProcess {
     package static func startTogether(
         _ count: Int, database: String, extraArguments: [String] = []
     ) throws -> [ServerProcess] {
-        let servers = try (0..<count).map { _ in try ServerProcess(launching: database, extraArguments: extraArguments) }
+        let servers = try (0..<count).map { _ in
+            try ServerProcess(launching: database, extraArguments: extraArguments)
+        }
         for server in servers { try server.waitUntilListening() }
         return servers
     }

@@ -56,7 +56,8 @@ class ScaleOutTests: XCTestCase {
         let url = "http://\(host)/wc-api/v2/customers/count"
         @Sendable func send(_ query: String, to port: UInt16) throws -> TestResponse {
             let client = try RawClient(port: port, timeout: 10)
-            try client.send("GET /wc-api/v2/customers/count?\(query) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            try client.send("GET /wc-api/v2/customers/count?\(query) HTTP/1.1\r\nHost: \(host)\r\n"
+                + "Connection: close\r\n\r\n")
             return try client.readResponse()
         }
         for (origin, port) in ports.enumerated() {
@@ -121,11 +122,13 @@ class ScaleOutTests: XCTestCase {
         // Deletes through each server in turn leave every server's pages and totals exact too.
         let deleted = Set(ids.prefix(30))
         for (index, id) in deleted.enumerated() {
-            let response = try APIConnection(port: ports[index % ports.count], key: key).send("DELETE", "/customers/\(id)")
+            let connection = try APIConnection(port: ports[index % ports.count], key: key)
+            let response = try connection.send("DELETE", "/customers/\(id)")
             XCTAssertEqual(response.status, 200, response.text)
         }
         for port in ports {
-            XCTAssertEqual(try listedIDs(port: port, key: key, expectedTotal: 600), before.union(ids).subtracting(deleted))
+            let remaining = before.union(ids).subtracting(deleted)
+            XCTAssertEqual(try listedIDs(port: port, key: key, expectedTotal: 600), remaining, "server \(port)")
             XCTAssertEqual(try searchTotal("*@example.com", port: port, key: key), 600, "server \(port)")
         }
         assertNoServerLogged(servers)
@@ -150,7 +153,8 @@ class ScaleOutTests: XCTestCase {
                 responses.withLock { $0.append(response) }
             }, [])
             let all = responses.withLock { $0 }
-            XCTAssertEqual(all.map(\.status).sorted(), [201] + Array(repeating: 400, count: copies - 1), "round \(round)")
+            XCTAssertEqual(all.map(\.status).sorted(), [201] + Array(repeating: 400, count: copies - 1),
+                           "round \(round)")
             for refused in all where refused.status == 400 {
                 XCTAssertEqual(APIConnection.errorCode(refused), "registration-error-email-exists", refused.text)
             }
@@ -190,7 +194,8 @@ class ScaleOutTests: XCTestCase {
         XCTAssertEqual(renamed.status, 200, renamed.text)
         for port in ports {
             let read = try APIConnection(port: port, key: key).send("GET", "/customers/\(customer)")
-            XCTAssertEqual(APIConnection.object(read, "customer")?["first_name"] as? String, "Renamed", "server \(port)")
+            XCTAssertEqual(APIConnection.object(read, "customer")?["first_name"] as? String, "Renamed",
+                           "server \(port)")
         }
         let statuses = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed"]
         let orders = Mutex<[(id: Int, status: String, cents: Int)]>([])
@@ -227,13 +232,14 @@ class ScaleOutTests: XCTestCase {
             XCTAssertEqual(figures["total_spent"] as? String, expectedSpent, "server \(port)")
             XCTAssertEqual(figures["last_order_id"] as? Int, lastID, "server \(port)")
             let listed = try connection.send("GET", "/customers/\(customer)/orders")
-            let ids = ((try listed.json() as? [String: Any])?["orders"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+            let listedOrders = (try listed.json() as? [String: Any])?["orders"] as? [[String: Any]]
+            let ids = listedOrders?.compactMap { $0["id"] as? Int }
             XCTAssertEqual(ids.map(Set.init), Set(created.map(\.id)), "server \(port)")
             XCTAssertEqual(try connection.send("GET", "/orders").header("X-WC-Total"), String(created.count))
             for status in ["completed", "pending"] {
                 let count = created.filter { $0.status == status }.count
-                XCTAssertEqual(try connection.send("GET", "/orders?status=\(status)").header("X-WC-Total"), String(count),
-                               "\(status) on server \(port)")
+                let byStatus = try connection.send("GET", "/orders?status=\(status)")
+                XCTAssertEqual(byStatus.header("X-WC-Total"), String(count), "\(status) on server \(port)")
             }
         }
         assertNoServerLogged(servers)
@@ -278,8 +284,10 @@ class ScaleOutTests: XCTestCase {
                     n += 1
                     attempted.add(1, ordering: .relaxed)
                     do {
-                        let response = try connection.send("POST", "/customers", json: #"{"customer":{"email":"\#(email)"}}"#)
-                        guard response.status == 201, let id = APIConnection.object(response, "customer")?["id"] as? Int else {
+                        let body = #"{"customer":{"email":"\#(email)"}}"#
+                        let response = try connection.send("POST", "/customers", json: body)
+                        guard response.status == 201,
+                              let id = APIConnection.object(response, "customer")?["id"] as? Int else {
                             throw RawClientError("\(response.status) \(response.text)")
                         }
                         acknowledged.withLock { $0.append((id, email, server)) }
@@ -336,7 +344,8 @@ class ScaleOutTests: XCTestCase {
             for (index, server) in servers.enumerated() {
                 let connection = try APIConnection(port: server.port, key: key)
                 XCTAssertEqual(try connection.send("GET", "/customers").header("X-WC-Total"), String(index))
-                XCTAssertEqual(try connection.send("POST", "/customers", json: #"{"customer":{"email":"r\#(round)-\#(index)@example.com"}}"#).status, 201)
+                let body = #"{"customer":{"email":"r\#(round)-\#(index)@example.com"}}"#
+                XCTAssertEqual(try connection.send("POST", "/customers", json: body).status, 201)
             }
             assertNoServerLogged(servers)
             for server in servers {
@@ -395,7 +404,9 @@ class ScaleOutTests: XCTestCase {
 
     /// Runs `body(worker)` for `count` workers, each on its own thread, released together; waits at most `timeout`
     /// seconds (a stuck worker fails the test instead of hanging it). Returns what the workers threw.
-    private func onThreads(_ count: Int, timeout: Double = 60, _ body: @escaping @Sendable (Int) throws -> Void) -> [String] {
+    private func onThreads(
+        _ count: Int, timeout: Double = 60, _ body: @escaping @Sendable (Int) throws -> Void
+    ) -> [String] {
         let failures = Mutex<[String]>([])
         let start = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
@@ -408,7 +419,9 @@ class ScaleOutTests: XCTestCase {
             }
         }
         for _ in 0..<count { start.signal() }
-        guard group.wait(timeout: .now() + timeout) == .success else { return ["workers still running after \(timeout) s"] }
+        guard group.wait(timeout: .now() + timeout) == .success else {
+            return ["workers still running after \(timeout) s"]
+        }
         return failures.withLock { $0 }
     }
 }

@@ -76,7 +76,8 @@ func assertRevokedKeyIsRefusedWithinASecond(
     _ key: CLIKey, database: String, ports: [UInt16], file: StaticString = #filePath, line: UInt = #line
 ) throws -> TimeInterval {
     for port in ports {
-        XCTAssertEqual(try customersStatus(port: port, authorization: key.basicAuthorization), 200, file: file, line: line)
+        let status = try customersStatus(port: port, authorization: key.basicAuthorization)
+        XCTAssertEqual(status, 200, "port \(port) refuses the key before the revoke", file: file, line: line)
     }
     let revoke = try runServerBinary(["keys", "revoke", "--database", database, key.consumerKey])
     XCTAssertEqual(revoke.status, 0, revoke.stderr, file: file, line: line)

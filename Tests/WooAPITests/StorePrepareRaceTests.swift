@@ -60,7 +60,8 @@ final class StorePrepareRaceTests: XCTestCase {
         let db = try Database(path: path)
         try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
         try db.execute(sql: """
-            INSERT INTO users (username, email, password_hash, created_at, updated_at) VALUES ('old', 'old@example.com', 'x', 1, 1);
+            INSERT INTO users (username, email, password_hash, created_at, updated_at)
+            VALUES ('old', 'old@example.com', 'x', 1, 1);
             """)
         let users = try db.query("SELECT id, username FROM users ORDER BY id").map { "\($0[0]) \($0[1])" }
         XCTAssertEqual(try prepareConcurrently(path, openers: 6), 6)
