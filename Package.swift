@@ -26,7 +26,7 @@ let package = Package(
         // The libpq driver (issue 12, step 1); nothing depends on it yet.
         .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: strict),
         .target(
-            name: "WooAPI", dependencies: ["HTTP", "SQLite", "CCrypto"],
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "CCrypto", "CLinux"],
             // The top-level schema.sql (via a symlink), compiled into the binary so the server needs no data files.
             resources: [.embedInCode("Store/schema.sql")], swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),

@@ -60,6 +60,22 @@ final class WriteTurnsTests: XCTestCase {
         XCTAssertEqual(events.withLock { $0 }, ["second", "first again"])
     }
 
+    /// A turn held past the waiter's patience (a process stopped mid-transaction): the waiter goes on without one
+    /// (SQLite's lock and busy timeout decide then), so no writer waits for ever.
+    func testAWaitEndsAfterThePatience() throws {
+        let first = try XCTUnwrap(WriteTurns(storePath: path))
+        let second = try XCTUnwrap(WriteTurns(storePath: path, patience: .milliseconds(300)))
+        XCTAssertTrue(first.begin())
+        let started = ContinuousClock.now
+        XCTAssertFalse(second.begin())
+        let waited = ContinuousClock.now - started
+        XCTAssertGreaterThanOrEqual(waited, .milliseconds(300))
+        XCTAssertLessThan(waited, .seconds(3))
+        first.end()
+        XCTAssertTrue(second.begin())
+        second.end()
+    }
+
     /// An in-memory store has no file to take turns on.
     func testAnInMemoryStoreHasNoTurns() {
         XCTAssertNil(WriteTurns(storePath: ":memory:"))
