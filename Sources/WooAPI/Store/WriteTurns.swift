@@ -33,7 +33,7 @@ final class WriteTurns: @unchecked Sendable {
     /// How long `begin` waits at most.
     let patience: Duration
 
-    /// Linux's open-file-description lock command (`<fcntl.h>` declares it only under `_GNU_SOURCE`).
+    /// Linux's open-file-description lock commands (`<fcntl.h>` declares them only under `_GNU_SOURCE`).
     private static let setLock: Int32 = 37, getLock: Int32 = 36
     /// The byte held during a transaction, and the byte waiters share.
     private static let turn = 0, queue = 1
