@@ -28,7 +28,7 @@ let package = Package(
         // The store's one seam: a connection and its statements over SQLite or PostgreSQL (issue 12).
         .target(name: "Storage", dependencies: ["SQLite", "Postgres"], swiftSettings: strict),
         .target(
-            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Postgres", "Storage", "CCrypto"],
+            name: "WooAPI", dependencies: ["HTTP", "SQLite", "Postgres", "Storage", "CCrypto", "CLinux"],
             // The top-level schema.sql and schema.postgres.sql (via symlinks), compiled into the binary so the
             // server needs no data files.
             resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql")],

@@ -46,7 +46,7 @@ package final class Database {
         try setBusyTimeout(milliseconds: configuration.busyTimeoutMilliseconds)
         let inMemory = path.isEmpty || path == ":memory:"
         if let mode = configuration.journalMode, !configuration.readOnly, !inMemory {
-            let actual = try setJournalMode(mode)
+            let actual = try setJournalMode(mode, waitingUpTo: configuration.busyTimeoutMilliseconds)
             guard actual == mode.rawValue else {
                 throw SQLiteError(code: .error, message: "journal_mode \(mode.rawValue) not enabled (got \(actual))",
                                   sql: "PRAGMA journal_mode")
@@ -55,6 +55,22 @@ package final class Database {
         try setSynchronous(configuration.synchronous)
         try setForeignKeys(enabled: configuration.foreignKeys)
         if configuration.mmapSize > 0 && !inMemory { try execute(sql: "PRAGMA mmap_size = \(configuration.mmapSize)") }
+    }
+
+    /// Sets the journal mode, retrying while another connection's lock keeps SQLite from changing it, for up to
+    /// `milliseconds`. Turning a new file to WAL needs it alone for a moment, and SQLite then answers SQLITE_BUSY at
+    /// once, without the busy handler: servers opening a new store together failed there (issue 12).
+    private func setJournalMode(_ mode: JournalMode, waitingUpTo milliseconds: Int32) throws -> String {
+        var waited: Int32 = 0, pause: Int32 = 1
+        while true {
+            do {
+                return try setJournalMode(mode)
+            } catch let error as SQLiteError where error.primaryResultCode == .busy && waited < milliseconds {
+                sqlite3_sleep(pause)
+                waited += pause
+                pause = min(pause * 2, 10)
+            }
+        }
     }
 
     // MARK: Executing

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// The result of running the built `wc-api-server` to completion.
 package struct CommandResult {
@@ -28,22 +29,51 @@ package func runServerBinary(_ arguments: [String], environment: [String: String
 }
 
 /// A `wc-api-server serve` child process on an ephemeral port, ready once it printed its listening line.
+///
+/// Its standard error is read to the end by a thread of its own once it is listening, so a server that logs a lot
+/// (every 500 is logged) never blocks on a full pipe, and a test can show what it said (``errorOutput``).
 package final class ServerProcess {
     package let process = Process()
     package private(set) var port: UInt16 = 0
     private let stderr = Pipe()
+    private let output = CollectedText()
 
     /// Starts `serve --port 0 --database path` and waits (up to 10 s) for `listening on http://127.0.0.1:PORT`.
-    package init(database: String, extraArguments: [String] = []) throws {
+    package convenience init(database: String, extraArguments: [String] = []) throws {
+        try self.init(launching: database, extraArguments: extraArguments)
+        try waitUntilListening()
+    }
+
+    /// Starts `count` servers on one store as close to the same instant as process creation allows (all launched
+    /// before any is waited for: servers starting together, as behind one port), then waits for each to listen.
+    package static func startTogether(
+        _ count: Int, database: String, extraArguments: [String] = []
+    ) throws -> [ServerProcess] {
+        let servers = try (0..<count).map { _ in
+            try ServerProcess(launching: database, extraArguments: extraArguments)
+        }
+        for server in servers { try server.waitUntilListening() }
+        return servers
+    }
+
+    private init(launching database: String, extraArguments: [String]) throws {
         process.executableURL = builtProductsDirectory().appendingPathComponent("wc-api-server")
         process.arguments = ["serve", "--port", "0", "--database", database, "--no-access-log"] + extraArguments
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(10)
+    }
+
+    /// Reads standard error until the listening line, for at most `timeout` seconds in all (a server that neither
+    /// listens nor exits is killed, not waited for forever); then hands the pipe to a draining thread.
+    private func waitUntilListening(timeout: Double = 10) throws {
         let handle = stderr.fileHandleForReading
-        while Date() < deadline {
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = ""
+        while true {
+            let left = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
+            var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard left > 0, poll(&ready, 1, left) > 0 else { break }
             let data = handle.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
@@ -51,13 +81,30 @@ package final class ServerProcess {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = UInt16(digits), text[range.upperBound...].dropFirst(digits.count).first != nil {
                     self.port = port
+                    output.append(text)
+                    drainStandardError()
                     return
                 }
             }
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
         throw RawClientError("server did not start: \(text)")
     }
+
+    private func drainStandardError() {
+        let handle = stderr.fileHandleForReading, output = self.output
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                output.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+
+    /// Everything the server wrote to standard error so far (its listening line, then any logged failure).
+    package var errorOutput: String { output.text }
 
     /// The process's resident set size in bytes (`VmRSS` of `/proc/<pid>/status`), or nil once it has exited.
     package func residentBytes() -> Int? {
@@ -89,4 +136,11 @@ package final class ServerProcess {
             process.waitUntilExit()
         }
     }
+}
+
+/// Text appended by one thread and read by another.
+private final class CollectedText: Sendable {
+    private let storage = Mutex<String>("")
+    var text: String { storage.withLock { $0 } }
+    func append(_ more: String) { storage.withLock { $0 += more } }
 }

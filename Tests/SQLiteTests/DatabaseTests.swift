@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synchronization
 import XCTest
 
 final class DatabaseTests: SQLiteTestCase {
@@ -8,6 +9,42 @@ final class DatabaseTests: SQLiteTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: temporary.path()))
         XCTAssertEqual(try db.journalMode(), "wal")
         XCTAssertEqual(try db.query("PRAGMA journal_mode").first?[0], .text("wal"))
+    }
+
+    /// Servers opening a new file together (issue 12): turning a file to WAL needs it to themselves for a moment,
+    /// and SQLite answers SQLITE_BUSY at once, without the busy handler, while another connection holds a lock on
+    /// it. The open waits for it (within the busy timeout) instead of failing.
+    func testOpeningWaitsForAnotherConnectionsLockToEnableWAL() throws {
+        let path = temporary.path()
+        let holder = try Database(path: path, configuration: .init(journalMode: nil))
+        try holder.execute(sql: "BEGIN IMMEDIATE; CREATE TABLE t (x INTEGER)")
+        let opened = DispatchSemaphore(value: 0)
+        let outcome = Mutex<String?>(nil)
+        Thread.detachNewThread {
+            do {
+                let db = try Database(path: path)
+                outcome.withLock { $0 = try? db.journalMode() }
+            } catch {
+                outcome.withLock { $0 = "\(error)" }
+            }
+            opened.signal()
+        }
+        usleep(200_000)
+        try holder.execute(sql: "COMMIT")
+        XCTAssertEqual(opened.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(outcome.withLock { $0 }, "wal")
+    }
+
+    /// The wait is bounded by the busy timeout: a lock held past it is the open's SQLITE_BUSY.
+    func testOpeningGivesUpOnWALAfterTheBusyTimeout() throws {
+        let path = temporary.path()
+        let holder = try Database(path: path, configuration: .init(journalMode: nil))
+        try holder.execute(sql: "BEGIN IMMEDIATE; CREATE TABLE t (x INTEGER)")
+        let started = Date()
+        _ = assertSQLiteError(.busy) { try Database(path: path, configuration: .init(busyTimeoutMilliseconds: 300)) }
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.3)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        try holder.execute(sql: "ROLLBACK")
     }
 
     func testDefaultPragmas() throws {

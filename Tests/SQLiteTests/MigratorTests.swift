@@ -1,4 +1,6 @@
+import Foundation
 import SQLite
+import Synchronization
 import XCTest
 
 final class MigratorTests: SQLiteTestCase {
@@ -88,4 +90,49 @@ final class MigratorTests: SQLiteTestCase {
         let db = try openDatabase()
         XCTAssertEqual(try Migrator([Migration]()).migrate(db), 0)
     }
+
+    /// Issue 12: servers starting together run their migrators at once. One that read the version before another
+    /// took the write lock must not apply that step again: each step re-reads the version under the lock.
+    func testAStepAppliedByAnotherConnectionWhileThisOneWaitedIsSkipped() throws {
+        let holder = try openDatabase()
+        let path = holder.path
+        try holder.execute(sql: "BEGIN IMMEDIATE")
+        try holder.execute(sql: Self.v1.sql)
+        try holder.setUserVersion(1)
+        let outcome = Mutex<Result<Int, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            // Reads version 0 (the holder has not committed), then waits for the write lock.
+            let result = Result { () throws -> Int in try Migrator([Self.v1, Self.v2]).migrate(Database(path: path)) }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        usleep(200_000)
+        try holder.execute(sql: "COMMIT")
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try outcome.withLock { $0 }?.get(), 2)
+        XCTAssertEqual(try holder.query("SELECT count(*) FROM products").first?[0], .integer(1), "v1 ran once")
+        XCTAssertEqual(try holder.makeStatement("SELECT * FROM products").columnNames, ["id", "name", "sku"])
+    }
+
+    /// Eight connections migrating one fresh file at the same instant: every one succeeds, each step runs once.
+    func testConcurrentMigratorsApplyEachStepOnce() throws {
+        let path = temporary.path()
+        let connections = try (0..<8).map { _ in try Database(path: path) }
+        let boxes = connections.map(UncheckedBox.init)
+        let results = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: boxes.count) { index in
+            if let version = try? Migrator([Self.v1, Self.v2]).migrate(boxes[index].value) {
+                results.withLock { $0.append(version) }
+            }
+        }
+        XCTAssertEqual(results.withLock { $0 }, Array(repeating: 2, count: 8))
+        XCTAssertEqual(try connections[0].query("SELECT count(*) FROM products").first?[0], .integer(1))
+    }
+}
+
+/// Hands one connection to exactly one other thread (a test-only escape from `Database`'s confinement).
+private final class UncheckedBox: @unchecked Sendable {
+    let value: Database
+    init(_ value: Database) { self.value = value }
 }

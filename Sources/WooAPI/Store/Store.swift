@@ -37,7 +37,8 @@ package final class Store: Sendable {
         configuration = SQLite.Database.Configuration(synchronous: synchronous)
         let database = try SQLite.Database(path: path, configuration: configuration)
         try Store.prepare(database)
-        writer = WriterThread(database: ConnectionBox(Database(sqlite: database)), synchronous: synchronous)
+        writer = WriterThread(
+            database: ConnectionBox(Database(sqlite: database)), synchronous: synchronous, turns: WriteTurns(storePath: path))
         // The read pool's connections map the file (up to 1 GiB): a list or search that reads rows scattered over a
         // big store takes them from the OS page cache without a system call and a copy each (*123*, 4k matches at
         // 1M customers: median 12.9 → 7.1 ms). Only theirs: a mapped connection remaps as writes grow the file,
@@ -95,18 +96,34 @@ package final class Store: Sendable {
     ///
     /// Upgrades run the parts of schema.sql marked `-- @since N` … `-- @end` for every N above the file's version,
     /// each in one transaction with its `user_version` bump, so the schema text exists once.
+    ///
+    /// Several servers may open one file at the same instant (issue 12: N processes, `serve --reuse-port`), so what to
+    /// do is decided under the write lock: a version read before `BEGIN IMMEDIATE` may be stale by the time the lock
+    /// is held (two processes both saw 0, and the second one's `CREATE TABLE` failed). The unlocked read only lets
+    /// an up-to-date file, the common case, open without taking the write lock.
     package static func prepare(_ database: SQLite.Database) throws {
-        let version = try database.userVersion()
-        if version == 0 {
-            let tables = try database.query("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            guard tables.first?[0].intValue == 0 else {
-                throw StoreError("\(database.path) is not an empty database and has no schema version")
+        let seen = try database.userVersion()
+        try checkKnown(seen, path: database.path)
+        guard seen < schemaVersion else { return }
+        if seen == 0 {
+            try database.transaction(.immediate) { db in
+                guard try db.userVersion() == 0 else { return }  // another process created it meanwhile
+                let tables = try db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+                guard tables.first?[0].intValue == 0 else {
+                    throw StoreError("\(db.path) is not an empty database and has no schema version")
+                }
+                try db.execute(sql: schemaSQL)
             }
-            try database.transaction(.immediate) { db in try db.execute(sql: schemaSQL) }
-        } else if version > schemaVersion {
-            throw StoreError("\(database.path) has schema version \(version); this build knows up to \(schemaVersion)")
-        } else if version < schemaVersion {
-            try Migrator(migrations).migrate(database)
+        }
+        // Each step re-reads the version under the write lock (Migrator), so one applied elsewhere is skipped.
+        try checkKnown(try database.userVersion(), path: database.path)
+        try Migrator(migrations).migrate(database)
+    }
+
+    /// Refuses a file written by a newer build.
+    private static func checkKnown(_ version: Int, path: String) throws {
+        guard version <= schemaVersion else {
+            throw StoreError("\(path) has schema version \(version); this build knows up to \(schemaVersion)")
         }
     }
 

@@ -41,8 +41,11 @@ final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
     func complete(commitError: (any Error)?) {
         if let commitError, case .success = result {
             completion(.failure(commitError))
+        } else if let result {
+            completion(result)
         } else {
-            completion(result ?? .failure(StoreError("write was never run")))
+            // The batch failed before this job ran (BEGIN did): that failure is the job's, not a made-up one.
+            completion(.failure(commitError ?? StoreError("write was never run")))
         }
     }
 }
@@ -56,9 +59,12 @@ final class WriterThread: Sendable {
     static let maxBatch = 256
     /// The store's `PRAGMA synchronous`; a batch of only non-durable jobs commits with NORMAL when this is stricter.
     private let synchronous: SQLite.Database.Configuration.Synchronous
+    /// Order among the writers of other processes on the same store (nil: an in-memory store, or none could be had).
+    private let turns: WriteTurns?
 
-    init(database: ConnectionBox, synchronous: SQLite.Database.Configuration.Synchronous) {
+    init(database: ConnectionBox, synchronous: SQLite.Database.Configuration.Synchronous, turns: WriteTurns?) {
         self.synchronous = synchronous
+        self.turns = turns
         Thread.named("sqlite-writer") { [self] in
             self.run(database.database)
             self.finished.signal()
@@ -119,6 +125,7 @@ final class WriterThread: Sendable {
     private func commit(_ batch: [any AnyPendingWrite], on database: Database) {
         var commitError: (any Error)?
         let relaxed = synchronous == .full || synchronous == .extra ? !batch.contains { $0.durable } : false
+        turns?.begin()
         do {
             if relaxed { try database.cachedStatement("PRAGMA synchronous = NORMAL").execute() }
             defer { if relaxed { try? database.sqlite?.setSynchronous(synchronous) } }
@@ -129,6 +136,7 @@ final class WriterThread: Sendable {
             commitError = error
             if database.isInTransaction { try? database.cachedStatement("ROLLBACK TRANSACTION").execute() }
         }
+        turns?.end()  // before the acknowledgements: another process's writer can start meanwhile
         for job in batch { job.complete(commitError: commitError) }
     }
 }

@@ -3,14 +3,22 @@ import WooAPI
 
 /// Signs requests the way clients do, written from the texts (auth §4 as the official SDKs implement it, and
 /// RFC 5849) with Foundation's encoding, independently of the server's `OAuthSignature`. Only the HMAC comes
-/// from the server's `Crypto` (libcrypto), which the published vectors pin.
-struct OAuthTestSigner {
-    var consumerKey: String
-    var consumerSecret: String
-    var signatureMethod = "HMAC-SHA256"
+/// from the server's `Crypto` (libcrypto), which the published vectors pin. In TestSupport so the in-process suites
+/// and the scale-out tests with the real binary sign the same way.
+package struct OAuthTestSigner {
+    package var consumerKey: String
+    package var consumerSecret: String
+    package var signatureMethod = "HMAC-SHA256"
+
+    /// A signer for `consumerKey` / `consumerSecret` with `signatureMethod` (HMAC-SHA256 unless told).
+    package init(consumerKey: String, consumerSecret: String, signatureMethod: String = "HMAC-SHA256") {
+        self.consumerKey = consumerKey
+        self.consumerSecret = consumerSecret
+        self.signatureMethod = signatureMethod
+    }
 
     /// RFC 3986 unreserved characters: what PHP's `rawurlencode` and RFC 5849 §3.6 leave alone.
-    static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         return text.addingPercentEncoding(withAllowedCharacters: unreserved)!
     }
@@ -25,7 +33,7 @@ struct OAuthTestSigner {
     /// The v2 store's way, as the official clients do it: every parameter (raw, unencoded values) plus the OAuth
     /// ones in the query; base URI `url` (`http://host:port/wc-api/v2/route`); the bare secret as key.
     /// Returns the query string to send. `omit` drops OAuth parameters; `signature` replaces the computed one.
-    func storeQuery(
+    package func storeQuery(
         method: String, url: String, parameters: [(String, String)] = [], timestamp: String = String(Self.now),
         nonce: String = UUID().uuidString, omit: Set<String> = [], signature: String? = nil,
         extra: [(String, String)] = []
@@ -51,7 +59,7 @@ struct OAuthTestSigner {
     /// sharing it), and `/` left unencoded in names and values (Python's `quote`). Values must hold no `%` (the
     /// client decodes them again first). Returns the query the client sends: the parameters, the OAuth ones and
     /// the signature, then the parameters once more (`requests` appends `params` to the signed URL).
-    func pythonClientQuery(
+    package func pythonClientQuery(
         method: String, url: String, parameters: [(String, String)], timestamp: String = String(Self.now),
         nonce: String = UUID().uuidString
     ) -> String {
@@ -75,7 +83,7 @@ struct OAuthTestSigner {
 
     /// RFC 5849 with the OAuth parameters in an `Authorization` header: base URI `url` as requested, the query
     /// `query` (raw values) signed too, key `secret&`. Returns the header value.
-    func rfcHeader(
+    package func rfcHeader(
         method: String, url: String, query: [(String, String)] = [], timestamp: Int64 = Self.now,
         nonce: String = UUID().uuidString, realm: String? = "Example"
     ) -> String {
@@ -90,7 +98,7 @@ struct OAuthTestSigner {
     }
 
     /// RFC 5849 §3.4 signature of `parameters` (raw names and values, OAuth ones included).
-    func rfcSignature(method: String, url: String, parameters: [(String, String)]) -> String {
+    package func rfcSignature(method: String, url: String, parameters: [(String, String)]) -> String {
         let encoded: [(name: String, value: String)] = parameters.map { (Self.encode($0.0), Self.encode($0.1)) }
         let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
         let normalized = sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -99,5 +107,5 @@ struct OAuthTestSigner {
     }
 
     /// The current Unix time.
-    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+    package static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 }
