@@ -24,14 +24,14 @@ final class StorePrepareRaceTests: XCTestCase {
     /// schema applied but not committed, then waits for the lock. Once it has it, it must see the schema is there.
     func testAnOpenerThatSawAnEmptyFileWhileAnotherCreatedItDoesNotCreateItAgain() throws {
         let path = directory.appendingPathComponent("store.sqlite").path
-        let holder = try Database(path: path)
+        let holder = try SQLite.Database(path: path)
         try holder.execute(sql: "BEGIN IMMEDIATE")
         try holder.execute(sql: Store.schemaSQL)
         let outcome = Mutex<(any Error)??>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             let error: (any Error)?
-            do { try Store.prepare(Database(path: path)); error = nil } catch let thrown { error = thrown }
+            do { try Store.prepare(SQLite.Database(path: path)); error = nil } catch let thrown { error = thrown }
             outcome.withLock { $0 = .some(error) }
             done.signal()
         }
@@ -51,13 +51,13 @@ final class StorePrepareRaceTests: XCTestCase {
         let lone = directory.appendingPathComponent("lone.sqlite").path
         XCTAssertEqual(try prepareConcurrently(lone, openers: 1), 1)
         XCTAssertEqual(try schema(path), try schema(lone))
-        XCTAssertEqual(try Database(path: path).userVersion(), Store.schemaVersion)
+        XCTAssertEqual(try SQLite.Database(path: path).userVersion(), Store.schemaVersion)
     }
 
     /// Openers racing on a version-1 store: every one comes up, the upgrade runs once, the data stays.
     func testOpenersRacingToUpgradeAnOldStoreAllSucceed() throws {
         let path = directory.appendingPathComponent("v1.sqlite").path
-        let db = try Database(path: path)
+        let db = try SQLite.Database(path: path)
         try db.transaction(.immediate) { db in try db.execute(sql: schemaVersion1) }
         try db.execute(sql: """
             INSERT INTO users (username, email, password_hash, created_at, updated_at)
@@ -84,7 +84,7 @@ final class StorePrepareRaceTests: XCTestCase {
                 defer { group.leave() }
                 start.wait()
                 do {
-                    try Store.prepare(Database(path: path))
+                    try Store.prepare(SQLite.Database(path: path))
                     succeeded.add(1, ordering: .relaxed)
                 } catch {
                     XCTFail("an opener failed: \(error)")
@@ -98,7 +98,7 @@ final class StorePrepareRaceTests: XCTestCase {
 
     /// Every table, index and trigger with its SQL, by name.
     private func schema(_ path: String) throws -> [String] {
-        try Database(path: path).query("SELECT type, name, sql FROM sqlite_master ORDER BY name").map {
+        try SQLite.Database(path: path).query("SELECT type, name, sql FROM sqlite_master ORDER BY name").map {
             "\($0[0].stringValue ?? "") \($0[1].stringValue ?? ""): \($0[2].stringValue ?? "")"
         }
     }
