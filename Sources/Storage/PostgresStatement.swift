@@ -198,7 +198,11 @@ package final class PostgresStatement {
         guard let result, !result.isNull(row: row, column: index) else { return .null }
         switch result.typeOID(column: index) {
         case 20, 21, 23, 16: return .integer(int64(at: index))  // int8, int2, int4, bool
-        case 700, 701, 1700: return .real(double(at: index))  // float4, float8, numeric
+        case 700, 701: return .real(double(at: index))  // float4, float8
+        case 1700:  // numeric: sum() of integers is one, and reads as the integer SQLite would give
+            let text = text(at: index)
+            if let integer = Int64(text) { return .integer(integer) }
+            return .real(Double(text) ?? 0)
         default: return .text(text(at: index))
         }
     }

@@ -1,4 +1,4 @@
-// wc-api-server: a WooCommerce legacy REST API v2 server on SQLite.
+// wc-api-server: a WooCommerce legacy REST API v2 server on SQLite (or PostgreSQL).
 import Foundation
 
 let usage = """
@@ -8,6 +8,7 @@ let usage = """
       serve   run the API server
       keys    create, list or revoke API keys
       seed    fill a store with demo customers, products and orders
+      copy-store  copy a whole store between SQLite and PostgreSQL
 
     Run `wc-api-server <command> --help` for a command's options.
     """
@@ -20,13 +21,14 @@ do {
     case "serve": try ServeCommand.run(rest)
     case "keys": try KeysCommand.run(rest)
     case "seed": try SeedCommand.run(rest)
+    case "copy-store": try CopyStoreCommand.run(rest)
     case "--help", "-h", "help":
         print(usage)
     default:
         throw UsageError("unknown command \(command)")
     }
 } catch let error as UsageError {
-    let hint = ["serve", "keys", "seed"].contains(command) ? "wc-api-server \(command) --help" : "wc-api-server --help"
+    let hint = ["serve", "keys", "seed", "copy-store"].contains(command) ? "wc-api-server \(command) --help" : "wc-api-server --help"
     printError("wc-api-server: \(error)\nRun `\(hint)` for usage.")
     exit(2)
 } catch {
