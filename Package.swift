@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"], swiftSettings: strict),
 
         // Executables.
-        .executableTarget(name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Storage"], swiftSettings: strict),
+        .executableTarget(
+            name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Postgres", "Storage"], swiftSettings: strict),
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"], swiftSettings: strict),
 
         // Tests.
@@ -57,6 +58,9 @@ let package = Package(
         .testTarget(
             name: "WooAPITests", dependencies: ["WooAPI", "HTTP", "Storage", "SQLite", "TestSupport"], swiftSettings: strict),
         // Runs the built wc-api-server binary: exit codes, output, crash durability.
-        .testTarget(name: "CLITests", dependencies: ["WooAPI", "SQLite", "Storage", "TestSupport", "wc-api-server"], swiftSettings: strict),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["WooAPI", "SQLite", "Postgres", "Storage", "TestSupport", "PostgresTestSupport", "wc-api-server"],
+            swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import Postgres
 import SQLite
 import Storage
 
@@ -57,6 +58,10 @@ enum CustomerWrites {
             return try CustomerRepository.insert(new, now: now, in: db)
         } catch let error as SQLiteError where error.code == .constraintUnique {
             throw CustomerErrors.emailExists  // unreachable past the checks above; kept as the constraint's meaning
+        } catch let error as PostgresError where error.isUniqueViolation {
+            // PostgreSQL: a concurrent create that committed the same email or login after this one's checks. Under
+            // SERIALIZABLE that is usually a 40001 (run again, then the checks see it); the index has the last word.
+            throw CustomerErrors.emailExists
         }
     }
 
