@@ -1,4 +1,3 @@
-import Postgres
 import SQLite
 import Storage
 
@@ -54,14 +53,13 @@ enum CustomerWrites {
             username: username, email: plan.email, passwordHash: passwordHash,
             firstName: input.firstName ?? "", lastName: input.lastName ?? "",
             billing: input.billing, shipping: input.shipping)
+        // PostgreSQL: a concurrent create that committed the same email or login after the checks above fails the
+        // insert with a unique violation, which the writer answers by running this again (``PostgresWriters``):
+        // the checks then see the other customer and say which of the two is taken.
         do {
             return try CustomerRepository.insert(new, now: now, in: db)
         } catch let error as SQLiteError where error.code == .constraintUnique {
             throw CustomerErrors.emailExists  // unreachable past the checks above; kept as the constraint's meaning
-        } catch let error as PostgresError where error.isUniqueViolation {
-            // PostgreSQL: a concurrent create that committed the same email or login after this one's checks. Under
-            // SERIALIZABLE that is usually a 40001 (run again, then the checks see it); the index has the last word.
-            throw CustomerErrors.emailExists
         }
     }
 
