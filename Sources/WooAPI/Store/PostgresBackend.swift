@@ -167,9 +167,7 @@ final class PostgresWriters: Sendable {
             do {
                 if database == nil { database = try open() }
                 run(job, on: database!)
-                if let failure = job.failure as? PostgresError, failure.isConnectionFailure {
-                    database = nil
-                }
+                if database!.isBroken { database = nil }
                 job.complete(commitError: nil)
             } catch {
                 job.complete(commitError: error)

@@ -188,7 +188,11 @@ final class ReadPool: Sendable {
                     job.promise.succeed(APIResponse(failure: error))
                 }
             }
-            if !stopping, let database { job.promise.succeed(run(job, on: database)) }
+            if !stopping, let opened = database {
+                job.promise.succeed(run(job, on: opened))
+                // A PostgreSQL connection that broke is opened again with the next read.
+                if opened.isBroken { database = nil }
+            }
             let configuration = self.configuration
             let (woken, stop) = state.withLock { state -> ([Int], Bool) in
                 state.busy[index] = false

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Postgres
 import SQLite
 import Storage
 import Synchronization
@@ -177,10 +178,20 @@ package final class Store: Sendable {
     }
 
     /// Runs `body` with a read connection lent to this thread for the call.
+    ///
+    /// A PostgreSQL connection that broke (the server restarted, or ended the session) is not lent again: the read
+    /// that found it fails, and the next one opens a new connection. A successful read costs what it did before.
     package func read<T>(_ body: (Database) throws -> T) throws -> T {
         let box = try readers.withLock { $0.popLast() } ?? ConnectionBox(openReader())
-        defer { readers.withLock { $0.append(box) } }
-        return try body(box.database)
+        let result: T
+        do {
+            result = try body(box.database)
+        } catch {
+            if !box.database.isBroken { readers.withLock { $0.append(box) } }
+            throw error
+        }
+        readers.withLock { $0.append(box) }
+        return result
     }
 
     /// A new connection for ``read(_:)``.
@@ -264,6 +275,14 @@ enum StoreEngine: Sendable {
 package struct StoreError: Error, CustomStringConvertible {
     package var description: String
     package init(_ description: String) { self.description = description }
+}
+
+extension Database {
+    /// Whether this is a PostgreSQL connection libpq no longer considers usable; a SQLite connection never is.
+    var isBroken: Bool {
+        guard let postgres else { return false }
+        return !postgres.isConnected
+    }
 }
 
 /// Carries a connection between threads.
