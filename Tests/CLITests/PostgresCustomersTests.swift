@@ -179,6 +179,10 @@ final class PostgresCustomersTests: PostgresTestCase {
         let count = try XCTUnwrap(try connection.send("GET", "/customers/count").json() as? [String: Int])["count"]
         let created = answers.filter { $0 == 201 }.count
         XCTAssertTrue((created + 1...answers.count + 1).contains(count ?? -1), "count \(count ?? -1), \(answers)")
+        // And the load balancers' probe reads the database again.
+        let probe = try RawClient(port: server.port, timeout: 10)
+        try probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(try probe.readResponse().status, 200)
     }
 
     /// `keys` on a PostgreSQL URL and conninfo: create (which brings a new database to the schema), list and
