@@ -110,7 +110,8 @@ enum ServeCommand {
         }
         let port = try server.start()
         let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
-        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(location), public URL \(apiConfiguration.publicURL))")
+        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(location), "
+                   + "public URL \(apiConfiguration.publicURL))")
 
         // SIGINT/SIGTERM were blocked before any thread started (see `run`), so they stay pending until this
         // thread takes them with sigwait: no thread can receive them another way.

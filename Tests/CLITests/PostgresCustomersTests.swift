@@ -36,7 +36,9 @@ final class PostgresCustomersTests: PostgresTestCase {
         for (index, (pg, lite)) in zip(postgres, sqlite).enumerated() {
             XCTAssertEqual(pg, lite, "step \(index): \(Self.script[index].method) \(Self.script[index].path)")
         }
-        let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in first })
+        let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
+            first
+        })
         func answer(_ method: String, _ path: String) throws -> Exchange {
             try XCTUnwrap(byPath["\(method) \(path)"], "\(method) \(path) was not sent")
         }
@@ -252,11 +254,13 @@ final class PostgresCustomersTests: PostgresTestCase {
             "/customers?filter%5Bq%5D=%2A50%25%2A&fields=id", "/customers?filter%5Bq%5D=%2Ae50%2A&fields=id",
             "/customers?filter%5Bq%5D=6&fields=id",
             "/customers?filter%5Bq%5D=%2Ao%2A&filter%5Blimit%5D=2&page=2&fields=id",
-            "/customers?filter%5Brole%5D=administrator&fields=id", "/customers?filter%5Brole%5D=customer%2Cadministrator",
+            "/customers?filter%5Brole%5D=administrator&fields=id",
+            "/customers?filter%5Brole%5D=customer%2Cadministrator",
             "/customers?filter%5Bq%5D=http%3A%2F%2Fexample.com", "/customers?page=9",
         ]
         steps += reads.map { ("GET", $0, nil) }
-        steps.append(("PUT", "/customers/3", #"{"customer":{"last_name":"Stone-Smith","billing_address":{"city":"Lyon"}}}"#))
+        steps.append(
+            ("PUT", "/customers/3", #"{"customer":{"last_name":"Stone-Smith","billing_address":{"city":"Lyon"}}}"#))
         steps.append(("PUT", "/customers/4", #"{"customer":{"email":"dave@EXAMPLE.org"}}"#))
         steps.append(("GET", "/customers/3?after-update", nil))
         steps.append(("DELETE", "/customers/5", nil))

@@ -27,7 +27,9 @@ final class PostgresScaleOutTests: ScaleOutTests {
 
     private var cluster: TestCluster {
         get throws {
-            guard let state = Self.shared.withLock({ $0 }) else { throw ClusterUnavailable("the test cluster was not started") }
+            guard let state = Self.shared.withLock({ $0 }) else {
+                throw ClusterUnavailable("the test cluster was not started")
+            }
             return try state.get()
         }
     }

@@ -21,7 +21,8 @@ final class StoreLocationTests: XCTestCase {
     func testTheDescriptionHasNoPassword() {
         XCTAssertEqual(StoreLocation("postgresql://wc:s3cret@db:5432/wc").description, "postgresql://wc:***@db:5432/wc")
         XCTAssertEqual(StoreLocation("postgresql://wc@db/wc").description, "postgresql://wc@db/wc")
-        XCTAssertEqual(StoreLocation("postgres://db/wc?sslmode=require").description, "postgres://db/wc?sslmode=require")
+        XCTAssertEqual(StoreLocation("postgres://db/wc?sslmode=require").description,
+                       "postgres://db/wc?sslmode=require")
         XCTAssertEqual(StoreLocation("host=db password=s3cret dbname=wc").description, "host=db password=*** dbname=wc")
         XCTAssertEqual(StoreLocation("host=db password = 'a b\\'c' dbname=wc").description,
                        "host=db password=*** dbname=wc")
