@@ -43,7 +43,8 @@ package enum APIKeys {
             """)
         let values: [SQLValue] = [
             .integer(userID), .text(description), .text(permissions.rawValue),
-            .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))), .integer(now),
+            .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))),
+            .integer(now),
         ]
         guard let id = try insert.first(values, { $0.int64(at: 0) }) else {
             throw StoreError("INSERT INTO api_keys … RETURNING key_id returned no row")
