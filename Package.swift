@@ -39,7 +39,8 @@ let package = Package(
 
         // Executables.
         .executableTarget(
-            name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Storage", "Postgres"], swiftSettings: strict),
+            name: "wc-api-server", dependencies: ["WooAPI", "HTTP", "SQLite", "Postgres", "Storage"],
+            swiftSettings: strict),
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"], swiftSettings: strict),
 
         // Tests.
@@ -60,7 +61,9 @@ let package = Package(
         // Runs the built wc-api-server binary: exit codes, output, crash durability.
         .testTarget(
             name: "CLITests",
-            dependencies: ["WooAPI", "SQLite", "Storage", "Postgres", "TestSupport", "PostgresTestSupport", "wc-api-server"],
+            dependencies: [
+                "WooAPI", "SQLite", "Postgres", "Storage", "TestSupport", "PostgresTestSupport", "wc-api-server",
+            ],
             swiftSettings: strict),
     ]
 )

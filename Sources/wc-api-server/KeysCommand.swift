@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Postgres
 import SQLite
 import Storage
 import WooAPI
@@ -20,7 +21,9 @@ enum KeysCommand {
               Creates a read_write demo key if the store has none (saving it beside the store, mode 0600, as
               PATH.demo-key) and prints a ready-to-paste curl line. Used by `make run`.
 
-        --database defaults to $WC_API_DATABASE or ./wc-api.sqlite; a missing store is created.
+        --database defaults to $WC_API_DATABASE or ./wc-api.sqlite; a missing store is created. A postgres:// or
+        postgresql:// URL or a libpq conninfo (host=… dbname=…) names a PostgreSQL store, brought to this build's
+        schema first (keys demo is for SQLite stores: it saves the key beside the file).
         """
 
     static func run(_ arguments: [String]) throws {
@@ -35,6 +38,7 @@ enum KeysCommand {
         let options = try Arguments(
             Array(arguments.dropFirst()), options: ["database", "permissions", "description", "user", "port"], booleans: ["json"])
         let path = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
+        let location = StoreLocation(path)
         let now = Int64(time(nil))
         switch subcommand {
         case "create":
@@ -45,7 +49,7 @@ enum KeysCommand {
             }
             let user = Int64(try options.integer("user", default: 1, in: 1...Int(Int32.max)))
             let description = options.value("description") ?? "wc-api-server key"
-            let created = try withStore(path) { db in
+            let created = try withStore(location) { db in
                 try APIKeys.create(userID: user, permissions: permissions, description: description, now: now, in: db)
             }
             if options.flag("json") {
@@ -55,7 +59,7 @@ enum KeysCommand {
                 print("consumer_secret=\(created.consumerSecret)")
             }
         case "list":
-            let keys = try withStore(path) { db in try APIKeys.list(in: db) }
+            let keys = try withStore(location) { db in try APIKeys.list(in: db) }
             if keys.isEmpty { printError("no keys; create one with `wc-api-server keys create`") }
             for key in keys {
                 let access = key.lastAccess.map(APIDate.format) ?? "never"
@@ -64,11 +68,14 @@ enum KeysCommand {
         case "revoke":
             guard options.positional.count == 1 else { throw UsageError("keys revoke takes one key id or ck_… key") }
             let target = options.positional[0]
-            guard try withStore(path, { db in try APIKeys.revoke(target, in: db) }) else {
+            guard try withStore(location, { db in try APIKeys.revoke(target, in: db) }) else {
                 throw UsageError("no key \(target)")
             }
             print("revoked \(target)")
         case "demo":
+            guard case .sqlite(let path) = location else {
+                throw UsageError("keys demo saves its key beside a SQLite store; use keys create with \(location)")
+            }
             try demo(path: path, port: try options.integer("port", environment: "WC_API_PORT", default: 8080, in: 1...65535), now: now)
         default:
             throw UsageError("unknown keys subcommand \(subcommand)")
@@ -84,11 +91,11 @@ enum KeysCommand {
             if lines.count == 2 { credentials = (lines[0], lines[1]) }
         }
         if credentials == nil {
-            guard try withStore(path, { db in try APIKeys.list(in: db) }).isEmpty else {
+            guard try withStore(.sqlite(path: path), { db in try APIKeys.list(in: db) }).isEmpty else {
                 print("The store already has API keys; make one for yourself: wc-api-server keys create --database \(path)")
                 return
             }
-            let created = try withStore(path) { db in
+            let created = try withStore(.sqlite(path: path)) { db in
                 try APIKeys.create(permissions: .readWrite, description: "demo key (make run)", now: now, in: db)
             }
             credentials = (created.consumerKey, created.consumerSecret)
@@ -106,9 +113,20 @@ enum KeysCommand {
         print("  curl -s -u \(key):\(secret) http://127.0.0.1:\(port)/wc-api/v2/customers")
     }
 
-    private static func withStore<T>(_ path: String, _ body: (WooAPI.Database) throws -> T) throws -> T {
-        let database = try SQLite.Database(path: path)
-        try Store.prepare(database)
-        return try body(WooAPI.Database(sqlite: database))
+    /// Runs `body` on a connection to the store at `location`, brought to this build's schema first.
+    private static func withStore<T>(_ location: StoreLocation, _ body: (WooAPI.Database) throws -> T) throws -> T {
+        switch location {
+        case .sqlite(let path):
+            let database = try SQLite.Database(path: path)
+            try Store.prepare(database)
+            return try body(WooAPI.Database(sqlite: database))
+        case .postgres(let conninfo):
+            let connection = try PostgresConnection(conninfo: conninfo)
+            defer { connection.close() }
+            try PostgresSchema.current.prepare(connection)
+            // One transaction per command: a key's insert commits whole or not at all.
+            let database = WooAPI.Database(postgres: connection)
+            return try database.transaction { db in try body(db) }
+        }
     }
 }

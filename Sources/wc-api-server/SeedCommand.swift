@@ -10,7 +10,8 @@ enum SeedCommand {
     static let help = """
         usage: wc-api-server seed [--database PATH] [--customers N] [--orders M] [--products P]
 
-          --database PATH   SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite)
+          --database PATH   SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite); a
+                            PostgreSQL URL or conninfo is refused: seeding PostgreSQL is not written yet
           --customers N     how many customers to add (0...10000000)
           --orders M        how many orders to add (0...10000000), for customers already in the store or added now
           --products P      how many products to add (0...100000); with --orders and no product to sell, 50 are added
@@ -38,7 +39,11 @@ enum SeedCommand {
         let orders = try options.integer("orders", default: 0, in: 0...10_000_000)
         var products = try options.integer("products", default: 0, in: 0...100_000)
         guard customers + orders + products > 0 else { throw UsageError("--customers N, --orders M or --products P is required") }
-        let path = options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite"
+        let location = StoreLocation(options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite")
+        guard case .sqlite(let path) = location else {
+            // Its speed comes from SQLite-only switches (journal, synchronous, FTS5 rebuild); not written yet.
+            throw UsageError("seed writes SQLite stores only (not yet \(location)); seed a SQLite file instead")
+        }
         let database = try SQLite.Database(path: path)
         try Store.prepare(database)
 

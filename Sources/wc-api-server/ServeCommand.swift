@@ -12,7 +12,9 @@ enum ServeCommand {
 
           --host HOST          address to listen on (env WC_API_HOST, default 127.0.0.1)
           --port PORT          port, 0 for any free one (env WC_API_PORT, default 8080)
-          --database PATH      SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite)
+          --database PATH|URL  SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite), or a
+                               PostgreSQL database by postgres:// or postgresql:// URL or libpq conninfo (host=…),
+                               brought to this build's schema (the database must use the C locale)
           --public-url URL     base URL clients reach the server at (env WC_API_PUBLIC_URL, default http://HOST:PORT)
           --threads N          event-loop threads (env WC_API_THREADS, default: one per core)
           --max-connections N  open connections before new ones get 503 (env WC_API_MAX_CONNECTIONS, default 10000)
@@ -95,7 +97,8 @@ enum ServeCommand {
         readPool.queuePerOwner = try options.integer(
             "read-queue-per-client", environment: "WC_API_READ_QUEUE_PER_CLIENT", default: readPool.queuePerOwner,
             in: 1...1_000_000)
-        let store = try Store(path: databasePath, synchronous: synchronous, readPool: readPool)
+        let location = StoreLocation(databasePath)
+        let store = try Store(location: location, synchronous: synchronous, readPool: readPool)
 
         let hostForURL = engine.host.contains(":") ? "[\(engine.host)]" : engine.host
         let publicURL = options.value("public-url", environment: "WC_API_PUBLIC_URL")
@@ -107,7 +110,8 @@ enum ServeCommand {
         }
         let port = try server.start()
         let apiConfiguration = APIConfiguration(publicURL: publicURL ?? "http://\(hostForURL):\(port)")
-        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(databasePath), public URL \(apiConfiguration.publicURL))")
+        printError("wc-api-server: listening on http://\(hostForURL):\(port) (store \(location), "
+                   + "public URL \(apiConfiguration.publicURL))")
 
         // SIGINT/SIGTERM were blocked before any thread started (see `run`), so they stay pending until this
         // thread takes them with sigwait: no thread can receive them another way.

@@ -36,13 +36,20 @@ package enum APIKeys {
         }
         let consumerKey = "ck_" + Crypto.hex(Crypto.randomBytes(20))
         let consumerSecret = "cs_" + Crypto.hex(Crypto.randomBytes(20))
-        try db.execute("""
+        // RETURNING (SQLite 3.35+ and PostgreSQL): PostgreSQL has no last-insert rowid, and a key is no hot path.
+        let insert = try db.makeStatement("""
             INSERT INTO api_keys (user_id, description, permissions, consumer_key, consumer_secret, truncated_key, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(userID), .text(description), .text(permissions.rawValue),
-                  .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))),
-                  .integer(now)])
-        return Created(id: try db.lastInsertRowID(), consumerKey: consumerKey, consumerSecret: consumerSecret)
+            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING key_id
+            """)
+        let values: [SQLValue] = [
+            .integer(userID), .text(description), .text(permissions.rawValue),
+            .text(Authenticator.hashKey(consumerKey)), .text(consumerSecret), .text(String(consumerKey.suffix(7))),
+            .integer(now),
+        ]
+        guard let id = try insert.first(values, { $0.int64(at: 0) }) else {
+            throw StoreError("INSERT INTO api_keys … RETURNING key_id returned no row")
+        }
+        return Created(id: id, consumerKey: consumerKey, consumerSecret: consumerSecret)
     }
 
     /// Every key, oldest first.

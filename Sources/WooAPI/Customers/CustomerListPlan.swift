@@ -79,6 +79,7 @@ enum CustomerListPlan {
     ) throws -> (page: [(id: Int64, version: Int64)], total: Int) {
         guard Set(query.roles).count == 1 else { return ([], 0) }
         let role = query.roles[0]
+        if db.dialect == .postgres { return try postgresRun(query, rows: rows, in: db) }
         if let search = query.search {
             let term = SearchTerm(search)
             if let anchors, term.leading || term.trailing {
@@ -125,6 +126,18 @@ enum CustomerListPlan {
         return (page ?? [], try total ?? plainCount(query, in: db))
     }
 
+    /// ``run(_:rows:anchors:in:)`` on PostgreSQL: the plain query, with the role counter as the total when only
+    /// the role filters. No anchors and no remembered searches (docs/scale-out.md §2: with several writers a change
+    /// log entry may become visible out of sequence order, so they could miss a change), no index hints (the planner
+    /// has statistics), and searches through the trigram index's condition (``CustomerQuery/searchClause(_:_:)``).
+    private static func postgresRun(
+        _ query: CustomerQuery, rows: Bool, in db: Database
+    ) throws -> (page: [(id: Int64, version: Int64)], total: Int) {
+        let filtered = query.search != nil || query.createdMin != nil || query.createdMax != nil
+        let total = filtered ? try plainCount(query, in: db) : try roleCount(query.roles[0], in: db)
+        return (rows && total > query.offset ? try plainPage(query, in: db) : [], total)
+    }
+
     /// The role most users have; its rows are walked through indexes a customer write already keeps.
     static let customerRole = "customer"
 
@@ -147,14 +160,17 @@ enum CustomerListPlan {
     }
 
     private static func plainCount(_ query: CustomerQuery, in db: Database) throws -> Int {
-        let (whereSQL, arguments) = query.whereClause()
+        let (whereSQL, arguments) = query.whereClause(db.dialect)
         return try db.makeStatement("SELECT count(*) FROM users u WHERE " + whereSQL).first(arguments) { $0.int(at: 0) } ?? 0
     }
 
     static let roleCountSQL = SQL("SELECT users FROM role_counts WHERE role = ?")
+    /// PostgreSQL's `role_counts` holds ±1 deltas (no hot row under concurrent writers), folded now and then
+    /// (``PostgresBackend``): the count is their sum.
+    static let roleCountSumSQL = SQL("SELECT coalesce(sum(users), 0) FROM role_counts WHERE role = ?")
 
     static func roleCount(_ role: String, in db: Database) throws -> Int {
-        let statement = try db.cachedStatement(roleCountSQL)
+        let statement = try db.cachedStatement(db.dialect == .postgres ? roleCountSumSQL : roleCountSQL)
         try statement.bind(role, at: 1)
         return try statement.first(nil) { $0.int(at: 0) } ?? 0
     }
@@ -447,7 +463,7 @@ enum CustomerListPlan {
     private static func plainPage(
         _ query: CustomerQuery, indexedBy column: UserOrder.Column? = nil, in db: Database
     ) throws -> [(id: Int64, version: Int64)] {
-        var (whereSQL, arguments) = query.whereClause()
+        var (whereSQL, arguments) = query.whereClause(db.dialect)
         var table = "users u"
         if let column, Set(query.roles).count == 1 {
             let role = query.roles[0]

@@ -78,18 +78,18 @@ package struct CustomerQuery: Sendable, Equatable {
     /// (``CustomerRepository/count(_:anchors:in:)``); a search or date bounds count rows, on the read pool.
     var isCountCheapOnLoop: Bool { search == nil && createdMin == nil && createdMax == nil && Set(roles).count == 1 }
 
-    /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLValue]) {
+    /// The WHERE clause (fixed fragments) and its bound values, in `dialect`.
+    func whereClause(_ dialect: SQLDialect = .sqlite) -> (String, [SQLValue]) {
         var clauses: [String] = []
         var values: [SQLValue] = []
         if Set(roles).count > 1 {
-            clauses.append("0")
+            clauses.append(Self.matchesNothing(dialect))
         } else {
             clauses.append("u.role = ?")
             values.append(.text(roles[0]))
         }
         if let search {
-            let (clause, searchValues) = Self.searchClause(search)
+            let (clause, searchValues) = Self.searchClause(search, dialect)
             clauses.append(clause)
             values += searchValues
         }
@@ -104,25 +104,45 @@ package struct CustomerQuery: Sendable, Equatable {
         return (clauses.joined(separator: " AND "), values)
     }
 
+    /// A condition no row meets: SQLite's `0`; PostgreSQL wants a boolean.
+    static func matchesNothing(_ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "FALSE" : "0"
+    }
+
     /// WordPress user search (customers §6.2): exact unless `*` marks a prefix/suffix wildcard.
-    static func searchClause(_ search: String) -> (String, [SQLValue]) {
+    ///
+    /// On PostgreSQL a wildcard search on login and email also asks the trigram index's condition,
+    /// `users_search_text(u.username, u.email) ILIKE '%literal%'` (schema.postgres.sql): true of every row the LIKEs
+    /// accept, so it changes no result, and it lets the planner find the candidates in the GIN index instead of
+    /// reading every user (SQLite's FTS5 index is asked separately, ``CustomerListPlan/searchCandidates``).
+    static func searchClause(_ search: String, _ dialect: SQLDialect = .sqlite) -> (String, [SQLValue]) {
         let term = SearchTerm(search)
         let wildcard = term.leading || term.trailing
         let pattern: String
         if wildcard {
-            let escaped = term.literal.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            pattern = (term.leading ? "%" : "") + escaped + (term.trailing ? "%" : "")
+            pattern = (term.leading ? "%" : "") + escaped(term.literal) + (term.trailing ? "%" : "")
         } else {
             pattern = term.literal
         }
         let compare = wildcard ? "LIKE ? ESCAPE '\\'" : "= ?"
-        guard !term.columns.isEmpty else { return ("0", []) }  // user_url: WooCommerce customers have none
+        // user_url: WooCommerce customers have none
+        guard !term.columns.isEmpty else { return (matchesNothing(dialect), []) }
         if let id = term.id {
             return ("(u.username \(compare) OR u.id = ?)", [.text(pattern), .integer(id)])
         }
-        let clause = "(" + term.columns.map { "u.\($0) \(compare)" }.joined(separator: " OR ") + ")"
-        return (clause, Array(repeating: .text(pattern), count: term.columns.count))
+        var clause = "(" + term.columns.map { "u.\($0) \(compare)" }.joined(separator: " OR ") + ")"
+        var values = Array(repeating: SQLValue.text(pattern), count: term.columns.count)
+        if dialect == .postgres && wildcard {
+            clause = "users_search_text(u.username, u.email) ILIKE ? ESCAPE '\\' AND " + clause
+            values.insert(.text("%" + escaped(term.literal) + "%"), at: 0)
+        }
+        return (clause, values)
+    }
+
+    /// `literal` for a LIKE pattern: `\`, `%` and `_` taken literally (`ESCAPE '\'`).
+    private static func escaped(_ literal: String) -> String {
+        literal.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// ORDER BY: the requested keys in the requested direction, ties by ascending id in both (customers §6.1).

@@ -82,11 +82,14 @@ package enum CustomerRepository {
     // MARK: Writes (writer thread only)
 
     static let insertSQL = SQL("INSERT INTO users (\(NewCustomerColumn.list())) VALUES (\(NewCustomerColumn.placeholders))")
+    /// ``insertSQL`` for PostgreSQL, which has no last-insert rowid: the id comes back as the statement's row.
+    static let insertReturningSQL = SQL(insertSQL.text + " RETURNING id")
 
     /// Inserts a new customer and returns its id.
     package static func insert(_ new: NewCustomer, now: Int64, in db: Database) throws -> Int64 {
         typealias C = NewCustomerColumn
-        let statement = try db.cachedStatement(insertSQL)
+        let postgres = db.dialect == .postgres
+        let statement = try db.cachedStatement(postgres ? insertReturningSQL : insertSQL)
         try statement.bind(new.username, at: C.username.parameter)
         try statement.bind(new.email, at: C.email.parameter)
         try statement.bind(new.passwordHash, at: C.passwordHash.parameter)
@@ -102,6 +105,12 @@ package enum CustomerRepository {
             try statement.bind(new.shipping.text(at: index), at: C.shippingFirstName.parameter + index)
         }
         try statement.bind(CustomerJSON.avatarHash(email: new.email), at: C.avatarHash.parameter)
+        if postgres {
+            guard let id = try statement.first(nil, { $0.int64(at: 0) }) else {
+                throw StorageError("INSERT … RETURNING id returned no row")
+            }
+            return id
+        }
         try statement.execute()
         return try db.lastInsertRowID()
     }

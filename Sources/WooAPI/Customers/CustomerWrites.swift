@@ -53,6 +53,9 @@ enum CustomerWrites {
             username: username, email: plan.email, passwordHash: passwordHash,
             firstName: input.firstName ?? "", lastName: input.lastName ?? "",
             billing: input.billing, shipping: input.shipping)
+        // PostgreSQL: a concurrent create that committed the same email or login after the checks above fails the
+        // insert with a unique violation, which the writer answers by running this again (``PostgresWriters``):
+        // the checks then see the other customer and say which of the two is taken.
         do {
             return try CustomerRepository.insert(new, now: now, in: db)
         } catch let error as SQLiteError where error.code == .constraintUnique {

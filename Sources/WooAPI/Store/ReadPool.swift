@@ -73,17 +73,22 @@ final class ReadPool: Sendable {
     }
 
     let configuration: ReadPoolConfiguration
-    private let path: String
-    private let connection: SQLite.Database.Configuration
+    /// Opens a thread's connection, on the thread, with its first read.
+    private let open: @Sendable () throws -> Database
     private let state: Mutex<State>
     private let wakeups: [DispatchSemaphore]
     private let finished = DispatchGroup()
 
-    init(configuration: ReadPoolConfiguration, path: String, connection: SQLite.Database.Configuration) {
+    /// A pool whose threads read the SQLite file at `path` through connections configured as `connection`.
+    convenience init(configuration: ReadPoolConfiguration, path: String, connection: SQLite.Database.Configuration) {
+        self.init(configuration: configuration) { try Database(path: path, configuration: connection) }
+    }
+
+    /// A pool whose threads read through connections from `open` (a PostgreSQL store's).
+    init(configuration: ReadPoolConfiguration, open: @escaping @Sendable () throws -> Database) {
         precondition(configuration.threads >= 1 && configuration.queryTimeout > .zero)
         self.configuration = configuration
-        self.path = path
-        self.connection = connection
+        self.open = open
         state = Mutex(State(threads: configuration.threads))
         wakeups = (0..<configuration.threads).map { _ in DispatchSemaphore(value: 0) }
     }
@@ -175,7 +180,7 @@ final class ReadPool: Sendable {
                 job.promise.succeed(Self.refusal(.serverShuttingDown))
             } else if database == nil {
                 do {
-                    let opened = try Database(path: path, configuration: connection)
+                    let opened = try open()
                     state.withLock { $0.interrupters[index] = opened.sqlite?.interrupter }
                     database = opened
                 } catch {
@@ -183,7 +188,11 @@ final class ReadPool: Sendable {
                     job.promise.succeed(APIResponse(failure: error))
                 }
             }
-            if !stopping, let database { job.promise.succeed(run(job, on: database)) }
+            if !stopping, let opened = database {
+                job.promise.succeed(run(job, on: opened))
+                // A PostgreSQL connection that broke is opened again with the next read.
+                if opened.isBroken { database = nil }
+            }
             let configuration = self.configuration
             let (woken, stop) = state.withLock { state -> ([Int], Bool) in
                 state.busy[index] = false

@@ -1,10 +1,12 @@
 import Foundation
 import HTTP
+import Postgres
 import SQLite
 import Storage
 import Synchronization
 
-/// The SQLite store: one writer thread with group commit, and read connections lent to whichever thread reads.
+/// The store: one writer thread with group commit, and read connections lent to whichever thread reads — over
+/// SQLite; over PostgreSQL (issue 12) the same API with the back end's own parts (``StoreEngine``).
 ///
 /// WAL mode lets readers run beside the writer without waiting. Point reads run on the calling thread (an event
 /// loop: a read is microseconds from the page cache and never fsyncs); list and count reads, whose cost grows with
@@ -13,11 +15,19 @@ import Synchronization
 /// queue for the writer thread, which runs every queued job in one transaction, each job in its own savepoint
 /// (so one job's failure leaves no trace), commits once, then acknowledges each job — an acknowledged write has
 /// been fsynced under `synchronous=FULL`.
+///
+/// Over PostgreSQL, reads borrow connections the same way (REPEATABLE READ), the read pool's threads have
+/// PostgreSQL connections, and writes go to a few writer threads that run each job in one SERIALIZABLE
+/// transaction of its own, again after a serialization failure (``PostgresBackend``). There is no search indexer:
+/// PostgreSQL keeps the trigram index in every write's transaction.
 package final class Store: Sendable {
+    /// The SQLite file, or the PostgreSQL location without its password (``StoreLocation/description``).
     package let path: String
+    /// Where the store is.
+    package let location: StoreLocation
     private let readers = Mutex<[ConnectionBox]>([])
     private let configuration: SQLite.Database.Configuration
-    private let writer: WriterThread
+    private let engine: StoreEngine
     private let closed = Atomic<Bool>(false)
     /// Writes queued so far (the search indexer waits for a pause in them).
     private let writesQueued = Atomic<Int>(0)
@@ -31,22 +41,41 @@ package final class Store: Sendable {
     package static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
 
     /// Opens the store at `path`, creating and initialising it when the file does not exist yet.
-    package init(path: String, synchronous: SQLite.Database.Configuration.Synchronous = .full,
+    package convenience init(path: String, synchronous: SQLite.Database.Configuration.Synchronous = .full,
+                             readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
+        try self.init(location: .sqlite(path: path), synchronous: synchronous, readPool: readPool)
+    }
+
+    /// Opens the store at `location`: a SQLite file, created and initialised when it does not exist yet, or a
+    /// PostgreSQL database, brought to this build's schema (``PostgresSchema/prepare(_:)``). `synchronous` is
+    /// SQLite's; PostgreSQL commits as the server is configured (`synchronous_commit`).
+    package init(location: StoreLocation, synchronous: SQLite.Database.Configuration.Synchronous = .full,
                  readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
-        self.path = path
+        self.location = location
+        path = location.description
         configuration = SQLite.Database.Configuration(synchronous: synchronous)
-        let database = try SQLite.Database(path: path, configuration: configuration)
-        try Store.prepare(database)
-        writer = WriterThread(
-            database: ConnectionBox(Database(sqlite: database)), synchronous: synchronous, turns: WriteTurns(storePath: path))
-        // The read pool's connections map the file (up to 1 GiB): a list or search that reads rows scattered over a
-        // big store takes them from the OS page cache without a system call and a copy each (*123*, 4k matches at
-        // 1M customers: median 12.9 → 7.1 ms). Only theirs: a mapped connection remaps as writes grow the file,
-        // which cost creates ~12 % of their CPU when every connection mapped it (bench/create-ab.sh).
-        var poolConnection = configuration
-        poolConnection.mmapSize = 1 << 30
-        self.readPool = ReadPool(configuration: readPool, path: path, connection: poolConnection)
-        startSearchIndexer()
+        switch location {
+        case .sqlite(let path):
+            let database = try SQLite.Database(path: path, configuration: configuration)
+            try Store.prepare(database)
+            let writer = WriterThread(
+                database: ConnectionBox(Database(sqlite: database)), synchronous: synchronous,
+                turns: WriteTurns(storePath: path))
+            engine = .sqlite(writer)
+            // The read pool's connections map the file (up to 1 GiB): a list or search that reads rows scattered
+            // over a big store takes them from the OS page cache without a system call and a copy each (*123*, 4k
+            // matches at 1M customers: median 12.9 → 7.1 ms). Only theirs: a mapped connection remaps as writes
+            // grow the file, which cost creates ~12 % of their CPU when every connection mapped it
+            // (bench/create-ab.sh).
+            var poolConnection = configuration
+            poolConnection.mmapSize = 1 << 30
+            self.readPool = ReadPool(configuration: readPool, path: path, connection: poolConnection)
+            startSearchIndexer(writer)
+        case .postgres(let conninfo):
+            let backend = try PostgresBackend(conninfo: conninfo)
+            engine = .postgres(backend)
+            self.readPool = ReadPool(configuration: readPool) { try backend.openReader() }
+        }
     }
 
     /// Brings the customers search index up to date (``SearchIndex``) when the writer has time for it: after a
@@ -56,7 +85,7 @@ package final class Store: Sendable {
     /// thread cost 15–25 % of create throughput), and searches stay exact meanwhile because they read the backlog
     /// too. Each step is one writer job (at most ``SearchIndex/batch`` entries, or one merge step), waited for
     /// before the next. The thread ends with the store.
-    private func startSearchIndexer() {
+    private func startSearchIndexer(_ writer: WriterThread) {
         Thread.named("search-indexer") { [weak self] in
             var writesSeen = -1
             var merged = false
@@ -80,7 +109,7 @@ package final class Store: Sendable {
                 let worked = Atomic<Bool>(true)
                 // Not counted as a write (it would make the writer look busy); not waited for past a stop. Not durable
                 // on its own: the index is derived from the change log, and its progress commits with it.
-                store.writer.submit(PendingWrite(durable: false, body: step, completion: { result in
+                writer.submit(PendingWrite(durable: false, body: step, completion: { result in
                     if case .success(let did) = result { worked.store(did, ordering: .relaxed) }
                     done.signal()
                 }))
@@ -149,15 +178,37 @@ package final class Store: Sendable {
     }
 
     /// Runs `body` with a read connection lent to this thread for the call.
+    ///
+    /// A PostgreSQL connection that broke (the server restarted, or ended the session) is not lent again: the read
+    /// that found it fails, and the next one opens a new connection. A successful read costs what it did before.
     package func read<T>(_ body: (Database) throws -> T) throws -> T {
-        let box = try readers.withLock { $0.popLast() } ?? ConnectionBox(Database(path: path, configuration: configuration))
-        defer { readers.withLock { $0.append(box) } }
-        return try body(box.database)
+        let box = try readers.withLock { $0.popLast() } ?? ConnectionBox(openReader())
+        let result: T
+        do {
+            result = try body(box.database)
+        } catch {
+            if !box.database.isBroken { readers.withLock { $0.append(box) } }
+            throw error
+        }
+        readers.withLock { $0.append(box) }
+        return result
+    }
+
+    /// A new connection for ``read(_:)``.
+    private func openReader() throws -> Database {
+        switch engine {
+        case .sqlite: return try Database(path: path, configuration: configuration)
+        case .postgres(let backend): return try backend.openReader()
+        }
     }
 
     /// Whether the store answers a read: its file is still where it was opened (not deleted or unmounted under
-    /// the server) and a read of the schema succeeds. For `GET /healthz`.
+    /// the server) and a read of the schema succeeds; for PostgreSQL, a read of the schema version. For
+    /// `GET /healthz`.
     package func isHealthy() -> Bool {
+        if case .postgres = engine {
+            return (try? read { db in try db.query("SELECT version FROM schema_version").first?[0].intValue }) != nil
+        }
         guard path.isEmpty || path == ":memory:" || access(path, R_OK | W_OK) == 0 else { return false }
         return (try? read { db in try db.query("SELECT count(*) FROM sqlite_master").first?[0].intValue }) != nil
     }
@@ -175,7 +226,13 @@ package final class Store: Sendable {
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         writesQueued.add(1, ordering: .relaxed)
-        writer.submit(PendingWrite(durable: durable, body: body, completion: completion))
+        switch engine {
+        case .sqlite(let writer):
+            writer.submit(PendingWrite(durable: durable, body: body, completion: completion))
+        case .postgres(let backend):
+            backend.noteWrite()
+            backend.writers.submit(PendingWrite(durable: durable, body: body, completion: completion))
+        }
     }
 
     /// Queues `body` for the writer and blocks until it committed. For blocking-pool threads and tools only.
@@ -200,14 +257,32 @@ package final class Store: Sendable {
     package func close() {
         closed.store(true, ordering: .releasing)
         readPool.stop()
-        writer.stop()
+        switch engine {
+        case .sqlite(let writer): writer.stop()
+        case .postgres(let backend): backend.close()
+        }
     }
+}
+
+/// The parts of a store that depend on its back end: SQLite's single writer thread (with the search indexer,
+/// started beside it), or PostgreSQL's writers and role-count fold.
+enum StoreEngine: Sendable {
+    case sqlite(WriterThread)
+    case postgres(PostgresBackend)
 }
 
 /// A store that cannot be opened as asked.
 package struct StoreError: Error, CustomStringConvertible {
     package var description: String
     package init(_ description: String) { self.description = description }
+}
+
+extension Database {
+    /// Whether this is a PostgreSQL connection libpq no longer considers usable; a SQLite connection never is.
+    var isBroken: Bool {
+        guard let postgres else { return false }
+        return !postgres.isConnected
+    }
 }
 
 /// Carries a connection between threads.

@@ -13,6 +13,9 @@ protocol AnyPendingWrite: Sendable {
     func complete(commitError: (any Error)?)
     /// Whether the job must be on disk before it is acknowledged (``Store/write(durable:_:completion:)``).
     var durable: Bool { get }
+    /// The error of the job's last run, if it failed (a PostgreSQL writer runs a job again after a serialization
+    /// failure, ``PostgresWriters``).
+    var failure: (any Error)? { get }
 }
 
 /// `@unchecked Sendable`: `result` is written by `run` and read by `complete`, both on the writer thread only.
@@ -36,6 +39,11 @@ final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
         } catch {
             result = .failure(error)
         }
+    }
+
+    var failure: (any Error)? {
+        if case .failure(let error) = result { return error }
+        return nil
     }
 
     func complete(commitError: (any Error)?) {
