@@ -44,21 +44,19 @@ enum CopyStoreCommand {
               + "counts and figures verified")
     }
 
-    /// Whether `text` names a PostgreSQL database rather than a SQLite file.
-    static func isPostgres(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") || text.contains("=")
-    }
-
-    /// Opens the store `text` names, bringing its schema to this build's version (creating it when new).
+    /// Opens the store `text` names (``StoreLocation``), bringing its schema to this build's version (creating it
+    /// when new).
     private static func open(_ text: String, mustExist: Bool) throws -> WooAPI.Database {
-        if isPostgres(text) {
-            let connection = try PostgresConnection(conninfo: text)
+        switch StoreLocation(text) {
+        case .postgres(let conninfo):
+            let connection = try PostgresConnection(conninfo: conninfo)
             _ = try PostgresSchema.current.prepare(connection)
             return WooAPI.Database(postgres: connection)
+        case .sqlite(let path):
+            if mustExist && !FileManager.default.fileExists(atPath: path) { throw UsageError("no store at \(path)") }
+            let database = try SQLite.Database(path: path)
+            try Store.prepare(database)
+            return WooAPI.Database(sqlite: database)
         }
-        if mustExist && !FileManager.default.fileExists(atPath: text) { throw UsageError("no store at \(text)") }
-        let database = try SQLite.Database(path: text)
-        try Store.prepare(database)
-        return WooAPI.Database(sqlite: database)
     }
 }

@@ -18,12 +18,13 @@ enum KeysCommand {
           keys revoke [--database PATH] ID|ck_…
               Deletes a key; requests using it fail within a second.
           keys demo [--database PATH] [--port PORT]
-              Creates a read_write demo key if the store has none (saving it beside the store, mode 0600, as
-              PATH.demo-key) and prints a ready-to-paste curl line. Used by `make run`.
+              Creates a read_write demo key if the store has none (saving it, mode 0600, beside a SQLite store as
+              PATH.demo-key, or for a PostgreSQL store in ./.wc-api-demo-key-<hash of the location>) and prints a
+              ready-to-paste curl line. Used by `make run`.
 
         --database defaults to $WC_API_DATABASE or ./wc-api.sqlite; a missing store is created. A postgres:// or
         postgresql:// URL or a libpq conninfo (host=… dbname=…) names a PostgreSQL store, brought to this build's
-        schema first (keys demo is for SQLite stores: it saves the key beside the file).
+        schema first.
         """
 
     static func run(_ arguments: [String]) throws {
@@ -73,29 +74,36 @@ enum KeysCommand {
             }
             print("revoked \(target)")
         case "demo":
-            guard case .sqlite(let path) = location else {
-                throw UsageError("keys demo saves its key beside a SQLite store; use keys create with \(location)")
-            }
-            try demo(path: path, port: try options.integer("port", environment: "WC_API_PORT", default: 8080, in: 1...65535), now: now)
+            try demo(location, port: try options.integer("port", environment: "WC_API_PORT", default: 8080, in: 1...65535), now: now)
         default:
             throw UsageError("unknown keys subcommand \(subcommand)")
         }
     }
 
-    /// The `make run` helper: one demo key per store, remembered beside it so the curl line can be shown again.
-    private static func demo(path: String, port: Int, now: Int64) throws {
-        let keyFile = path + ".demo-key"
+    /// Where the demo key of the store at `location` is remembered: beside a SQLite file; for a PostgreSQL database,
+    /// in the current directory under a name made from the location (without its password).
+    static func demoKeyFile(_ location: StoreLocation) -> String {
+        switch location {
+        case .sqlite(let path): return path + ".demo-key"
+        case .postgres:
+            return ".wc-api-demo-key-" + Crypto.hex(Array(Crypto.sha256(location.description.utf8).prefix(8)))
+        }
+    }
+
+    /// The `make run` helper: one demo key per store, remembered (mode 0600) so the curl line can be shown again.
+    private static func demo(_ location: StoreLocation, port: Int, now: Int64) throws {
+        let keyFile = demoKeyFile(location)
         var credentials: (String, String)?
         if let text = try? String(contentsOfFile: keyFile, encoding: .utf8) {
             let lines = text.split(separator: "\n").map(String.init)
             if lines.count == 2 { credentials = (lines[0], lines[1]) }
         }
         if credentials == nil {
-            guard try withStore(.sqlite(path: path), { db in try APIKeys.list(in: db) }).isEmpty else {
-                print("The store already has API keys; make one for yourself: wc-api-server keys create --database \(path)")
+            guard try withStore(location, { db in try APIKeys.list(in: db) }).isEmpty else {
+                print("The store already has API keys; make one for yourself: wc-api-server keys create --database …")
                 return
             }
-            let created = try withStore(.sqlite(path: path)) { db in
+            let created = try withStore(location) { db in
                 try APIKeys.create(permissions: .readWrite, description: "demo key (make run)", now: now, in: db)
             }
             credentials = (created.consumerKey, created.consumerSecret)

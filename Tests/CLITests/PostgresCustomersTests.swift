@@ -204,6 +204,36 @@ final class PostgresCustomersTests: PostgresTestCase {
         XCTAssertTrue(seeded.stderr.contains("seed writes SQLite stores only"), seeded.stderr)
     }
 
+    /// `make run DATABASE=postgresql://…`: `keys demo` makes a key on a store without one, remembers it (mode 0600)
+    /// in the current directory under a name made from the location, and shows the same curl line again; the key
+    /// works against `serve` on that database.
+    func testKeysDemoServesMakeRunOnPostgreSQL() throws {
+        let url = try cluster.url()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let first = try runServerBinary(["keys", "demo", "--database", url, "--port", "8123"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("Created a demo API key"), first.stdout)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".wc-api-demo-key-") }
+        XCTAssertEqual(files.count, 1)
+        let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(files[0]).path)[.posixPermissions]
+        XCTAssertEqual(mode as? Int, 0o600)
+        let again = try runServerBinary(["keys", "demo", "--database", url, "--port", "8123"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let curl = { (text: String) in text.split(separator: "\n").first { $0.contains("curl -s -u") }.map(String.init) }
+        XCTAssertNotNil(curl(first.stdout))
+        XCTAssertEqual(curl(again.stdout), curl(first.stdout), "the same key is shown again")
+        let credentials = try XCTUnwrap(curl(first.stdout)?.split(separator: " ")[3].split(separator: ":"))
+        let server = try ServerProcess(database: url)
+        defer { server.signal(SIGTERM); _ = server.wait(timeout: 10) }
+        let key = CLIKey(consumerKey: String(credentials[0]), consumerSecret: String(credentials[1]))
+        XCTAssertEqual(try APIConnection(port: server.port, key: key).send("GET", "/customers/count").status, 200)
+    }
+
     // MARK: The script
 
     /// One request of the script and what came back, with what may differ between two runs blanked.

@@ -17,8 +17,9 @@ import Synchronization
 /// been fsynced under `synchronous=FULL`.
 ///
 /// Over PostgreSQL, reads borrow connections the same way (REPEATABLE READ), the read pool's threads have
-/// PostgreSQL connections, and writes go to a few writer threads that run each job in one SERIALIZABLE
-/// transaction of its own, again after a serialization failure (``PostgresBackend``). There is no search indexer:
+/// PostgreSQL connections, and writes go to a few writer threads that run each job in one READ COMMITTED
+/// transaction of its own, again after a serialization failure, a deadlock or a lost unique race
+/// (``PostgresBackend``). There is no search indexer:
 /// PostgreSQL keeps the trigram index in every write's transaction.
 package final class Store: Sendable {
     /// The SQLite file, or the PostgreSQL location without its password (``StoreLocation/description``).
