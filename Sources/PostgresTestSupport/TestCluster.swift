@@ -57,9 +57,7 @@ package final class TestCluster: Sendable {
                 attempt += 1
                 cluster = TestCluster(directory: directory, port: try freeLoopbackPort(), binDirectory: binDirectory)
                 do {
-                    try cluster.pgctl(["start", "-w", "-t", "30", "-l", "\(directory)/server.log", "-o",
-                                       "-p \(cluster.port) -k \(directory) -c listen_addresses=127.0.0.1 "
-                                       + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"])
+                    try cluster.startServer()
                     break
                 } catch where attempt < 3 {
                     continue
@@ -81,6 +79,19 @@ package final class TestCluster: Sendable {
             try? pgctl(["stop", "-m", "fast", "-w", "-t", "30"])
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts the cluster's server (again, after ``stopServer()``) on its port, waiting until it accepts connections.
+    package func startServer() throws {
+        try pgctl(["start", "-w", "-t", "30", "-l", "\(directory)/server.log", "-o",
+                   "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 "
+                   + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"])
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: open sessions are ended) and keeps the cluster, so a test can see
+    /// what clients of a database that went away do, then ``startServer()`` it again.
+    package func stopServer() throws {
+        try pgctl(["stop", "-m", "fast", "-w", "-t", "30"])
     }
 
     private func pgctl(_ arguments: [String]) throws {

@@ -1,4 +1,5 @@
 import HTTP
+import Postgres
 
 /// A WooCommerce API error: its code, message and HTTP status, rendered as the v2 error envelope
 /// `{"errors":[{"code":…,"message":…}]}` (errors §1).
@@ -36,7 +37,8 @@ package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     package static let noRoute = APIError(
         "woocommerce_api_no_route", "No route was found matching the URL and request method", status: 404)
-    /// `GET /healthz` when the store cannot be read (not a WooCommerce error: this server's own).
+    /// The store's database cannot be reached (`GET /healthz`, or any request while a PostgreSQL server is down or
+    /// restarting); not a WooCommerce error: this server's own.
     package static let databaseUnavailable = APIError(
         "woocommerce_api_database_unavailable", "The store's database cannot be read", status: 503)
     package static let unsupportedMethod = APIError(
@@ -87,9 +89,26 @@ extension APIError {
 }
 
 extension APIError {
-    /// Maps an unexpected storage error to a 500 in the envelope; the details go to the server log only.
+    /// Maps an unexpected storage error to its envelope; the details go to the server log only. A database the
+    /// server cannot reach (``isUnavailable(_:)``) is a 503 `woocommerce_api_database_unavailable`, which a client or
+    /// load balancer may retry elsewhere or later; anything else is a 500.
     static func classify(_ error: any Error) -> APIError {
+        if isUnavailable(error) {
+            ServerLog.api.error("database unavailable: \(error)")
+            return .databaseUnavailable
+        }
         ServerLog.api.error("storage error: \(error)")
         return .internalError
+    }
+
+    /// Whether `error` says the database cannot be reached rather than that a statement failed: a PostgreSQL
+    /// connection that could not be made or broke (libpq's bad connection, SQLSTATE class 08), or a server shutting
+    /// down, restarting or not yet accepting connections (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+    /// cannot_connect_now).
+    static func isUnavailable(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return false }
+        if error.isConnectionFailure { return true }
+        guard let state = error.sqlState else { return false }
+        return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
     }
 }

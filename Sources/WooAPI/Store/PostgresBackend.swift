@@ -48,9 +48,13 @@ final class PostgresBackend: Sendable {
         try Self.open(conninfo, isolation: .repeatableRead)
     }
 
+    /// Seconds a new connection may take (libpq's `connect_timeout`, unless the location sets its own): while the
+    /// database is unreachable, a request that needs a connection gets its 503 within about this long.
+    static let connectTimeout = 3
+
     /// A store connection whose transactions default to `isolation`.
     static func open(_ conninfo: String, isolation: PostgresIsolation) throws -> Database {
-        let connection = try PostgresConnection(conninfo: conninfo)
+        let connection = try PostgresConnection(conninfo: conninfo, connectTimeout: connectTimeout)
         try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
         return Database(postgres: connection)
     }
