@@ -33,9 +33,15 @@ final class PendingWrite<T>: AnyPendingWrite, @unchecked Sendable {
     }
 
     func run(_ database: Database) {
-        // Inside the batch transaction this is a savepoint: a failing job is undone alone, the batch goes on.
+        // Inside the batch transaction this is a savepoint: a failing job is undone alone, the batch goes on. On
+        // PostgreSQL each job is a transaction of its own, and one that need not be durable commits without waiting
+        // for its WAL flush (visible at once to every session, on disk within the WAL writer's delay): SQLite's
+        // non-durable batches, `WriterThread.commit`.
         do {
-            result = .success(try database.transaction { try body($0) })
+            result = .success(try database.transaction { db in
+                if !durable, db.dialect == .postgres { try db.execute("SET LOCAL synchronous_commit = off") }
+                return try body(db)
+            })
         } catch {
             result = .failure(error)
         }
