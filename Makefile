@@ -8,7 +8,7 @@ DATABASE ?= wc-api.sqlite
 
 VENV ?= .venv
 
-.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local clean
+.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local bench-scale clean
 
 # Installs the system packages the build needs, only when a header or tool is missing. PostgresTests start their
 # own throw-away server with initdb/pg_ctl from the postgresql package (never the packaged 15/main cluster).
@@ -72,6 +72,10 @@ bench-instructions: deps
 # bench/results/stores/. SIZES="10000 100000" for a quicker run, SERVER_BIN=path to measure another build.
 bench-scale-local: deps
 	bash bench/scale-bench.sh
+
+# The API scenarios on PostgreSQL beside SQLite and nginx, durable commits on both (issue 12): bench/pg-bench.sh.
+bench-scale: deps
+	bash bench/pg-bench.sh
 
 clean:
 	rm -rf .build $(VENV)

@@ -156,7 +156,8 @@ package final class Database {
     }
 
     /// Runs `body` with every statement stopped once `limit` has passed (SQLite's progress handler; PostgreSQL's
-    /// `statement_timeout` for the statements inside), throwing ``QueryTimeLimitExceeded``.
+    /// `statement_timeout`, per statement, which the session keeps afterwards: see `PostgresSession`), throwing
+    /// ``QueryTimeLimitExceeded``.
     package func runWithTimeLimit(_ limit: Duration, _ body: (Database) throws -> Void) throws {
         if let sqliteConnection { return try sqliteConnection.runWithTimeLimit(limit) { _ in try body(self) } }
         try postgresConnection!.withStatementTimeout(limit) { try body(self) }

@@ -11,6 +11,8 @@ package final class PostgresSession {
     private(set) var lastChanges = 0
     /// Rows changed since the session opened.
     private(set) var totalChanges = 0
+    /// The session's `statement_timeout` in milliseconds as ``withStatementTimeout(_:_:)`` last set it (0: none).
+    private var sessionTimeout = 0
 
     init(_ connection: PostgresConnection) {
         self.connection = connection
@@ -54,11 +56,18 @@ package final class PostgresSession {
     /// Runs `body` with `statement_timeout` set to `limit` for its statements (inside a transaction: `SET LOCAL`;
     /// else set and reset around it). A statement stopped by it fails with SQLSTATE 57014, reported as
     /// ``QueryTimeLimitExceeded``.
+    ///
+    /// Outside a transaction the setting stays on the session after `body` (and is not set again while it is the
+    /// same): a read pool thread, whose connection only ever runs reads under the same limit, pays no round trip
+    /// for it after the first. Every caller on a session asks for a limit, so none runs under another's.
     func withStatementTimeout(_ limit: Duration, _ body: () throws -> Void) throws {
         let milliseconds = max(1, Int(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000))
-        let local = connection.isInTransaction
-        try connection.execute((local ? "SET LOCAL" : "SET") + " statement_timeout = \(milliseconds)")
-        defer { if !local { _ = try? connection.execute("SET statement_timeout = 0") } }
+        if connection.isInTransaction {
+            try connection.execute("SET LOCAL statement_timeout = \(milliseconds)")
+        } else if sessionTimeout != milliseconds {
+            try connection.execute("SET statement_timeout = \(milliseconds)")
+            sessionTimeout = milliseconds
+        }
         do {
             try body()
         } catch let error as PostgresError where error.sqlState == "57014" {

@@ -29,6 +29,8 @@ final class PostgresBackend: Sendable {
 
     /// Writer threads (each with its own connection, each job one transaction).
     static let writerCount = 4
+    /// Read pool threads at least (``Store``): PostgreSQL reads wait on the network, not on a core.
+    static let minimumReadThreads = 8
     /// Seconds between folds of the role counts' deltas, while users are written.
     static let foldInterval = 10.0
 
@@ -39,6 +41,9 @@ final class PostgresBackend: Sendable {
         let setup = try PostgresConnection(conninfo: conninfo)
         defer { setup.close() }
         try PostgresSchema.current.prepare(setup)
+        // Deltas left by whatever wrote last (another server, a copy, a crash before a fold) are folded now, so the
+        // first lists do not sum them row by row.
+        try setup.transaction(.readCommitted) { db in _ = try db.execute(PostgresSchema.foldRoleCountsSQL) }
         writers = PostgresWriters(count: Self.writerCount) { try Self.open(conninfo, isolation: .readCommitted) }
         startFolding()
     }
