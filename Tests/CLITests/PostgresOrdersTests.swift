@@ -1,0 +1,232 @@
+import Foundation
+import Glibc
+import PostgresTestSupport
+import TestSupport
+import XCTest
+
+/// Products, orders and downloads end to end on a PostgreSQL store (issue 12, docs/scale-out.md §3 step 3), as
+/// ``PostgresCustomersTests`` does for customers: `keys create` and a real `serve` process on a throw-away
+/// cluster's URL, then the same requests against a SQLite store, which must answer with the same statuses, totals,
+/// links and bodies byte for byte. Blanked: the server's port, every date (each run's own clock) and the order
+/// keys (random). Ids are the same on both: a failed create takes none on either.
+final class PostgresOrdersTests: PostgresTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-pgorders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: directory)
+        super.tearDown()
+    }
+
+    /// Simple, variable and downloadable products, SKU lookups, orders with lines by id and by SKU, status changes
+    /// that grant downloads and move the customer's figures and the products' sales, line edits, trash and delete,
+    /// the customers' orders and downloads, lists with filters and pages: each answer checked on its own, then
+    /// compared with SQLite's.
+    func testProductsOrdersAndDownloadsAnswerOnPostgreSQLAsOnSQLite() throws {
+        let postgres = try run(Self.script, database: try cluster.url())
+        let sqlite = try run(Self.script, database: directory.appendingPathComponent("store.sqlite").path)
+        XCTAssertEqual(postgres.count, Self.script.count)
+        XCTAssertEqual(postgres.count, sqlite.count)
+        for (index, (pg, lite)) in zip(postgres, sqlite).enumerated() {
+            XCTAssertEqual(pg, lite, "step \(index): \(Self.script[index].method) \(Self.script[index].path)")
+        }
+        let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
+            first
+        })
+        func answer(_ method: String, _ path: String) throws -> Exchange {
+            try XCTUnwrap(byPath["\(method) \(path)"], "\(method) \(path) was not sent")
+        }
+        func object(_ method: String, _ path: String, _ name: String) throws -> [String: Any] {
+            let exchange = try answer(method, path)
+            let json = try JSONSerialization.jsonObject(with: Data(exchange.body.utf8)) as? [String: Any]
+            return try XCTUnwrap(json?[name] as? [String: Any], "\(method) \(path): \(exchange.body)")
+        }
+
+        // Products: posts 1 (widget), 2 (ebook), 3 (T-shirt) with variations 4–6; a taken SKU is a 400 in any case;
+        // a trashed product's SKU is free again.
+        let products = postgres.filter { $0.method == "POST" && $0.path == "/products" }
+        XCTAssertEqual(products.map(\.status), [201, 201, 201, 400, 201])
+        XCTAssertEqual(try object("GET", "/products/3", "product")["variations"].map { ($0 as? [Any])?.count }, 3)
+        XCTAssertEqual(try answer("GET", "/products/count").body, #"{"count":3}"#)
+        XCTAssertEqual(try answer("GET", "/products?filter%5Bsku%5D=TS-M&fields=id").body, #"{"products":[{"id":5}]}"#)
+        XCTAssertEqual(try answer("GET", "/products?filter%5Bq%5D=WIDGET&fields=id").body, #"{"products":[{"id":1}]}"#)
+        XCTAssertEqual(try answer("GET", "/products?filter%5Bin%5D=1,3,5&fields=id").body,
+                       #"{"products":[{"id":3},{"id":1}]}"#)
+
+        // Orders: posts 7–10; lines by id, by variation and by SKU; figures from the paid ones.
+        let orders = postgres.filter { $0.method == "POST" && $0.path == "/orders" }
+        XCTAssertEqual(orders.map(\.status), [201, 201, 201, 201])
+        let bobsLines = try object("GET", "/orders/9", "order")["line_items"] as? [[String: Any]]
+        XCTAssertEqual(bobsLines?.first?["sku"] as? String, "TS-L")
+        XCTAssertEqual(bobsLines?.first?["product_id"] as? Int, 6)
+        let before = try object("GET", "/customers/2", "customer")
+        XCTAssertEqual(before["orders_count"] as? Int, 2)
+        XCTAssertEqual(before["total_spent"] as? String, "5.00")
+        let after = try object("GET", "/customers/2?after-completed", "customer")
+        XCTAssertEqual(after["total_spent"] as? String, "62.00")
+        XCTAssertEqual(after["last_order_id"] as? Int, 8)
+        XCTAssertEqual(try answer("GET", "/customers/2/downloads?fields=download_id,downloads_remaining").body,
+                       #"{"downloads":[{"download_id":"ebook-pdf","downloads_remaining":"3"}]}"#)
+        let granted = try answer("GET", "/customers/2/downloads?after-completed&fields=order_id,downloads_remaining")
+        XCTAssertEqual(granted.body,
+                       #"{"downloads":[{"order_id":7,"downloads_remaining":"6"},{"order_id":8,"downloads_remaining":"3"}]}"#)
+        XCTAssertEqual(try answer("GET", "/orders/count").body, #"{"count":4}"#)
+        XCTAssertEqual(try answer("GET", "/orders/count?status=completed").body, #"{"count":2}"#)
+        let page = try answer("GET", "/orders?filter%5Blimit%5D=3&page=2&fields=id")
+        XCTAssertEqual(page.total, "4")
+        XCTAssertEqual(page.totalPages, "2")
+        XCTAssertEqual(page.body, #"{"orders":[{"id":7}]}"#)
+        XCTAssertEqual(try object("GET", "/products/1?after-orders", "product")["total_sales"] as? Int, 3)
+        let edited = try object("PUT", "/orders/7?lines", "order")
+        XCTAssertEqual(edited["total"] as? String, "64.00")  // the shipping line added; the line keeps its total
+        XCTAssertEqual(try answer("PUT", "/orders/7?zero").status, 400)
+
+        // Trash and delete.
+        XCTAssertEqual(try answer("DELETE", "/orders/8").status, 202)
+        XCTAssertEqual(try answer("DELETE", "/orders/10?force=true").status, 200)
+        XCTAssertEqual(try answer("GET", "/orders/10").status, 404)
+        XCTAssertEqual(try answer("GET", "/orders/count?after-delete").body, #"{"count":2}"#)
+        XCTAssertEqual(try answer("GET", "/orders?filter%5Bpost_status%5D=trash&fields=id").body,
+                       #"{"orders":[{"id":8}]}"#)
+        XCTAssertEqual(try object("GET", "/customers/2?after-delete", "customer")["orders_count"] as? Int, 1)
+    }
+
+    // MARK: The script
+
+    /// One request of the script and what came back, with what may differ between two runs blanked.
+    struct Exchange: Equatable {
+        var method: String
+        var path: String
+        var status: Int
+        var total: String?
+        var totalPages: String?
+        var links: [String]
+        var body: String
+    }
+
+    private static let script: [(method: String, path: String, json: String?)] = {
+        var steps: [(method: String, path: String, json: String?)] = []
+        func add(_ method: String, _ path: String, _ json: String? = nil) { steps.append((method, path, json)) }
+        add("POST", "/customers", #"{"customer":{"email":"alice@example.com","first_name":"Alice"}}"#)
+        add("POST", "/customers", #"{"customer":{"email":"bob@example.com","username":"bob"}}"#)
+
+        // Products: simple, downloadable, variable; a SKU taken in another case.
+        add("POST", "/products", #"{"product":{"title":"Widget","sku":"WID-1","regular_price":"19.99","#
+            + #""short_description":"A sturdy widget"}}"#)
+        add("POST", "/products", #"{"product":{"title":"Ebook","sku":"EBOOK","regular_price":"5.00","#
+            + #""downloadable":true,"virtual":true,"download_limit":3,"download_expiry":30,"downloads":[{"#
+            + #""id":"ebook-pdf","name":"Ebook PDF","file":"https://cdn.example.com/ebook.pdf"}]}}"#)
+        let size = #"{"name":"Size","option":"#
+        add("POST", "/products", #"{"product":{"title":"T-Shirt","type":"variable","sku":"TS","attributes":[{"#
+            + #""name":"Size","position":0,"visible":true,"variation":true,"options":["S","M","L"]}],"variations":["#
+            + #"{"regular_price":"10","sku":"TS-S","attributes":[\#(size)"S"}]},"#
+            + #"{"regular_price":"12","sku":"TS-M","attributes":[\#(size)"M"}]},"#
+            + #"{"regular_price":"15","sale_price":"13","sku":"TS-L","attributes":[\#(size)"L"}]}]}}"#)
+        add("POST", "/products", #"{"product":{"title":"Copy","sku":"wid-1","regular_price":"1"}}"#)
+        for path in [
+            "/products", "/products/count", "/products/1", "/products/2", "/products/3", "/products/5", "/products/99",
+            "/products?filter%5Bsku%5D=TS-M&fields=id", "/products?filter%5Bsku%5D=ts-m&fields=id,sku",
+            "/products?filter%5Bq%5D=WIDGET&fields=id", "/products?filter%5Bq%5D=sturdy&fields=id",
+            "/products?filter%5Bq%5D=50%25&fields=id", "/products?filter%5Bin%5D=1,3,5&fields=id",
+            "/products?type=variable&fields=id", "/products/count?type=simple", "/products/count?type=grouped",
+            "/products?filter%5Bcategory%5D=shoes", "/products?filter%5Blimit%5D=2&page=2&fields=id",
+            "/products?filter%5Borderby%5D=title&filter%5Border%5D=asc&fields=id,title",
+            "/products?filter%5Bpost_status%5D=any&filter%5Blimit%5D=-1&fields=id,type",
+            "/products?filter%5Bcreated_at_min%5D=2020-01-01&fields=id",
+        ] { add("GET", path) }
+        add("PUT", "/products/1", #"{"product":{"sale_price":"17.50"}}"#)
+
+        // Orders: alice's pending one (widget × 2, ebook, a variation by id), alice's paid ebook, bob's by SKU,
+        // and a guest's on hold with shipping.
+        add("POST", "/orders", #"{"order":{"customer_id":2,"status":"pending","line_items":["#
+            + #"{"product_id":1,"quantity":2},{"product_id":2,"quantity":2},{"product_id":5,"quantity":1}],"#
+            + #""billing_address":{"email":"alice@example.com","first_name":"Alice"}}}"#)
+        add("POST", "/orders", #"{"order":{"customer_id":2,"status":"processing","line_items":["#
+            + #"{"product_id":2,"quantity":1}],"billing_address":{"email":"alice@example.com"}}}"#)
+        add("POST", "/orders", #"{"order":{"customer_id":3,"status":"completed","line_items":["#
+            + #"{"sku":"TS-L","quantity":1}],"billing_address":{"email":"bob@example.com"}}}"#)
+        add("POST", "/orders", #"{"order":{"status":"on-hold","line_items":[{"sku":"wid-1","quantity":1}],"#
+            + #""shipping_lines":[{"method_id":"flat_rate","method_title":"Flat Rate","total":4.5}]}}"#)
+        for path in [
+            "/customers/2", "/customers/2/orders", "/customers/2/downloads?fields=download_id,downloads_remaining",
+            "/customers/2/downloads", "/customers/3/downloads", "/orders/7", "/orders/9",
+        ] { add("GET", path) }
+        add("PUT", "/orders/7", #"{"order":{"status":"completed"}}"#)
+        for path in [
+            "/customers/2?after-completed", "/customers/2/orders?after-completed",
+            "/customers/2/downloads?after-completed&fields=order_id,downloads_remaining",
+            "/orders", "/orders/count", "/orders/count?status=completed", "/orders/count?status=any",
+            "/orders?status=completed,processing&fields=id,status", "/orders?filter%5Blimit%5D=3&page=2&fields=id",
+            "/orders?filter%5Borderby%5D=id&filter%5Border%5D=asc&fields=id,total",
+            "/orders?filter%5Bin%5D=7,9&fields=id", "/orders?filter%5Bcreated_at_min%5D=2020-01-01&fields=id",
+            "/orders?filter%5Bupdated_at_max%5D=2020-01-01&fields=id", "/orders/999", "/orders/1",
+            "/products/1?after-orders", "/products/5?after-orders", "/orders/statuses",
+        ] { add("GET", path) }
+        add("PUT", "/orders/7?zero", #"{"order":{"line_items":[{"id":3,"product_id":5,"quantity":0}]}}"#)
+        add("PUT", "/orders/7?lines", #"{"order":{"line_items":[{"id":1,"product_id":1,"quantity":3}],"#
+            + #""shipping_lines":[{"method_id":"flat_rate","method_title":"Flat Rate","total":7}]}}"#)
+        add("PUT", "/orders/9", #"{"order":{"status":"refunded"}}"#)
+        add("GET", "/customers/3?after-refund")
+
+        // Trash and delete: orders, then products whose lines and files the orders keep pointing at.
+        add("DELETE", "/orders/8")
+        add("DELETE", "/orders/10?force=true")
+        add("DELETE", "/orders/10?again")
+        for path in [
+            "/orders/10", "/orders/count?after-delete", "/orders?filter%5Bpost_status%5D=trash&fields=id",
+            "/customers/2?after-delete", "/customers/2/orders?after-delete", "/customers/2/downloads?after-delete",
+        ] { add("GET", path) }
+        add("DELETE", "/products/2")
+        add("DELETE", "/products/1?force=true")
+        for path in [
+            "/orders/7?after-products", "/products/count?after-delete", "/customers/2/downloads?after-products",
+            "/products?filter%5Bpost_status%5D=trash&fields=id",
+        ] { add("GET", path) }
+        add("POST", "/products", #"{"product":{"title":"Widget again","sku":"WID-1","regular_price":"2"}}"#)
+        add("GET", "/products?filter%5Bsku%5D=wid-1&fields=id,sku")
+        return steps
+    }()
+
+    /// Runs the script against a new store at `database` (a key made by `keys create`, one `serve` process).
+    private func run(_ script: [(method: String, path: String, json: String?)], database: String) throws -> [Exchange] {
+        let key = try CLIKey.create(database: database)
+        let server = try ServerProcess(database: database)
+        defer {
+            server.signal(SIGTERM)
+            XCTAssertEqual(server.wait(timeout: 10), 0)
+            let lines = server.errorOutput.split(separator: "\n").filter {
+                !$0.contains("listening on http://") && $0 != "wc-api-server: shutting down"
+            }
+            XCTAssertEqual(lines, [], "the server over \(database) logged")
+        }
+        let connection = try APIConnection(port: server.port, key: key)
+        return try script.map { step in
+            let response = try connection.send(step.method, step.path, json: step.json)
+            return Exchange(
+                method: step.method, path: step.path, status: response.status, total: response.header("X-WC-Total"),
+                totalPages: response.header("X-WC-TotalPages"),
+                links: response.headerValues("Link").map { Self.blanked($0, port: server.port) },
+                body: Self.blanked(response.text, port: server.port))
+        }
+    }
+
+    /// `text` with what differs between two runs blanked: dates and times (each run's clock), order keys (random)
+    /// and the server's port.
+    private static func blanked(_ text: String, port: UInt16) -> String {
+        var text = text.replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:PORT")
+        for (pattern, template) in [
+            (#"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"#, "DATE"),
+            ("wc_order_[0-9a-f]{13}", "wc_order_KEY"),
+        ] {
+            let expression = try! NSRegularExpression(pattern: pattern)
+            let range = NSRange(text.startIndex..., in: text)
+            text = expression.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+        }
+        return text
+    }
+}
