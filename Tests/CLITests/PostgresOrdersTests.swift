@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PostgresTestSupport
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -73,8 +74,8 @@ final class PostgresOrdersTests: PostgresTestCase {
         XCTAssertEqual(try answer("GET", "/customers/2/downloads?fields=download_id,downloads_remaining").body,
                        #"{"downloads":[{"download_id":"ebook-pdf","downloads_remaining":"3"}]}"#)
         let granted = try answer("GET", "/customers/2/downloads?after-completed&fields=order_id,downloads_remaining")
-        XCTAssertEqual(granted.body,
-                       #"{"downloads":[{"order_id":7,"downloads_remaining":"6"},{"order_id":8,"downloads_remaining":"3"}]}"#)
+        XCTAssertEqual(granted.body, #"{"downloads":[{"order_id":7,"downloads_remaining":"6"},"#
+                       + #"{"order_id":8,"downloads_remaining":"3"}]}"#)
         XCTAssertEqual(try answer("GET", "/orders/count").body, #"{"count":4}"#)
         XCTAssertEqual(try answer("GET", "/orders/count?status=completed").body, #"{"count":2}"#)
         let page = try answer("GET", "/orders?filter%5Blimit%5D=3&page=2&fields=id")
@@ -94,6 +95,96 @@ final class PostgresOrdersTests: PostgresTestCase {
         XCTAssertEqual(try answer("GET", "/orders?filter%5Bpost_status%5D=trash&fields=id").body,
                        #"{"orders":[{"id":8}]}"#)
         XCTAssertEqual(try object("GET", "/customers/2?after-delete", "customer")["orders_count"] as? Int, 1)
+    }
+
+    /// What SQLite's single writer keeps and PostgreSQL's concurrent writers must keep too, through one server
+    /// (four writer connections) on eight client connections at once: one SKU created once (the others the 400 a
+    /// single writer gives), one title given a different slug each time, one pending order paid by eight requests
+    /// granting its download once and counting its sales once, and product edits racing orders losing no sale.
+    func testConcurrentWritesKeepSKUsSlugsGrantsAndSalesExact() throws {
+        let database = try cluster.url()
+        let key = try CLIKey.create(database: database)
+        let server = try ServerProcess(database: database)
+        defer {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
+        }
+        let connections = try (0..<8).map { _ in
+            UncheckedAPIConnection(try APIConnection(port: server.port, key: key))
+        }
+        /// Runs `body` on eight threads at once, each with its connection; the statuses in thread order.
+        func together(_ body: @escaping @Sendable (Int, APIConnection) throws -> Int) -> [Int] {
+            let statuses = Mutex<[Int: Int]>([:])
+            let group = DispatchGroup()
+            for (index, connection) in connections.enumerated() {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    let status = (try? body(index, connection.value)) ?? 0
+                    statuses.withLock { $0[index] = status }
+                }
+            }
+            XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
+            return statuses.withLock { state in (0..<8).map { state[$0] ?? 0 } }
+        }
+        let main = connections[0].value
+        func object(_ response: TestResponse, _ name: String) -> [String: Any]? {
+            APIConnection.object(response, name)
+        }
+
+        // One SKU, eight creates: one 201.
+        let skus = together { _, connection in
+            try connection.send("POST", "/products", json: #"{"product":{"title":"Mug","sku":"MUG-1"}}"#).status
+        }
+        XCTAssertEqual(skus.sorted(), [201] + Array(repeating: 400, count: 7))
+        // One title, eight creates: eight slugs.
+        let titles = together { _, connection in
+            try connection.send("POST", "/products", json: #"{"product":{"title":"Poster","regular_price":"3"}}"#)
+                .status
+        }
+        XCTAssertEqual(titles, Array(repeating: 201, count: 8))
+        let posters = try main.send("GET", "/products?filter%5Bq%5D=Poster&filter%5Blimit%5D=-1&fields=permalink")
+        let links = ((try posters.json() as? [String: Any])?["products"] as? [[String: Any]])?
+            .compactMap { $0["permalink"] as? String } ?? []
+        XCTAssertEqual(links.count, 8, posters.text)
+        XCTAssertEqual(Set(links).count, 8, "\(links)")
+
+        // A downloadable product, a customer, and one pending order paid by eight requests at once.
+        let ebook = try main.send("POST", "/products", json: #"{"product":{"title":"Ebook","regular_price":"5","#
+            + #""downloadable":true,"virtual":true,"downloads":[{"id":"ebook-pdf","name":"PDF","#
+            + #""file":"https://cdn.example.com/e.pdf"}]}}"#)
+        let ebookID = try XCTUnwrap(object(ebook, "product")?["id"] as? Int, ebook.text)
+        let buyer = try main.send("POST", "/customers", json: #"{"customer":{"email":"buyer@example.com"}}"#)
+        let buyerID = try XCTUnwrap(object(buyer, "customer")?["id"] as? Int, buyer.text)
+        let pending = try main.send("POST", "/orders", json: #"{"order":{"customer_id":\#(buyerID),"#
+            + #""status":"pending","billing_address":{"email":"buyer@example.com"},"#
+            + #""line_items":[{"product_id":\#(ebookID),"quantity":2}]}}"#)
+        let orderID = try XCTUnwrap(object(pending, "order")?["id"] as? Int, pending.text)
+        let paid = together { index, connection in
+            let status = index % 2 == 0 ? "processing" : "completed"
+            return try connection.send("PUT", "/orders/\(orderID)", json: #"{"order":{"status":"\#(status)"}}"#)
+                .status
+        }
+        XCTAssertEqual(paid, Array(repeating: 200, count: 8))
+        let downloads = try main.send("GET", "/customers/\(buyerID)/downloads?fields=download_id")
+        XCTAssertEqual(downloads.text, #"{"downloads":[{"download_id":"ebook-pdf"}]}"#)
+        XCTAssertEqual(object(try main.send("GET", "/products/\(ebookID)"), "product")?["total_sales"] as? Int, 2)
+        XCTAssertEqual(object(try main.send("GET", "/customers/\(buyerID)"), "customer")?["total_spent"] as? String,
+                       "10.00")
+
+        // Paid orders of the ebook racing edits of it: every sale counted.
+        let raced = together { index, connection in
+            if index % 2 == 0 {
+                let edit = #"{"product":{"description":"v\#(index)"}}"#
+                return try connection.send("PUT", "/products/\(ebookID)", json: edit).status
+            }
+            return try connection.send("POST", "/orders", json: #"{"order":{"status":"processing","#
+                + #""line_items":[{"product_id":\#(ebookID),"quantity":3}]}}"#).status
+        }
+        XCTAssertEqual(raced, [200, 201, 200, 201, 200, 201, 200, 201])
+        XCTAssertEqual(object(try main.send("GET", "/products/\(ebookID)"), "product")?["total_sales"] as? Int, 14)
+        let lines = server.errorOutput.split(separator: "\n").filter { !$0.contains("listening on http://") }
+        XCTAssertEqual(lines, [], "the server logged")
     }
 
     // MARK: The script
@@ -229,4 +320,10 @@ final class PostgresOrdersTests: PostgresTestCase {
         }
         return text
     }
+}
+
+/// Hands a connection opened on the test's thread to the one worker thread that uses it.
+private final class UncheckedAPIConnection: @unchecked Sendable {
+    let value: APIConnection
+    init(_ value: APIConnection) { self.value = value }
 }

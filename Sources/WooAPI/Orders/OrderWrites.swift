@@ -69,6 +69,7 @@ enum OrderWrites {
     static func update(
         id: Int64, _ parsed: Result<OrderInput, APIError>, canEdit: Bool, context: OrderWriteContext, in db: Database
     ) throws {
+        try RowLocks.lockOrder(id, in: db)
         var order = try existing(id, in: db)
         guard canEdit else { throw OrderErrors.cannot("edit") }
         let input = try parsed.get()
@@ -106,6 +107,7 @@ enum OrderWrites {
     // MARK: Delete (products-orders §4.8)
 
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
+        try RowLocks.lockOrder(id, in: db)
         var order = try existing(id, in: db)
         guard canDelete else { throw OrderErrors.cannot("delete") }
         if force {
