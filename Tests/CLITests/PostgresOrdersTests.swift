@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Postgres
 import PostgresTestSupport
 import Synchronization
 import TestSupport
@@ -61,7 +62,7 @@ final class PostgresOrdersTests: PostgresTestCase {
 
         // Orders: posts 7–10; lines by id, by variation and by SKU; figures from the paid ones.
         let orders = postgres.filter { $0.method == "POST" && $0.path == "/orders" }
-        XCTAssertEqual(orders.map(\.status), [201, 201, 201, 201])
+        XCTAssertEqual(orders.map(\.status), [400, 400, 201, 201, 201, 201])
         let bobsLines = try object("GET", "/orders/9", "order")["line_items"] as? [[String: Any]]
         XCTAssertEqual(bobsLines?.first?["sku"] as? String, "TS-L")
         XCTAssertEqual(bobsLines?.first?["product_id"] as? Int, 6)
@@ -187,6 +188,54 @@ final class PostgresOrdersTests: PostgresTestCase {
         XCTAssertEqual(lines, [], "the server logged")
     }
 
+    /// `seed` on a PostgreSQL store, twice (a second run adds to the first): the counts asked for, served by a
+    /// `serve` process; every customer's figures equal to what its orders make them; the role count, the post
+    /// ids and the products' sales consistent with the rows.
+    func testSeedWritesAPostgreSQLStore() throws {
+        let url = try cluster.url()
+        for _ in 0..<2 {
+            let seeded = try runServerBinary(["seed", "--database", url, "--customers", "40", "--products", "12",
+                                              "--orders", "150"])
+            XCTAssertEqual(seeded.status, 0, seeded.stderr)
+            XCTAssertTrue(seeded.stdout.hasPrefix("seeded 40 customers, 12 products, 150 orders into "), seeded.stdout)
+        }
+        let admin = try makeConnection()
+        defer { admin.close() }
+        func number(_ sql: String) throws -> Int64 { try admin.execute(sql).int64(row: 0, column: 0) ?? -1 }
+        XCTAssertEqual(try number("SELECT count(*) FROM users WHERE role = 'customer'"), 80)
+        XCTAssertEqual(try number("SELECT coalesce(sum(users), 0) FROM role_counts WHERE role = 'customer'"), 80)
+        XCTAssertEqual(try number("SELECT count(*) FROM orders"), 300)
+        XCTAssertEqual(try number("SELECT count(*) FROM products"), 24)
+        XCTAssertEqual(try number("SELECT count(*) FROM posts"),
+                       try number("SELECT 324 + count(*) FROM orders WHERE status = 'refunded'"))
+        XCTAssertGreaterThan(try number("SELECT count(*) FROM download_permissions"), 0)
+        XCTAssertEqual(try number("""
+            SELECT count(*) FROM users u WHERE u.role = 'customer' AND (
+              u.orders_count <> (SELECT count(*) FROM orders o WHERE o.customer_id = u.id AND o.status <> 'trash')
+              OR u.total_spent_cents <> (SELECT coalesce(sum(o.total_cents), 0) FROM orders o
+                                         WHERE o.customer_id = u.id AND o.status IN ('processing', 'completed'))
+              OR u.last_order_id IS DISTINCT FROM (SELECT max(o.id) FROM orders o WHERE o.customer_id = u.id))
+            """), 0)
+        XCTAssertEqual(try number("SELECT count(*) FROM users WHERE orders_count > 0"),
+                       try number("SELECT count(DISTINCT customer_id) FROM orders WHERE customer_id <> 0"))
+        XCTAssertGreaterThan(try number("SELECT sum(total_sales) FROM products"), 0)
+
+        let key = try CLIKey.create(database: url)
+        let server = try ServerProcess(database: url)
+        defer {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
+        }
+        let connection = try APIConnection(port: server.port, key: key)
+        XCTAssertEqual(try connection.send("GET", "/customers/count").text, #"{"count":80}"#)
+        XCTAssertEqual(try connection.send("GET", "/products/count").text, #"{"count":24}"#)
+        XCTAssertEqual(try connection.send("GET", "/orders/count").text, #"{"count":300}"#)
+        let page = try connection.send("GET", "/orders?filter%5Blimit%5D=7&page=3")
+        XCTAssertEqual(page.status, 200, page.text)
+        XCTAssertEqual(page.header("X-WC-Total"), "300")
+        XCTAssertEqual(((try page.json() as? [String: Any])?["orders"] as? [Any])?.count, 7)
+    }
+
     // MARK: The script
 
     /// One request of the script and what came back, with what may differ between two runs blanked.
@@ -232,8 +281,11 @@ final class PostgresOrdersTests: PostgresTestCase {
         ] { add("GET", path) }
         add("PUT", "/products/1", #"{"product":{"sale_price":"17.50"}}"#)
 
-        // Orders: alice's pending one (widget × 2, ebook, a variation by id), alice's paid ebook, bob's by SKU,
-        // and a guest's on hold with shipping.
+        // Orders: two refused (a product that does not exist, a payment without a method), which take no id on
+        // either back end; then alice's pending one (widget × 2, ebook, a variation by id), alice's paid ebook,
+        // bob's by SKU, and a guest's on hold with shipping.
+        add("POST", "/orders", #"{"order":{"customer_id":2,"line_items":[{"product_id":99,"quantity":1}]}}"#)
+        add("POST", "/orders", #"{"order":{"customer_id":2,"payment_details":{"paid":true}}}"#)
         add("POST", "/orders", #"{"order":{"customer_id":2,"status":"pending","line_items":["#
             + #"{"product_id":1,"quantity":2},{"product_id":2,"quantity":2},{"product_id":5,"quantity":1}],"#
             + #""billing_address":{"email":"alice@example.com","first_name":"Alice"}}}"#)
@@ -259,6 +311,9 @@ final class PostgresOrdersTests: PostgresTestCase {
             "/products/1?after-orders", "/products/5?after-orders", "/orders/statuses",
         ] { add("GET", path) }
         add("PUT", "/orders/7?zero", #"{"order":{"line_items":[{"id":3,"product_id":5,"quantity":0}]}}"#)
+        // A new line, then one refused: nothing written, no item id taken (the next line added gets the next id).
+        add("PUT", "/orders/7?refused", #"{"order":{"line_items":[{"product_id":4,"quantity":1},"#
+            + #"{"product_id":99,"quantity":1}]}}"#)
         add("PUT", "/orders/7?lines", #"{"order":{"line_items":[{"id":1,"product_id":1,"quantity":3}],"#
             + #""shipping_lines":[{"method_id":"flat_rate","method_title":"Flat Rate","total":7}]}}"#)
         add("PUT", "/orders/9", #"{"order":{"status":"refunded"}}"#)
