@@ -96,6 +96,10 @@ final class PostgresOrdersTests: PostgresTestCase {
         XCTAssertEqual(try answer("GET", "/orders?filter%5Bpost_status%5D=trash&fields=id").body,
                        #"{"orders":[{"id":8}]}"#)
         XCTAssertEqual(try object("GET", "/customers/2?after-delete", "customer")["orders_count"] as? Int, 1)
+        XCTAssertEqual(try answer("DELETE", "/customers/3").status, 200)
+        XCTAssertEqual(try answer("GET", "/orders/9?after-customer").status, 200)
+        let kept = try answer("GET", "/orders?filter%5Bpost_status%5D=any&fields=id,customer_id&after-customer")
+        XCTAssertEqual(kept.body, #"{"orders":[{"id":9,"customer_id":0},{"id":7,"customer_id":2}]}"#)
     }
 
     /// What SQLite's single writer keeps and PostgreSQL's concurrent writers must keep too, through one server
@@ -333,6 +337,10 @@ final class PostgresOrdersTests: PostgresTestCase {
             "/orders/7?after-products", "/products/count?after-delete", "/customers/2/downloads?after-products",
             "/products?filter%5Bpost_status%5D=trash&fields=id",
         ] { add("GET", path) }
+        // A customer with an order deleted: the order stays, a guest's now.
+        add("DELETE", "/customers/3")
+        add("GET", "/orders/9?after-customer")
+        add("GET", "/orders?filter%5Bpost_status%5D=any&fields=id,customer_id&after-customer")
         add("POST", "/products", #"{"product":{"title":"Widget again","sku":"WID-1","regular_price":"2"}}"#)
         add("GET", "/products?filter%5Bsku%5D=wid-1&fields=id,sku")
         return steps
