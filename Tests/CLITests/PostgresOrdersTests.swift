@@ -98,6 +98,13 @@ final class PostgresOrdersTests: PostgresTestCase {
         XCTAssertEqual(try object("GET", "/customers/2?after-delete", "customer")["orders_count"] as? Int, 1)
         XCTAssertEqual(try answer("DELETE", "/customers/3").status, 200)
         XCTAssertEqual(try answer("GET", "/orders/9?after-customer").status, 200)
+        let variable = try object("PUT", "/products/3", "product")
+        XCTAssertEqual((variable["variations"] as? [[String: Any]])?.compactMap { $0["sku"] as? String },
+                       ["TS-S", "TS-M", "TS-XS", "TS-L"])  // by their place in the last list naming them
+        XCTAssertEqual(try answer("PUT", "/products/3?taken").status, 400)
+        XCTAssertEqual(try answer("DELETE", "/products/3").status, 202)
+        XCTAssertEqual(try answer("PUT", "/products/3?restore").status, 200)
+        XCTAssertEqual(try answer("GET", "/products/4?restored").status, 200)
         let kept = try answer("GET", "/orders?filter%5Bpost_status%5D=any&fields=id,customer_id&after-customer")
         XCTAssertEqual(kept.body, #"{"orders":[{"id":9,"customer_id":0},{"id":7,"customer_id":2}]}"#)
     }
@@ -343,6 +350,15 @@ final class PostgresOrdersTests: PostgresTestCase {
         add("GET", "/orders?filter%5Bpost_status%5D=any&fields=id,customer_id&after-customer")
         add("POST", "/products", #"{"product":{"title":"Widget again","sku":"WID-1","regular_price":"2"}}"#)
         add("GET", "/products?filter%5Bsku%5D=wid-1&fields=id,sku")
+        // Variations edited through their parent: one changed by id, one added, one refused for a taken SKU; the
+        // parent trashed with its variations, then restored with them.
+        add("PUT", "/products/3", #"{"product":{"variations":[{"id":5,"regular_price":"25"},"#
+            + #"{"regular_price":"8","sku":"TS-XS","attributes":[\#(size)"S"}]}]}}"#)
+        add("PUT", "/products/3?taken", #"{"product":{"variations":[{"regular_price":"9","sku":"ts-s"}]}}"#)
+        add("DELETE", "/products/3")
+        for path in ["/products/4?trashed", "/products/count?type=variable&trashed"] { add("GET", path) }
+        add("PUT", "/products/3?restore", #"{"product":{"status":"publish"}}"#)
+        for path in ["/products/3?restored", "/products/4?restored", "/orders/9?restored"] { add("GET", path) }
         return steps
     }()
 
