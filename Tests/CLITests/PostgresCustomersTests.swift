@@ -97,7 +97,7 @@ final class PostgresCustomersTests: PostgresTestCase {
     }
 
     /// The same new email created through one PostgreSQL server on eight connections at once: exactly one 201, the
-    /// others the real store's 400 (the writers' SERIALIZABLE transactions and the unique index decide, not the
+    /// others the real store's 400 (the unique index decides, the loser's job run again, not the
     /// order the checks ran in), and the count moves by one.
     func testTheSameEmailCreatedConcurrentlyIsCreatedOnce() throws {
         let database = try cluster.url()
