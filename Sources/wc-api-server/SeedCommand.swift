@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Postgres
 import SQLite
 import Storage
 import WooAPI
@@ -10,8 +11,8 @@ enum SeedCommand {
     static let help = """
         usage: wc-api-server seed [--database PATH] [--customers N] [--orders M] [--products P]
 
-          --database PATH   SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite); a
-                            PostgreSQL URL or conninfo is refused: seeding PostgreSQL is not written yet
+          --database PATH   SQLite store, created if missing (env WC_API_DATABASE, default ./wc-api.sqlite), or a
+                            PostgreSQL URL or conninfo (brought to this build's schema first)
           --customers N     how many customers to add (0...10000000)
           --orders M        how many orders to add (0...10000000), for customers already in the store or added now
           --products P      how many products to add (0...100000); with --orders and no product to sell, 50 are added
@@ -26,6 +27,8 @@ enum SeedCommand {
         Customers are written in one transaction, orders in another; while seeding, the connection runs with
         synchronous=OFF, a rollback journal rather than WAL (when no other connection has the store open), foreign
         keys off and a page cache of up to 2 GB, so a power loss in the middle may leave a damaged store. The store is checkpointed at the end, so its main file holds everything.
+        On PostgreSQL the same rows are written as the API writes them (triggers on, durable commits, ids from the
+        sequences), one transaction per kind: slower per row, and other servers may run meanwhile.
         """
 
     static func run(_ arguments: [String]) throws {
@@ -40,9 +43,12 @@ enum SeedCommand {
         var products = try options.integer("products", default: 0, in: 0...100_000)
         guard customers + orders + products > 0 else { throw UsageError("--customers N, --orders M or --products P is required") }
         let location = StoreLocation(options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite")
-        guard case .sqlite(let path) = location else {
-            // Its speed comes from SQLite-only switches (journal, synchronous, FTS5 rebuild); not written yet.
-            throw UsageError("seed writes SQLite stores only (not yet \(location)); seed a SQLite file instead")
+        let path: String
+        switch location {
+        case .sqlite(let file): path = file
+        case .postgres(let conninfo):
+            return try seedPostgres(
+                conninfo, location: location, customers: customers, orders: orders, products: products)
         }
         let database = try SQLite.Database(path: path)
         try Store.prepare(database)
@@ -100,5 +106,31 @@ enum SeedCommand {
         print("seeded \(customers) customers, \(products) products, \(orders) orders into \(path) in "
             + String(format: "%.1f s", seconds) + " (" + phases.joined(separator: ", ") + ")"
             + String(format: "; store %.1f MB", Double(bytes) / 1_048_576))
+    }
+
+    /// `seed` on a PostgreSQL store (``StoreSeeder``'s plain path: the same rows, written as the API writes them,
+    /// with the schema's triggers on and durable commits; other servers may run meanwhile).
+    private static func seedPostgres(
+        _ conninfo: String, location: StoreLocation, customers: Int, orders: Int, products: Int
+    ) throws {
+        let connection = try PostgresConnection(conninfo: conninfo)
+        defer { connection.close() }
+        try PostgresSchema.current.prepare(connection)
+        let started = Date()
+        let progress = Progress(visible: isatty(2) == 1)
+        let seeder = StoreSeeder(database: WooAPI.Database(postgres: connection), now: Int64(time(nil)))
+        var products = products
+        var phases: [String] = []
+        func phase(_ name: String, _ body: () throws -> Void) rethrows {
+            let start = Date()
+            try body()
+            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
+        }
+        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
+        if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
+        try phase("products") { try seeder.addProducts(products) }
+        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
+        print("seeded \(customers) customers, \(products) products, \(orders) orders into \(location) in "
+            + String(format: "%.1f s", Date().timeIntervalSince(started)) + " (" + phases.joined(separator: ", ") + ")")
     }
 }

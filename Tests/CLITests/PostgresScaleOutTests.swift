@@ -5,7 +5,8 @@ import Synchronization
 import XCTest
 
 /// ``ScaleOutTests`` on PostgreSQL: the same tests, unchanged, with every store a new database on a throw-away
-/// cluster (one cluster for the class). Tests of what the PostgreSQL store does not do yet skip, saying why.
+/// cluster (one cluster for the class). Tests of what the PostgreSQL store does not do yet skip, saying why (none
+/// today).
 final class PostgresScaleOutTests: ScaleOutTests {
     private static let shared = Mutex<Result<TestCluster, any Error>?>(nil)
     private static let databases = Atomic<Int>(0)
@@ -51,8 +52,10 @@ final class PostgresScaleOutTests: ScaleOutTests {
         return Int(try connection.execute("SELECT version FROM schema_version").int64(row: 0, column: 0) ?? -1)
     }
 
+    /// The inherited test, declared again because test discovery on Linux finds a subclass only by a test method
+    /// of its own (without one this class, and every inherited test with it, would not run).
     override func testConcurrentOrdersForOneCustomerGiveExactFiguresOnEveryServer() throws {
-        throw XCTSkip("orders are not written on the PostgreSQL store yet (docs/scale-out.md §3, step 3)")
+        try super.testConcurrentOrdersForOneCustomerGiveExactFiguresOnEveryServer()
     }
 }
 

@@ -5,17 +5,25 @@ import Storage
 enum DownloadRepository {
     /// Rows listed exactly when customers §10.2 says: the order still exists and is completed or processing, the product
     /// still has the file, downloads remain (or are unlimited) and access has not expired before today (UTC).
-    static let usable = SQL("""
-        SELECT d.download_id, d.product_id, f.name, d.order_id, d.order_key, d.downloads_remaining, d.access_expires,
-               f.file, d.user_email
-        FROM download_permissions d
-        JOIN orders o ON o.id = d.order_id AND o.status IN ('completed', 'processing')
-        JOIN product_downloads f ON f.product_id = d.product_id AND f.download_id = d.download_id
-        WHERE d.user_id = ?1 AND d.order_id > 0
-          AND (d.downloads_remaining = '' OR CAST(d.downloads_remaining AS INTEGER) > 0)
-          AND (d.access_expires IS NULL OR d.access_expires >= ?2)
-        ORDER BY d.order_id, d.product_id, d.id
-        """)
+    static let usable = usableSQL("CAST(d.downloads_remaining AS INTEGER) > 0")
+    /// ``usable`` for PostgreSQL: its CAST of text fails on '' instead of giving 0, and an OR may be evaluated in
+    /// either order, so the test of the count goes inside a CASE that looks at '' first.
+    static let usablePostgres = usableSQL(
+        "CASE WHEN d.downloads_remaining = '' THEN TRUE ELSE CAST(d.downloads_remaining AS BIGINT) > 0 END")
+
+    private static func usableSQL(_ remainingTest: String) -> SQL {
+        SQL("""
+            SELECT d.download_id, d.product_id, f.name, d.order_id, d.order_key, d.downloads_remaining,
+                   d.access_expires, f.file, d.user_email
+            FROM download_permissions d
+            JOIN orders o ON o.id = d.order_id AND o.status IN ('completed', 'processing')
+            JOIN product_downloads f ON f.product_id = d.product_id AND f.download_id = d.download_id
+            WHERE d.user_id = ?1 AND d.order_id > 0
+              AND (d.downloads_remaining = '' OR \(remainingTest))
+              AND (d.access_expires IS NULL OR d.access_expires >= ?2)
+            ORDER BY d.order_id, d.product_id, d.id
+            """)
+    }
 
     static let insertPermission = SQL("""
         INSERT INTO download_permissions (download_id, product_id, user_id, user_email, order_id, order_key,
@@ -24,7 +32,7 @@ enum DownloadRepository {
 
     /// Calls `body` with each usable download of `customer` (``usable``), in the listed order.
     static func forEachUsable(customer id: Int64, today: Int64, in db: Database, _ body: (DownloadRecord) throws -> Void) throws {
-        let statement = try db.cachedStatement(usable)
+        let statement = try db.cachedStatement(db.dialect == .postgres ? usablePostgres : usable)
         try statement.bind([.integer(id), .integer(today)])
         try statement.forEach { row in
             try body(DownloadRecord(

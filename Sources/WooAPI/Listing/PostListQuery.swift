@@ -45,19 +45,32 @@ struct PostListQuery: Sendable, Equatable {
     }
 
     /// Appends the status, id and date conditions (fixed fragments; lists are bound as one JSON array, so the SQL
-    /// text, and its cached statement, does not vary with them).
-    func appendConditions(to clauses: inout [String], _ values: inout [SQLValue]) {
+    /// text, and its cached statement, does not vary with them), in `dialect`.
+    func appendConditions(to clauses: inout [String], _ values: inout [SQLValue], _ dialect: SQLDialect = .sqlite) {
         if let statuses {
-            clauses.append(alias + ".status IN (SELECT value FROM json_each(?))")
+            clauses.append(alias + ".status IN " + Self.jsonTextList(dialect))
             values.append(.text(JSONWriter.arrayText(statuses.map { .string($0) })))
         } else {
             clauses.append(alias + ".status <> 'trash'")
         }
         if let ids {
-            clauses.append(alias + ".id IN (SELECT value FROM json_each(?))")
+            clauses.append(alias + ".id IN " + Self.jsonNumberList(dialect))
             values.append(.text(JSONWriter.arrayText(ids.map { .number(Double($0)) })))
         }
         dates.append(alias: alias, to: &clauses, &values)
+    }
+
+    /// The values of a JSON array of strings bound as one parameter, for `IN`: SQLite's `json_each`; PostgreSQL has
+    /// no such table function and spells it `json_array_elements_text`.
+    static func jsonTextList(_ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "(SELECT json_array_elements_text(?::json))" : "(SELECT value FROM json_each(?))"
+    }
+
+    /// ``jsonTextList(_:)`` for a JSON array of numbers. PostgreSQL reads them as `numeric`, which compares with a
+    /// BIGINT id exactly whatever form the writer gave a number (`5`, `5.0`, `5e0`), as SQLite's JSON values do.
+    static func jsonNumberList(_ dialect: SQLDialect) -> String {
+        dialect == .postgres
+            ? "(SELECT json_array_elements_text(?::json)::numeric)" : "(SELECT value FROM json_each(?))"
     }
 
     /// Whether the conditions are statuses only (no `filter[in]`, no date bounds): one of two WHERE texts.

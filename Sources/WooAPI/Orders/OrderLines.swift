@@ -9,14 +9,14 @@ extension OrderWrites {
         [(.lineItem, input.lineItems), (.shipping, input.shippingLines), (.fee, input.feeLines), (.coupon, input.couponLines)]
     }
 
-    /// Applies every given line array in the real store's order: products, shipping, fees, coupons.
+    /// Applies every given line array in the real store's order: products, shipping, fees, coupons. New items are
+    /// written once every entry has been checked, in their order, so a refused edit takes no item id: on PostgreSQL
+    /// a sequence does not give back the ids of a transaction rolled back (SQLite's AUTOINCREMENT counter does).
     static func applyLines(_ input: OrderInput, to order: inout OrderRecord, in db: Database) throws {
-for (kind, lines) in lineArrays(input) {
+        for (kind, lines) in lineArrays(input) {
             for line in lines ?? [] {
                 guard let id = line.id else {
-                    var item = try newItem(kind, line, in: db)
-                    item.id = try OrderRepository.insertItem(item, orderID: order.id, in: db)
-                    order.items.append(item)
+                    order.items.append(try newItem(kind, line, in: db))  // id 0 until written below
                     continue
                 }
                 // Fix of products-orders §6 Q9: an item must belong to this order (and be of this kind) to be changed or deleted.
@@ -31,6 +31,9 @@ for (kind, lines) in lineArrays(input) {
                 try change(&order.items[index], line, in: db)
                 try OrderRepository.updateItem(order.items[index], in: db)
             }
+        }
+        for index in order.items.indices where order.items[index].id == 0 {
+            order.items[index].id = try OrderRepository.insertItem(order.items[index], orderID: order.id, in: db)
         }
     }
 

@@ -182,9 +182,12 @@ package enum OrderListPlan {
         return ids
     }
 
-    /// A page of order ids in order, when `rows`, and the total the page belongs to.
+    /// A page of order ids in order, when `rows`, and the total the page belongs to. On PostgreSQL always the plain
+    /// query, as customers' lists there (``CustomerListPlan``): with several writers a change-log entry may become
+    /// visible out of sequence order, so anchors kept by the log could miss a change (docs/scale-out.md §2), and
+    /// the planner has statistics, so no index hints either.
     package static func run(_ query: OrderQuery, rows: Bool, anchors: OrderListAnchors?, in db: Database) throws -> (ids: [Int64], total: Int) {
-        if let anchors, let order = order(of: query) {
+        if let anchors, db.dialect == .sqlite, let order = order(of: query) {
             let dates = query.post.dates
             if dates.isEmpty {
                 if let result = try anchoredPage(query, partition: partition(of: query), order: order, rows: rows, anchors: anchors, in: db) {

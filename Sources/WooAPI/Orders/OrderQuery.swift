@@ -26,11 +26,11 @@ package struct OrderQuery: Sendable, Equatable {
         post = try PostListQuery(alias: "o", statuses: statuses, parameters: parameters, filter: filter)
     }
 
-    /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLValue]) {
+    /// The WHERE clause (fixed fragments) and its bound values, in `dialect`.
+    func whereClause(_ dialect: SQLDialect = .sqlite) -> (String, [SQLValue]) {
         var clauses: [String] = []
         var values: [SQLValue] = []
-        post.appendConditions(to: &clauses, &values)
+        post.appendConditions(to: &clauses, &values, dialect)
         return (clauses.joined(separator: " AND "), values)
     }
 

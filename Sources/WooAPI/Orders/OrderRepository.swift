@@ -7,15 +7,23 @@ package enum OrderRepository {
     static let byID = SQL("SELECT \(OrderColumn.list()) FROM orders WHERE id = ?")
     /// An order's items with what a read shows of their products. `nullif` keeps lines without a product (and
     /// without a variation) from probing the products table at all.
-    static let itemsByOrder = SQL("""
-        SELECT \(OrderItemColumn.list(prefix: "i.")), p.sku, coalesce(p.downloadable AND p.virtual, 0),
-               v.sku, coalesce(v.downloadable AND v.virtual, 0), CASE WHEN i.meta IS NOT NULL THEN p.attributes END
-        FROM order_items i
-        LEFT JOIN products p ON p.id = nullif(i.product_id, 0)
-        LEFT JOIN products v ON v.id = nullif(i.variation_id, 0)
-        WHERE i.order_id = ? ORDER BY i.id
-        """)
-    static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
+    static let itemsByOrder = itemsByOrderSQL("coalesce(p.downloadable AND p.virtual, 0)",
+                                              "coalesce(v.downloadable AND v.virtual, 0)")
+    /// ``itemsByOrder`` for PostgreSQL, where `AND` takes booleans only (the flags are BIGINT 0 or 1): the same 1
+    /// or 0, and 0 for a line whose product is gone.
+    static let itemsByOrderPostgres = itemsByOrderSQL(
+        "CASE WHEN p.downloadable <> 0 AND p.virtual <> 0 THEN 1 ELSE 0 END",
+        "CASE WHEN v.downloadable <> 0 AND v.virtual <> 0 THEN 1 ELSE 0 END")
+    private static func itemsByOrderSQL(_ productFlags: String, _ variationFlags: String) -> SQL {
+        SQL("""
+            SELECT \(OrderItemColumn.list(prefix: "i.")), p.sku, \(productFlags),
+                   v.sku, \(variationFlags), CASE WHEN i.meta IS NOT NULL THEN p.attributes END
+            FROM order_items i
+            LEFT JOIN products p ON p.id = nullif(i.product_id, 0)
+            LEFT JOIN products v ON v.id = nullif(i.variation_id, 0)
+            WHERE i.order_id = ? ORDER BY i.id
+            """)
+    }
     static let insertOrder = SQL("INSERT INTO orders (\(OrderColumn.list())) VALUES (\(OrderColumn.placeholders))")
     static let updateOrder = SQL(
         "UPDATE orders SET \(OrderColumn.assignments(Array(OrderColumn.allCases.dropFirst()))) WHERE id = ?1")
@@ -24,9 +32,15 @@ package enum OrderRepository {
         INSERT INTO order_items (order_id, \(OrderItemColumn.list(OrderItemColumn.written)))
         VALUES (?1, \(OrderItemColumn.written.map { "?\($0.parameter)" }.joined(separator: ", ")))
         """)
+    /// ``insertItem`` for PostgreSQL, which has no last-insert rowid: the id comes back as the statement's row.
+    static let insertItemReturning = SQL(insertItem.text + " RETURNING id")
     /// ``updateItem`` rewrites every written column but the type, by `id` (`?1`).
     static let updateItem = SQL(
         "UPDATE order_items SET \(OrderItemColumn.assignments(OrderItemColumn.written.filter { $0 != .type })) WHERE id = ?1")
+    /// ``updateItem`` for PostgreSQL, which refuses a statement that leaves a parameter unused (it cannot tell the
+    /// type of `?2`, the item's type). The item changed is one of the order's found by id and type
+    /// (``OrderWrites/applyLines(_:to:in:)``), so the added condition holds for the row the id picks.
+    static let updateItemPostgres = SQL(updateItem.text + " AND type = ?2")
     static let deleteItem = SQL("DELETE FROM order_items WHERE id = ?")
     static let deleteOrder = SQL("DELETE FROM orders WHERE id = ?")
     static let deletePost = SQL("DELETE FROM posts WHERE id = ?")
@@ -40,7 +54,7 @@ package enum OrderRepository {
         let statement = try db.cachedStatement(byID)
         try statement.bind(id, at: 1)
         guard var record = try statement.first(nil, Self.record(from:)) else { return nil }
-        let items = try db.cachedStatement(itemsByOrder)
+        let items = try db.cachedStatement(db.dialect == .postgres ? itemsByOrderPostgres : itemsByOrder)
         try items.bind(id, at: 1)
         record.items = try items.map(nil) { row in
             typealias C = OrderItemColumn
@@ -130,7 +144,7 @@ package enum OrderRepository {
 
     /// The ids of one page of orders matching `query`, in its order.
     package static func pageIDs(_ query: OrderQuery, in db: Database) throws -> [Int64] {
-        var (whereSQL, arguments) = query.whereClause()
+        var (whereSQL, arguments) = query.whereClause(db.dialect)
         var sql = "SELECT o.id FROM orders o WHERE " + whereSQL + " ORDER BY " + query.orderClause()
         if let limit = query.limit {
             sql += " LIMIT ? OFFSET ?"
@@ -141,7 +155,7 @@ package enum OrderRepository {
 
     /// How many orders match `query`, ignoring limit and offset.
     package static func count(_ query: OrderQuery, in db: Database) throws -> Int {
-        let (whereSQL, arguments) = query.whereClause()
+        let (whereSQL, arguments) = query.whereClause(db.dialect)
         let sql = "SELECT count(*) FROM orders o WHERE " + whereSQL
         return try db.statement(sql, cached: query.hasCommonFilters).first(arguments) { $0.int(at: 0) } ?? 0
     }
@@ -159,10 +173,7 @@ package enum OrderRepository {
 
     /// Takes the next post id (shared with products) for an object of `type`.
     static func newPostID(type: String, in db: Database) throws -> Int64 {
-        let statement = try db.cachedStatement(insertPost)
-        try statement.bind(type, at: 1)
-        try statement.execute()
-        return try db.lastInsertRowID()
+        try PostIDs.next(type: type, in: db)
     }
 
     static func insert(_ record: OrderRecord, in db: Database) throws {
@@ -213,17 +224,19 @@ package enum OrderRepository {
 
     /// Inserts an item of order `orderID`; returns its id.
     static func insertItem(_ item: OrderItem, orderID: Int64, in db: Database) throws -> Int64 {
-        let statement = try db.cachedStatement(insertItem)
+        let postgres = db.dialect == .postgres
+        let statement = try db.cachedStatement(postgres ? insertItemReturning : insertItem)
         for column in OrderItemColumn.allCases {
             try statement.bind(column == .id ? .integer(orderID) : value(of: column, in: item), at: column.parameter)
         }
+        if postgres { return try PostIDs.returnedID(statement) }
         try statement.execute()
         return try db.lastInsertRowID()
     }
 
     /// Rewrites the item's columns (all but its type) by id.
     static func updateItem(_ item: OrderItem, in db: Database) throws {
-        let statement = try db.cachedStatement(updateItem)
+        let statement = try db.cachedStatement(db.dialect == .postgres ? updateItemPostgres : updateItem)
         try statement.bind(OrderItemColumn.allCases.map { value(of: $0, in: item) })
         try statement.execute()
     }

@@ -28,7 +28,6 @@ enum OrderWrites {
             guard try CustomerRepository.role(of: customerID, in: db) != nil else { throw OrderErrors.invalidCustomer }
             order.customerID = customerID
         }
-        order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
         order.orderKey = "wc_order_" + Crypto.hex(Crypto.randomBytes(7)).prefix(13)
         order.currency = input.currency ?? "USD"
         order.note = input.note ?? ""
@@ -54,6 +53,9 @@ enum OrderWrites {
         if let payment = input.payment, payment.paid {
             effects.add(completePayment(&order, transactionID: payment.transactionID, now: context.now))
         }
+        // The id is taken only now, every check passed: on PostgreSQL a sequence does not give back an id its
+        // transaction rolled back, so a refused create would otherwise leave a gap that SQLite's does not.
+        order.id = try OrderRepository.newPostID(type: "shop_order", in: db)
         // The row goes in once, as it ends up (one index entry per list index, one change-log entry, one run of the
         // figures trigger); then its lines, and then the status's effects, in the order the real store writes them.
         try OrderRepository.insert(order, in: db)
@@ -69,6 +71,7 @@ enum OrderWrites {
     static func update(
         id: Int64, _ parsed: Result<OrderInput, APIError>, canEdit: Bool, context: OrderWriteContext, in db: Database
     ) throws {
+        try RowLocks.lockOrder(id, in: db)
         var order = try existing(id, in: db)
         guard canEdit else { throw OrderErrors.cannot("edit") }
         let input = try parsed.get()
@@ -106,6 +109,7 @@ enum OrderWrites {
     // MARK: Delete (products-orders §4.8)
 
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
+        try RowLocks.lockOrder(id, in: db)
         var order = try existing(id, in: db)
         guard canDelete else { throw OrderErrors.cannot("delete") }
         if force {

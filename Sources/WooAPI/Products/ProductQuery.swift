@@ -35,14 +35,16 @@ package struct ProductQuery: Sendable, Equatable {
                                  columns: ["title": "title", "post_title": "title", "name": "slug", "post_name": "slug"])
     }
 
-    /// The WHERE clause (fixed fragments) and its bound values.
-    func whereClause() -> (String, [SQLValue]) {
+    /// The WHERE clause (fixed fragments) and its bound values, in `dialect`. On PostgreSQL a condition that matches
+    /// nothing is `FALSE` (a boolean, not SQLite's `0`) and the search says `ILIKE`: SQLite's LIKE folds ASCII
+    /// letters, PostgreSQL's does not, and ILIKE under the C locale the store requires folds ASCII only, as SQLite.
+    func whereClause(_ dialect: SQLDialect = .sqlite) -> (String, [SQLValue]) {
         var clauses: [String] = []
         var values: [SQLValue] = []
-        if !categoryMatches { clauses.append("0") }
-        post.appendConditions(to: &clauses, &values)
+        if !categoryMatches { clauses.append(CustomerQuery.matchesNothing(dialect)) }
+        post.appendConditions(to: &clauses, &values, dialect)
         if let types {
-            clauses.append("p.type IN (SELECT value FROM json_each(?))")
+            clauses.append("p.type IN " + PostListQuery.jsonTextList(dialect))
             values.append(.text(JSONWriter.arrayText(types.map { .string($0) })))
         }
         if let sku {
@@ -56,7 +58,9 @@ package struct ProductQuery: Sendable, Equatable {
         for term in search {
             let pattern = "%" + term.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
-            clauses.append("(p.title LIKE ? ESCAPE '\\' OR p.short_description LIKE ? ESCAPE '\\' OR p.description LIKE ? ESCAPE '\\')")
+            let like = dialect == .postgres ? "ILIKE" : "LIKE"
+            let columns = ["p.title", "p.short_description", "p.description"].map { "\($0) \(like) ? ESCAPE '\\'" }
+            clauses.append("(" + columns.joined(separator: " OR ") + ")")
             values += [.text(pattern), .text(pattern), .text(pattern)]
         }
         return (clauses.joined(separator: " AND "), values)

@@ -20,7 +20,6 @@ package enum ProductRepository {
     static let skuOwner = SQL("SELECT id FROM products WHERE sku = ? AND status <> 'trash' AND id <> ? LIMIT 1")
     static let slugOwner = SQL("SELECT 1 FROM products WHERE slug = ? AND id <> ? LIMIT 1")
     static let trashedWithSlug = SQL("SELECT id FROM products WHERE slug = ? AND status = 'trash' AND id <> ?")
-    static let insertPost = SQL("INSERT INTO posts (type) VALUES (?)")
     static let insertProduct = SQL(
         "INSERT INTO products (\(ProductColumn.list())) VALUES (\(ProductColumn.placeholders))")
     static let updateProduct = SQL(
@@ -148,7 +147,7 @@ package enum ProductRepository {
 
     /// The ids of one page of products matching `query`, in its order.
     package static func pageIDs(_ query: ProductQuery, in db: Database) throws -> [Int64] {
-        var (whereSQL, arguments) = query.whereClause()
+        var (whereSQL, arguments) = query.whereClause(db.dialect)
         var sql = "SELECT p.id FROM products p WHERE " + whereSQL + " ORDER BY " + query.orderClause()
         if let limit = query.limit {
             sql += " LIMIT ? OFFSET ?"
@@ -159,7 +158,7 @@ package enum ProductRepository {
 
     /// How many products match `query`, ignoring limit and offset.
     package static func count(_ query: ProductQuery, in db: Database) throws -> Int {
-        let (whereSQL, arguments) = query.whereClause()
+        let (whereSQL, arguments) = query.whereClause(db.dialect)
         let sql = "SELECT count(*) FROM products p WHERE " + whereSQL
         return try db.statement(sql, cached: query.hasCommonFilters).first(arguments) { $0.int(at: 0) } ?? 0
     }
@@ -168,11 +167,8 @@ package enum ProductRepository {
 
     /// Takes the next post id (shared with every other post-backed object) and inserts the product under it.
     static func insert(_ record: ProductRecord, in db: Database) throws -> Int64 {
-        let post = try db.cachedStatement(insertPost)
-        try post.bind(record.isVariation ? "product_variation" : "product", at: 1)
-        try post.execute()
         var stored = record
-        stored.id = try db.lastInsertRowID()
+        stored.id = try PostIDs.next(type: record.isVariation ? "product_variation" : "product", in: db)
         try bindAll(stored, to: db.cachedStatement(insertProduct)).execute()
         return stored.id
     }

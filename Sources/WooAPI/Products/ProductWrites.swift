@@ -11,6 +11,7 @@ enum ProductWrites {
 
     /// Creates a product from a checked body (products-orders §2.3) and returns its id.
     static func create(_ input: ProductInput, now: Int64, in db: Database) throws -> Int64 {
+        try RowLocks.lockCatalog(in: db)
         var record = ProductRecord()
         record.title = input.title ?? ""
         // An empty title is accepted; the post title then becomes "Product" (products-orders §2.3 step 3).
@@ -35,6 +36,7 @@ enum ProductWrites {
     /// Updates product `id` (products-orders §2.5): the product is looked up and the caller checked first (404/401), then the
     /// body's own errors are reported. Only keys present change; `updated_at` moves on every save.
     static func update(id: Int64, _ parsed: Result<ProductInput, APIError>, canEdit: Bool, now: Int64, in db: Database) throws {
+        try RowLocks.lockProduct(id, in: db)
         var record = try existing(id, in: db)
         guard canEdit else { throw ProductErrors.cannot("edit") }
         let input = try parsed.get()
@@ -61,6 +63,7 @@ enum ProductWrites {
 
     /// Deletes product `id` (products-orders §2.6): permanently when `force`, else moves it to the trash.
     static func delete(id: Int64, force: Bool, canDelete: Bool, now: Int64, in db: Database) throws {
+        try RowLocks.lockProduct(id, in: db)
         var record = try existing(id, in: db)
         guard canDelete else { throw ProductErrors.cannot("delete") }
         // A variable product takes its variations with it, to the trash or for good (products-orders §2.6, §7.4).

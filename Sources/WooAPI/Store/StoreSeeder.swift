@@ -50,6 +50,7 @@ package final class StoreSeeder {
     /// again and make search terms of known selectivity (`*12345*`).
     package func addCustomers(_ count: Int, progress: Progress) throws {
         guard count > 0 else { return }
+        if db.dialect == .postgres { return try addCustomersPostgres(count, progress: progress) }
         // One transaction: the username and email indexes fill at random places, so every commit rewrites most of
         // their pages; committing once writes each page once (with 50,000-row batches, 1M customers took 58 s
         // rather than 41 s).
@@ -208,10 +209,12 @@ package final class StoreSeeder {
 
     /// Products an order may sell: published simple ones with a price.
     package func orderableProductCount() throws -> Int {
-        try db.query(Self.orderableProducts.replacingOccurrences(of: "SELECT id", with: "SELECT count(*)")).first?[0].intValue ?? 0
+        try db.query("SELECT count(*) " + Self.orderable).first?[0].intValue ?? 0
     }
 
-    static let orderableProducts = "SELECT id FROM products WHERE type = 'simple' AND status = 'publish' AND price <> '' ORDER BY id"
+    /// The FROM and WHERE of ``orderableProducts``.
+    static let orderable = "FROM products WHERE type = 'simple' AND status = 'publish' AND price <> ''"
+    static let orderableProducts = "SELECT id " + orderable + " ORDER BY id"
 
     // MARK: Orders
 
@@ -253,6 +256,9 @@ package final class StoreSeeder {
             customers.registered.append(row[1].int64Value ?? 0)
         }
         let start = min(customers.registered.first ?? (now - span), now - 86_400)
+        if db.dialect == .postgres {
+            return try addOrdersPostgres(count, products: products, customers: customers, start: start, progress: progress)
+        }
         // One transaction: the per-order figures trigger is dropped for the run and restored at its end, so a crash
         // or error rolls the whole run back with the trigger in place (see ``recordFigures(_:in:)``).
         sales = [:]
