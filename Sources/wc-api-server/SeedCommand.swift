@@ -81,16 +81,7 @@ enum SeedCommand {
             if rollbackJournal { _ = try? database.setJournalMode(.wal) }
         }
         let seeder = StoreSeeder(database: WooAPI.Database(sqlite: database), now: Int64(time(nil)))
-        var phases: [String] = []
-        func phase(_ name: String, _ body: () throws -> Void) rethrows {
-            let start = Date()
-            try body()
-            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
-        }
-        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
-        if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
-        try phase("products") { try seeder.addProducts(products) }
-        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
+        let phases = try fill(seeder, customers: customers, products: &products, orders: orders, progress: progress)
         // Durable at the end: with synchronous back to FULL, the checkpoint syncs the log and the main file.
         try database.setSynchronous(.full)
         if rollbackJournal {
@@ -108,6 +99,25 @@ enum SeedCommand {
             + String(format: "; store %.1f MB", Double(bytes) / 1_048_576))
     }
 
+    /// Adds the customers, products (50 when orders are asked for and the store has none to sell) and orders, in
+    /// that order, drawing progress; returns each phase's name and time for the summary line.
+    private static func fill(
+        _ seeder: StoreSeeder, customers: Int, products: inout Int, orders: Int, progress: Progress
+    ) throws -> [String] {
+        var phases: [String] = []
+        func phase(_ name: String, _ body: () throws -> Void) rethrows {
+            let start = Date()
+            try body()
+            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
+        }
+        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
+        if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
+        let productCount = products
+        try phase("products") { try seeder.addProducts(productCount) }
+        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
+        return phases
+    }
+
     /// `seed` on a PostgreSQL store (``StoreSeeder``'s plain path: the same rows, written as the API writes them,
     /// with the schema's triggers on and durable commits; other servers may run meanwhile).
     private static func seedPostgres(
@@ -120,16 +130,7 @@ enum SeedCommand {
         let progress = Progress(visible: isatty(2) == 1)
         let seeder = StoreSeeder(database: WooAPI.Database(postgres: connection), now: Int64(time(nil)))
         var products = products
-        var phases: [String] = []
-        func phase(_ name: String, _ body: () throws -> Void) rethrows {
-            let start = Date()
-            try body()
-            phases.append(name + String(format: " %.1f s", Date().timeIntervalSince(start)))
-        }
-        try phase("customers") { try seeder.addCustomers(customers) { progress.draw("customers", $0, $1) } }
-        if products == 0, orders > 0, try seeder.orderableProductCount() == 0 { products = 50 }
-        try phase("products") { try seeder.addProducts(products) }
-        try phase("orders") { try seeder.addOrders(orders) { progress.draw("orders", $0, $1) } }
+        let phases = try fill(seeder, customers: customers, products: &products, orders: orders, progress: progress)
         print("seeded \(customers) customers, \(products) products, \(orders) orders into \(location) in "
             + String(format: "%.1f s", Date().timeIntervalSince(started)) + " (" + phases.joined(separator: ", ") + ")")
     }

@@ -11,31 +11,12 @@ import XCTest
 /// answer with the same statuses, totals, links and bodies byte for byte (registration dates, which depend on the
 /// second each create ran in, are the only thing blanked; ids are the same on both, since a failed create takes
 /// none on either).
-final class PostgresCustomersTests: PostgresTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-pgcustomers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-        super.tearDown()
-    }
-
+final class PostgresCustomersTests: BackEndScriptTestCase {
     /// The customers routes on PostgreSQL: create, read, update, delete, counts, pages, orders, searches, the
     /// email route and the 400s for an email or login already taken; each answer checked on its own, then
     /// compared with SQLite's.
     func testTheCustomersAPIAnswersOnPostgreSQLAsOnSQLite() throws {
-        let postgres = try run(Self.script, database: try cluster.url())
-        let sqlite = try run(Self.script, database: directory.appendingPathComponent("store.sqlite").path)
-        XCTAssertEqual(postgres.count, Self.script.count)
-        XCTAssertEqual(postgres.count, sqlite.count)
-        for (index, (pg, lite)) in zip(postgres, sqlite).enumerated() {
-            XCTAssertEqual(pg, lite, "step \(index): \(Self.script[index].method) \(Self.script[index].path)")
-        }
+        let postgres = try runOnBothBackEnds(Self.script)
         let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
             first
         })
@@ -234,18 +215,7 @@ final class PostgresCustomersTests: PostgresTestCase {
 
     // MARK: The script
 
-    /// One request of the script and what came back, with what may differ between two runs blanked.
-    struct Exchange: Equatable {
-        var method: String
-        var path: String
-        var status: Int
-        var total: String?
-        var totalPages: String?
-        var links: [String]
-        var body: String
-    }
-
-    private static let script: [(method: String, path: String, json: String?)] = {
+    private static let script: [Step] = {
         var steps: [(method: String, path: String, json: String?)] = []
         let people = [
             ("alice.martin@example.com", #""first_name":"Alice","last_name":"Martin""#),
@@ -299,31 +269,8 @@ final class PostgresCustomersTests: PostgresTestCase {
         return steps
     }()
 
-    /// Runs the script against a new store at `database` (a key made by `keys create`, one `serve` process).
-    private func run(_ script: [(method: String, path: String, json: String?)], database: String) throws -> [Exchange] {
-        let key = try CLIKey.create(database: database)
-        let server = try ServerProcess(database: database)
-        defer {
-            server.signal(SIGTERM)
-            XCTAssertEqual(server.wait(timeout: 10), 0)
-            let lines = server.errorOutput.split(separator: "\n").filter {
-                !$0.contains("listening on http://") && $0 != "wc-api-server: shutting down"
-            }
-            XCTAssertEqual(lines, [], "the server over \(database) logged")
-        }
-        let connection = try APIConnection(port: server.port, key: key)
-        return try script.map { step in
-            let response = try connection.send(step.method, step.path, json: step.json)
-            return Exchange(
-                method: step.method, path: step.path, status: response.status, total: response.header("X-WC-Total"),
-                totalPages: response.header("X-WC-TotalPages"),
-                links: response.headerValues("Link").map { Self.blanked($0, port: server.port) },
-                body: Self.blanked(response.text, port: server.port))
-        }
-    }
-
     /// `text` with registration dates (the second each create ran in) and the server's port blanked.
-    private static func blanked(_ text: String, port: UInt16) -> String {
+    override class func blanked(_ text: String, port: UInt16) -> String {
         let dates = try! NSRegularExpression(pattern: #""created_at":"[0-9T:-]+Z""#)
         let range = NSRange(text.startIndex..., in: text)
         return dates.stringByReplacingMatches(in: text, range: range, withTemplate: #""created_at":"…""#)

@@ -11,32 +11,13 @@ import XCTest
 /// cluster's URL, then the same requests against a SQLite store, which must answer with the same statuses, totals,
 /// links and bodies byte for byte. Blanked: the server's port, every date (each run's own clock) and the order
 /// keys (random). Ids are the same on both: a failed create takes none on either.
-final class PostgresOrdersTests: PostgresTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-pgorders-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: directory)
-        super.tearDown()
-    }
-
+final class PostgresOrdersTests: BackEndScriptTestCase {
     /// Simple, variable and downloadable products, SKU lookups, orders with lines by id and by SKU, status changes
     /// that grant downloads and move the customer's figures and the products' sales, line edits, trash and delete,
     /// the customers' orders and downloads, lists with filters and pages: each answer checked on its own, then
     /// compared with SQLite's.
     func testProductsOrdersAndDownloadsAnswerOnPostgreSQLAsOnSQLite() throws {
-        let postgres = try run(Self.script, database: try cluster.url())
-        let sqlite = try run(Self.script, database: directory.appendingPathComponent("store.sqlite").path)
-        XCTAssertEqual(postgres.count, Self.script.count)
-        XCTAssertEqual(postgres.count, sqlite.count)
-        for (index, (pg, lite)) in zip(postgres, sqlite).enumerated() {
-            XCTAssertEqual(pg, lite, "step \(index): \(Self.script[index].method) \(Self.script[index].path)")
-        }
+        let postgres = try runOnBothBackEnds(Self.script)
         let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
             first
         })
@@ -249,18 +230,7 @@ final class PostgresOrdersTests: PostgresTestCase {
 
     // MARK: The script
 
-    /// One request of the script and what came back, with what may differ between two runs blanked.
-    struct Exchange: Equatable {
-        var method: String
-        var path: String
-        var status: Int
-        var total: String?
-        var totalPages: String?
-        var links: [String]
-        var body: String
-    }
-
-    private static let script: [(method: String, path: String, json: String?)] = {
+    private static let script: [Step] = {
         var steps: [(method: String, path: String, json: String?)] = []
         func add(_ method: String, _ path: String, _ json: String? = nil) { steps.append((method, path, json)) }
         add("POST", "/customers", #"{"customer":{"email":"alice@example.com","first_name":"Alice"}}"#)
@@ -362,32 +332,9 @@ final class PostgresOrdersTests: PostgresTestCase {
         return steps
     }()
 
-    /// Runs the script against a new store at `database` (a key made by `keys create`, one `serve` process).
-    private func run(_ script: [(method: String, path: String, json: String?)], database: String) throws -> [Exchange] {
-        let key = try CLIKey.create(database: database)
-        let server = try ServerProcess(database: database)
-        defer {
-            server.signal(SIGTERM)
-            XCTAssertEqual(server.wait(timeout: 10), 0)
-            let lines = server.errorOutput.split(separator: "\n").filter {
-                !$0.contains("listening on http://") && $0 != "wc-api-server: shutting down"
-            }
-            XCTAssertEqual(lines, [], "the server over \(database) logged")
-        }
-        let connection = try APIConnection(port: server.port, key: key)
-        return try script.map { step in
-            let response = try connection.send(step.method, step.path, json: step.json)
-            return Exchange(
-                method: step.method, path: step.path, status: response.status, total: response.header("X-WC-Total"),
-                totalPages: response.header("X-WC-TotalPages"),
-                links: response.headerValues("Link").map { Self.blanked($0, port: server.port) },
-                body: Self.blanked(response.text, port: server.port))
-        }
-    }
-
     /// `text` with what differs between two runs blanked: dates and times (each run's clock), order keys (random)
     /// and the server's port.
-    private static func blanked(_ text: String, port: UInt16) -> String {
+    override class func blanked(_ text: String, port: UInt16) -> String {
         var text = text.replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:PORT")
         for (pattern, template) in [
             (#"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"#, "DATE"),
