@@ -41,8 +41,9 @@ test: deps
 	$(MAKE) test-python
 
 # The Python suite (Tests/python): the official `woocommerce` client, requests-oauthlib and requests against the
-# built debug server. Creates $(VENV) (installing python3-venv first when the system Python cannot make one, as on
-# a fresh Debian), then installs the pinned packages whenever Tests/python/requirements.txt changed.
+# built debug server, over a SQLite store and then over PostgreSQL (a throw-away cluster the suite starts).
+# Creates $(VENV) (installing python3-venv first when the system Python cannot make one, as on a fresh Debian),
+# then installs the pinned packages whenever Tests/python/requirements.txt changed.
 python-deps: deps
 	@[ -x $(VENV)/bin/pip ] || python3 -m venv $(VENV) >/dev/null 2>&1 || { \
 		rm -rf $(VENV); echo "installing: python3-venv python3-pip"; \
@@ -55,6 +56,7 @@ python-deps: deps
 test-python: python-deps
 	$(SWIFT) build --product wc-api-server
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/python
+	WC_API_TEST_BACKEND=postgres $(VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/python
 
 bench: bench-http bench-api
 

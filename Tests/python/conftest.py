@@ -1,17 +1,22 @@
 """Starts the real built server for the Python end-to-end suite and hands tests a client of each kind.
 
-The server is `.build/debug/wc-api-server` (or $WC_API_SERVER): one per test module, on a fresh store in a
-temporary directory, with a read_write and a read key from `keys create --json`, listening on a free port
-(`--port 0`; the port is read from its `listening on` line). Its standard output (the access log) goes to a file
-tests can read.
+The server is `.build/debug/wc-api-server` (or $WC_API_SERVER): one per test module, on a fresh store, with a
+read_write and a read key from `keys create --json`, listening on a free port (`--port 0`; the port is read from
+its `listening on` line). Its standard output (the access log) goes to a file tests can read.
+
+The store is a SQLite file in a temporary directory, or with WC_API_TEST_BACKEND=postgres a new PostgreSQL database
+per module, made from a template that already has the schema, on a throw-away cluster the session starts
+(scripts/postgres.sh) and stops (issue 12: the suite runs against both back ends in `make test`).
 """
 import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -22,15 +27,67 @@ from woocommerce import API
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("WC_API_SERVER", ROOT / ".build" / "debug" / "wc-api-server"))
 TIMEOUT = 10
+BACKEND = os.environ.get("WC_API_TEST_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "postgres"):
+    raise RuntimeError(f"WC_API_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster (scripts/postgres.sh) and a template database with the store's schema."""
+
+    TEMPLATE = "wc_template"
+
+    def __init__(self, directory: pathlib.Path):
+        directory.chmod(0o755)  # the postgres user runs the cluster inside it
+        self.directory = directory / "pg"
+        out = subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), "start", str(self.directory)],
+                             check=True, capture_output=True, text=True, timeout=120).stdout
+        self.url = out.strip().splitlines()[-1]
+        self.psql(f"CREATE DATABASE {self.TEMPLATE}")
+        # Any command brings a new database to the schema; `keys list` writes nothing else.
+        subprocess.run([str(BINARY), "keys", "list", "--database", self.database_url(self.TEMPLATE)],
+                       check=True, capture_output=True, timeout=60)
+        self.count = 0
+
+    def database_url(self, name):
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def psql(self, sql):
+        subprocess.run(["psql", self.url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True,
+                       timeout=60)
+
+    def new_database(self):
+        """A fresh database copied from the template: the schema, no data."""
+        self.count += 1
+        name = f"wc_test_{os.getpid()}_{self.count}"
+        self.psql(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
+        return self.database_url(name)
+
+    def stop(self):
+        subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), "stop", str(self.directory)],
+                       capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    if BACKEND != "postgres":
+        yield None
+        return
+    # Not under pytest's own temporary directory, whose parent only root may enter.
+    directory = pathlib.Path(tempfile.mkdtemp(prefix="wc-pytest-pg-"))
+    cluster = PostgresCluster(directory)
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 class Server:
     """A running `wc-api-server serve` and its keys."""
 
-    def __init__(self, directory: pathlib.Path):
+    def __init__(self, directory: pathlib.Path, postgres=None):
         if not BINARY.exists():
             raise RuntimeError(f"{BINARY} is missing: run `swift build` first (make test-python does)")
-        self.database = directory / "store.sqlite"
+        self.database = postgres.new_database() if postgres else directory / "store.sqlite"
         self.key = self._create_key("read_write")
         self.read_key = self._create_key("read")
         self.log_path = directory / "access.log"
@@ -76,8 +133,8 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = Server(tmp_path_factory.mktemp("wc-api"))
+def server(tmp_path_factory, postgres):
+    running = Server(tmp_path_factory.mktemp("wc-api"), postgres)
     yield running
     running.stop()
     assert running.process.returncode == 0, running.err_path.read_text()
