@@ -6,6 +6,7 @@
 #
 #   bash bench/pg-bench.sh                         # DURATION=5 per run, SCENARIOS=get,list,create,mix
 #   SERVER_BIN=/path/to/wc-api-server bash bench/pg-bench.sh
+#   PG_SERVE_ARGS="--threads 8" bash bench/pg-bench.sh   # extra `serve` flags for the PostgreSQL runs
 #
 # Steps: install wrk/nginx/PostgreSQL if missing; build (release) unless SERVER_BIN; seed a SQLite store with
 # CUSTOMERS customers and make a key; start a throw-away PostgreSQL (scripts/postgres.sh) and move the store there
@@ -60,8 +61,10 @@ URL=$(bash "$ROOT/scripts/postgres.sh" start "$WORK/pg" | tail -1)
 FSYNC=$(psql "$URL" -Atc "SHOW fsync" 2>/dev/null || echo "?")
 SYNC_COMMIT=$(psql "$URL" -Atc "SHOW synchronous_commit" 2>/dev/null || echo "?")
 
-start_server() {  # start_server DATABASE; sets SERVER_PID
-    "$SERVER_BIN" serve --host "$HOST" --port "$PORT" --database "$1" --no-access-log >"$WORK/server.log" 2>&1 &
+start_server() {  # start_server DATABASE [SERVE_ARGS...]; sets SERVER_PID
+    local database=$1
+    shift
+    "$SERVER_BIN" serve --host "$HOST" --port "$PORT" --database "$database" --no-access-log "$@" >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     local deadline=$((SECONDS + 30))
@@ -101,7 +104,8 @@ for scenario in "${LIST[@]}"; do
     run_wrk "$scenario" "$PORT" warm >/dev/null
     RESULT[sqlite,$scenario]=$(run_wrk "$scenario" "$PORT" sqlite)
     stop_server
-    start_server "$URL"
+    # shellcheck disable=SC2086 # PG_SERVE_ARGS is a list of flags
+    start_server "$URL" ${PG_SERVE_ARGS:-}
     run_wrk "$scenario" "$PORT" warm >/dev/null
     RESULT[postgres,$scenario]=$(run_wrk "$scenario" "$PORT" postgres)
     stop_server
