@@ -177,18 +177,16 @@ package enum OrderRepository {
     }
 
     static func insert(_ record: OrderRecord, in db: Database) throws {
-        try bindAll(record, to: db.cachedStatement(insertOrder), dialect: db.dialect).execute()
+        try bindAll(record, to: db.cachedStatement(insertOrder)).execute()
     }
 
     static func update(_ record: OrderRecord, in db: Database) throws {
-        try bindAll(record, to: db.cachedStatement(updateOrder), dialect: db.dialect).execute()
+        try bindAll(record, to: db.cachedStatement(updateOrder)).execute()
     }
 
-    /// Binds every column of the record, each at its ``OrderColumn`` parameter, as `dialect` can store it.
-    private static func bindAll(_ r: OrderRecord, to statement: Statement, dialect: SQLDialect) throws -> Statement {
-        for column in OrderColumn.allCases {
-            try statement.bind(value(of: column, in: r).storable(in: dialect), at: column.parameter)
-        }
+    /// Binds every column of the record, each at its ``OrderColumn`` parameter.
+    private static func bindAll(_ r: OrderRecord, to statement: Statement) throws -> Statement {
+        for column in OrderColumn.allCases { try statement.bind(value(of: column, in: r), at: column.parameter) }
         return statement
     }
 
@@ -229,8 +227,7 @@ package enum OrderRepository {
         let postgres = db.dialect == .postgres
         let statement = try db.cachedStatement(postgres ? insertItemReturning : insertItem)
         for column in OrderItemColumn.allCases {
-            let value = column == .id ? .integer(orderID) : value(of: column, in: item).storable(in: db.dialect)
-            try statement.bind(value, at: column.parameter)
+            try statement.bind(column == .id ? .integer(orderID) : value(of: column, in: item), at: column.parameter)
         }
         if postgres { return try PostIDs.returnedID(statement) }
         try statement.execute()
@@ -240,7 +237,7 @@ package enum OrderRepository {
     /// Rewrites the item's columns (all but its type) by id.
     static func updateItem(_ item: OrderItem, in db: Database) throws {
         let statement = try db.cachedStatement(db.dialect == .postgres ? updateItemPostgres : updateItem)
-        try statement.bind(OrderItemColumn.allCases.map { value(of: $0, in: item).storable(in: db.dialect) })
+        try statement.bind(OrderItemColumn.allCases.map { value(of: $0, in: item) })
         try statement.execute()
     }
 
