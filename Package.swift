@@ -33,9 +33,12 @@ let package = Package(
             // server needs no data files.
             resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql")],
             swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["HTTP", "WooAPI"], swiftSettings: strict),
         // A throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package) for the test targets.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"], swiftSettings: strict),
+        // The end-to-end APIs' stores go on that cluster with WC_API_TEST_BACKEND=postgres (TestBackend.swift).
+        .target(
+            name: "TestSupport", dependencies: ["HTTP", "WooAPI", "Postgres", "PostgresTestSupport"],
+            swiftSettings: strict),
 
         // Executables.
         .executableTarget(

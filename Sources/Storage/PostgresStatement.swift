@@ -149,10 +149,20 @@ package final class PostgresStatement {
         switch value {
         case .integer(let integer): parameters[index - 1] = .integer(integer)
         case .real(let real): parameters[index - 1] = .real(real)
-        case .text(let text): parameters[index - 1] = .text(text)
+        case .text(let text): parameters[index - 1] = .text(Self.storable(text))
         case .blob(let bytes): parameters[index - 1] = .text("\\x" + bytes.map { String($0, radix: 16).leftPadded(2) }.joined())
         case .null: parameters[index - 1] = .null
         }
+    }
+
+    /// `text` without NUL characters, which PostgreSQL's `text` cannot hold: bound as they are, every write (or
+    /// lookup) with one fails with 22021, and its request with a 500. Dropped here, where every text parameter of
+    /// every repository passes, rather than in each of them. The real store never keeps them either (WordPress's
+    /// `sanitize_text_field`, through PHP's `strip_tags`, and `wp_kses_no_null` remove NUL before MySQL sees it);
+    /// a SQLite store keeps the text as sent (COMPATIBILITY.md).
+    static func storable(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        return String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self)
     }
 
     package func step() throws -> Bool {

@@ -4,7 +4,9 @@ import HTTP
 import SQLite
 import WooAPI
 
-/// A running API on a real loopback listener over a fresh temporary store, with keys of every permission.
+/// A running API on a real loopback listener over a fresh temporary store, with keys of every permission: a SQLite
+/// file in a temporary directory, or with `WC_API_TEST_BACKEND=postgres` a fresh PostgreSQL database
+/// (``TestDatabase``), dropped with the directory by whichever instance owns them last.
 package final class LiveAPI {
     package let port: UInt16
     package let server: HTTPServer
@@ -15,6 +17,8 @@ package final class LiveAPI {
     package let key: APIKeys.Created
     package let readKey: APIKeys.Created
     package let writeKey: APIKeys.Created
+    /// The PostgreSQL database made for this API (nil over SQLite, or when `databasePath` named the store).
+    private let database: TestDatabase?
     private var ownsDirectory = true
     private var stopped = false
     private let passwordIterations: Int
@@ -23,24 +27,42 @@ package final class LiveAPI {
     private let configure: (inout ServerConfiguration) -> Void
 
     /// Starts the API; `passwordIterations` is lowered by default so tests that set passwords stay fast.
-    /// `databasePath` opens an existing store (upgrading it) instead of a fresh one in a temporary directory.
+    /// `databasePath` opens an existing store (upgrading it) instead of a fresh one: a SQLite file, or a PostgreSQL
+    /// URL or conninfo (``StoreLocation``), such as another API's `store.path`; whoever made it keeps it.
     package convenience init(databasePath: String? = nil, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil,
                              configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(directory: directory, databasePath: databasePath, keys: nil, passwordIterations: passwordIterations,
-                      clock: now ?? { Int64(Date().timeIntervalSince1970) }, configure: configure)
+        let database = databasePath == nil && TestBackend.isPostgres ? try TestDatabase.make() : nil
+        do {
+            try self.init(directory: directory, databasePath: databasePath, database: database, keys: nil,
+                          passwordIterations: passwordIterations, clock: now ?? { Int64(Date().timeIntervalSince1970) },
+                          configure: configure)
+        } catch {
+            database?.drop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
     }
 
-    private init(directory: URL, databasePath: String?, keys: (APIKeys.Created, APIKeys.Created, APIKeys.Created)?,
+    private init(directory: URL, databasePath: String?, database: TestDatabase?,
+                 keys: (APIKeys.Created, APIKeys.Created, APIKeys.Created)?,
                  passwordIterations: Int, clock: @escaping @Sendable () -> Int64,
                  configure: @escaping (inout ServerConfiguration) -> Void) throws {
         self.directory = directory
         self.databasePath = databasePath
+        self.database = database
         self.passwordIterations = passwordIterations
         self.clock = clock
         self.configure = configure
-        let store = try Store(path: databasePath ?? directory.appendingPathComponent("store.sqlite").path)
+        let location = if let databasePath {
+            StoreLocation(databasePath)
+        } else if let database {
+            StoreLocation.postgres(conninfo: database.url)
+        } else {
+            StoreLocation.sqlite(path: directory.appendingPathComponent("store.sqlite").path)
+        }
+        let store = try Store(location: location)
         self.store = store
         if let keys {
             (key, readKey, writeKey) = keys
@@ -68,7 +90,9 @@ package final class LiveAPI {
 
     deinit {
         stop()
-        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
+        guard ownsDirectory else { return }
+        try? FileManager.default.removeItem(at: directory)
+        database?.drop()
     }
 
     /// Stops the server and closes the store (queued writes finish first), as a graceful shutdown does.
@@ -82,10 +106,11 @@ package final class LiveAPI {
     }
 
     /// A restart: stops this server and starts a new one (on a new port) over the same database and keys.
-    /// The new one owns the directory from then on.
+    /// The new one owns the directory (and the PostgreSQL database) from then on.
     package func restarted() throws -> LiveAPI {
         stop()
-        let next = try LiveAPI(directory: directory, databasePath: databasePath, keys: (key, readKey, writeKey),
+        let next = try LiveAPI(directory: directory, databasePath: databasePath, database: database,
+                               keys: (key, readKey, writeKey),
                                passwordIterations: passwordIterations, clock: clock, configure: configure)
         ownsDirectory = false
         return next

@@ -88,13 +88,17 @@ package final class InProcessAPI: APIUnderTest {
     package let readKey: APIKeys.Created
     package let writeKey: APIKeys.Created
     private let handler: HTTPHandler
+    /// The PostgreSQL database of the store with `WC_API_TEST_BACKEND=postgres` (``TestDatabase``), else nil.
+    private let database: TestDatabase?
 
     /// Builds the API as ``LiveAPI`` does (same keys, same lowered password cost), with the public URL
     /// `http://127.0.0.1:<port>`.
     package init(port: UInt16 = 8080, passwordIterations: Int = 1_000, now: (@Sendable () -> Int64)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wc-api-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory.appendingPathComponent("store.sqlite").path)
+        database = TestBackend.isPostgres ? try TestDatabase.make() : nil
+        let store = try Store(location: database.map { .postgres(conninfo: $0.url) }
+                              ?? .sqlite(path: directory.appendingPathComponent("store.sqlite").path))
         self.store = store
         (key, readKey, writeKey) = try store.writeAndWait { db in
             (try APIKeys.create(permissions: .readWrite, description: "test", now: 0, in: db),
@@ -112,6 +116,7 @@ package final class InProcessAPI: APIUnderTest {
     deinit {
         store.close()
         try? FileManager.default.removeItem(at: directory)
+        database?.drop()
     }
 
     package func exchange(_ method: String, _ target: String, headers: [(String, String)], body: [UInt8]) throws -> TestResponse {

@@ -147,6 +147,20 @@ final class StorageTests: XCTestCase {
         XCTAssertNotNil(dbs[1].postgres)
     }
 
+    /// PostgreSQL's `text` cannot hold NUL (22021): its statements bind text without it, so a write or lookup with
+    /// one succeeds there instead of failing, while SQLite keeps the text as given.
+    func testNULIsDroppedFromPostgresTextAndKeptBySQLite() throws {
+        let dbs = try backEnds(Self.schema)
+        for db in dbs {
+            try db.execute("INSERT INTO items (id, name, note) VALUES (1, ?, ?)", [.text("a\u{0}b"), .text("\u{0}")])
+        }
+        let rows = try dbs.map { db in
+            try db.query("SELECT name, note FROM items WHERE name = ?", [.text("a\u{0}b")]).map(\.values)
+        }
+        XCTAssertEqual(rows[0], [[.text("a\u{0}b"), .text("\u{0}")]])
+        XCTAssertEqual(rows[1], [[.text("ab"), .text("")]])
+    }
+
     func testUnchangedOrReadRunsOnBothBackEnds() throws {
         let bounds = SQL("SELECT coalesce(max(id), 0), count(*) FROM items")
         for db in try backEnds(Self.schema) {

@@ -25,6 +25,9 @@ final class ListPlanEquivalenceTests: APITestCase {
     private var mismatches = EquivalenceMismatches()
 
     override func setUpWithError() throws {
+        try XCTSkipIf(TestBackend.isPostgres, "SQLite by nature: the oracles and the direct writes go through a second "
+                      + "connection to the store's SQLite file, and the oracles' SQL relies on SQLite's ASCII-folding "
+                      + "LIKE and NOCASE")
         try super.setUpWithError()
         db = try Database(path: api.store.path)
         comparisons = 0

@@ -88,11 +88,14 @@ class ProductsTestCase: APITestCase {
         try api.store.read { db in try db.query("SELECT count(*) FROM \(table)").first?[0].intValue ?? -1 }
     }
 
-    /// The next id the shared post sequence will hand out.
+    /// The next id the shared post sequence will hand out: SQLite keeps it in `sqlite_sequence`, PostgreSQL in
+    /// the identity column's sequence (NULL until its first `nextval`).
     func nextPostID() throws -> Int {
-        try api.store.read { db in
-            (try db.query("SELECT seq FROM sqlite_sequence WHERE name = 'posts'").first?[0].intValue ?? 0) + 1
+        let sql = switch api.store.location.isPostgres {
+        case false: "SELECT seq FROM sqlite_sequence WHERE name = 'posts'"
+        case true: "SELECT pg_sequence_last_value(pg_get_serial_sequence('posts', 'id')::regclass)"
         }
+        return try api.store.read { db in (try db.query(sql).first?[0].intValue ?? 0) + 1 }
     }
 
     /// A key of a new customer (a role without product capabilities).

@@ -21,6 +21,9 @@ enum ProductWrites {
         record.createdAt = now
         record.updatedAt = now
         try apply(input, to: &record, in: db)
+        if db.dialect == .postgres, record.isVariable, let variations = input.variations {
+            try checkNewVariations(variations, parent: record, in: db)
+        }
         // The id is taken only now: every check has passed.
         record.id = try ProductRepository.insert(record, in: db)
         try assignSlug(&record, requested: nil, previousStatus: nil, in: db)
@@ -152,6 +155,36 @@ enum ProductWrites {
                 }
             }
         }
+    }
+
+    /// The checks ``saveVariations(_:parent:now:in:)`` makes of a new product's variations, entry by entry in the
+    /// same order, run before the product takes its id: over PostgreSQL a sequence does not give back the ids of a
+    /// rolled-back transaction, so a variation refused after its parent (and earlier variations) were inserted
+    /// would use up post ids, which decisions #10 rules out and SQLite's rolled-back `sqlite_sequence` never does.
+    /// A new product owns no variation yet, so any `id` is not one of its variations; a SKU is taken when another
+    /// non-trashed product holds it, or the product itself or an earlier entry does (ASCII case folded, as
+    /// `citext` in the C locale and `NOCASE` compare).
+    private static func checkNewVariations(_ inputs: [VariationInput], parent: ProductRecord, in db: Database) throws {
+        var claimed: Set<String> = parent.sku.isEmpty || parent.status == "trash" ? [] : [asciiFolded(parent.sku)]
+        for input in inputs {
+            if let id = input.id { throw ProductErrors.notAVariation(id) }
+            if let sku = input.sku, !sku.isEmpty {
+                let folded = asciiFolded(sku)
+                let owned = claimed.contains(folded)
+                    ? true : try ProductRepository.skuOwner(sku, excluding: 0, in: db) != nil
+                if owned { throw ProductErrors.invalidSKU }
+                claimed.insert(folded)
+            }
+            var scratch = ProductRecord()
+            scratch.type = "variation"
+            try applyDownloads(input.downloadable, files: input.downloads, limit: input.downloadLimit,
+                               expiry: input.downloadExpiry, to: &scratch)
+        }
+    }
+
+    /// `text` with ASCII letters in lower case and every other character as it is.
+    private static func asciiFolded(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A sale price not below the regular price is cleared; the price is the sale price while on sale.
