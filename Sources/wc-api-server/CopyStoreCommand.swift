@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Postgres
 import SQLite
 import Storage
 import WooAPI
@@ -47,16 +46,10 @@ enum CopyStoreCommand {
     /// Opens the store `text` names (``StoreLocation``), bringing its schema to this build's version (creating it
     /// when new).
     private static func open(_ text: String, mustExist: Bool) throws -> WooAPI.Database {
-        switch StoreLocation(text) {
-        case .postgres(let conninfo):
-            let connection = try PostgresConnection(conninfo: conninfo)
-            _ = try PostgresSchema.current.prepare(connection)
-            return WooAPI.Database(postgres: connection)
-        case .sqlite(let path):
-            if mustExist && !FileManager.default.fileExists(atPath: path) { throw UsageError("no store at \(path)") }
-            let database = try SQLite.Database(path: path)
-            try Store.prepare(database)
-            return WooAPI.Database(sqlite: database)
+        let location = StoreLocation(text)
+        if mustExist, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw UsageError("no store at \(path)")
         }
+        return try location.open()
     }
 }

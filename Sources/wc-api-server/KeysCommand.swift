@@ -123,18 +123,10 @@ enum KeysCommand {
 
     /// Runs `body` on a connection to the store at `location`, brought to this build's schema first.
     private static func withStore<T>(_ location: StoreLocation, _ body: (WooAPI.Database) throws -> T) throws -> T {
-        switch location {
-        case .sqlite(let path):
-            let database = try SQLite.Database(path: path)
-            try Store.prepare(database)
-            return try body(WooAPI.Database(sqlite: database))
-        case .postgres(let conninfo):
-            let connection = try PostgresConnection(conninfo: conninfo)
-            defer { connection.close() }
-            try PostgresSchema.current.prepare(connection)
-            // One transaction per command: a key's insert commits whole or not at all.
-            let database = WooAPI.Database(postgres: connection)
-            return try database.transaction { db in try body(db) }
-        }
+        let database = try location.open()
+        defer { database.postgres?.close() }
+        guard database.dialect == .postgres else { return try body(database) }
+        // One transaction per command: a key's insert commits whole or not at all.
+        return try database.transaction { db in try body(db) }
     }
 }

@@ -43,15 +43,11 @@ enum SeedCommand {
         var products = try options.integer("products", default: 0, in: 0...100_000)
         guard customers + orders + products > 0 else { throw UsageError("--customers N, --orders M or --products P is required") }
         let location = StoreLocation(options.value("database", environment: "WC_API_DATABASE") ?? "wc-api.sqlite")
-        let path: String
-        switch location {
-        case .sqlite(let file): path = file
-        case .postgres(let conninfo):
-            return try seedPostgres(
-                conninfo, location: location, customers: customers, orders: orders, products: products)
+        let store = try location.open()
+        guard let database = store.sqlite else {
+            return try seedPostgres(store, location: location, customers: customers, orders: orders, products: products)
         }
-        let database = try SQLite.Database(path: path)
-        try Store.prepare(database)
+        let path = database.path
 
         let started = Date()
         let progress = Progress(visible: isatty(2) == 1)
@@ -121,14 +117,12 @@ enum SeedCommand {
     /// `seed` on a PostgreSQL store (``StoreSeeder``'s plain path: the same rows, written as the API writes them,
     /// with the schema's triggers on and durable commits; other servers may run meanwhile).
     private static func seedPostgres(
-        _ conninfo: String, location: StoreLocation, customers: Int, orders: Int, products: Int
+        _ store: WooAPI.Database, location: StoreLocation, customers: Int, orders: Int, products: Int
     ) throws {
-        let connection = try PostgresConnection(conninfo: conninfo)
-        defer { connection.close() }
-        try PostgresSchema.current.prepare(connection)
+        defer { store.postgres?.close() }
         let started = Date()
         let progress = Progress(visible: isatty(2) == 1)
-        let seeder = StoreSeeder(database: WooAPI.Database(postgres: connection), now: Int64(time(nil)))
+        let seeder = StoreSeeder(database: store, now: Int64(time(nil)))
         var products = products
         let phases = try fill(seeder, customers: customers, products: &products, orders: orders, progress: progress)
         print("seeded \(customers) customers, \(products) products, \(orders) orders into \(location) in "

@@ -53,6 +53,11 @@ class BackEndScriptTestCase: PostgresTestCase {
         return postgres
     }
 
+    /// The first exchange of `method path` in `exchanges`; fails the test when the script did not send it.
+    func exchange(_ method: String, _ path: String, in exchanges: [Exchange]) throws -> Exchange {
+        try XCTUnwrap(exchanges.first { $0.method == method && $0.path == path }, "\(method) \(path) was not sent")
+    }
+
     /// Runs the script against a new store at `database` (a key made by `keys create`, one `serve` process).
     func run(_ script: [Step], database: String) throws -> [Exchange] {
         let key = try CLIKey.create(database: database)

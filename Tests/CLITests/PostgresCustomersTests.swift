@@ -17,12 +17,7 @@ final class PostgresCustomersTests: BackEndScriptTestCase {
     /// compared with SQLite's.
     func testTheCustomersAPIAnswersOnPostgreSQLAsOnSQLite() throws {
         let postgres = try runOnBothBackEnds(Self.script)
-        let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
-            first
-        })
-        func answer(_ method: String, _ path: String) throws -> Exchange {
-            try XCTUnwrap(byPath["\(method) \(path)"], "\(method) \(path) was not sent")
-        }
+        func answer(_ method: String, _ path: String) throws -> Exchange { try exchange(method, path, in: postgres) }
 
         // Creates: ids from 2 (the administrator is 1), in order; the taken email and login refused with 400.
         let creates = postgres.filter { $0.method == "POST" && $0.path == "/customers" }

@@ -18,12 +18,7 @@ final class PostgresOrdersTests: BackEndScriptTestCase {
     /// compared with SQLite's.
     func testProductsOrdersAndDownloadsAnswerOnPostgreSQLAsOnSQLite() throws {
         let postgres = try runOnBothBackEnds(Self.script)
-        let byPath = Dictionary(postgres.map { ("\($0.method) \($0.path)", $0) }, uniquingKeysWith: { first, _ in
-            first
-        })
-        func answer(_ method: String, _ path: String) throws -> Exchange {
-            try XCTUnwrap(byPath["\(method) \(path)"], "\(method) \(path) was not sent")
-        }
+        func answer(_ method: String, _ path: String) throws -> Exchange { try exchange(method, path, in: postgres) }
         func object(_ method: String, _ path: String, _ name: String) throws -> [String: Any] {
             let exchange = try answer(method, path)
             let json = try JSONSerialization.jsonObject(with: Data(exchange.body.utf8)) as? [String: Any]

@@ -23,7 +23,7 @@ import Synchronization
 /// PostgreSQL keeps the trigram index in every write's transaction.
 package final class Store: Sendable {
     /// The SQLite file, or the PostgreSQL location without its password (``StoreLocation/description``).
-    package let path: String
+    package var path: String { location.description }
     /// Where the store is.
     package let location: StoreLocation
     private let readers = Mutex<[ConnectionBox]>([])
@@ -53,7 +53,6 @@ package final class Store: Sendable {
     package init(location: StoreLocation, synchronous: SQLite.Database.Configuration.Synchronous = .full,
                  readPool: ReadPoolConfiguration = ReadPoolConfiguration()) throws {
         self.location = location
-        path = location.description
         configuration = SQLite.Database.Configuration(synchronous: synchronous)
         switch location {
         case .sqlite(let path):
@@ -185,18 +184,11 @@ package final class Store: Sendable {
     /// Runs `body` with a read connection lent to this thread for the call.
     ///
     /// A PostgreSQL connection that broke (the server restarted, or ended the session) is not lent again: the read
-    /// that found it fails, and the next one opens a new connection. A successful read costs what it did before.
+    /// that found it fails, and the next one opens a new connection.
     package func read<T>(_ body: (Database) throws -> T) throws -> T {
         let box = try readers.withLock { $0.popLast() } ?? ConnectionBox(openReader())
-        let result: T
-        do {
-            result = try body(box.database)
-        } catch {
-            if !box.database.isBroken { readers.withLock { $0.append(box) } }
-            throw error
-        }
-        readers.withLock { $0.append(box) }
-        return result
+        defer { if !box.database.isBroken { readers.withLock { $0.append(box) } } }
+        return try body(box.database)
     }
 
     /// Whether the store is a PostgreSQL database.
@@ -291,7 +283,7 @@ package struct StoreError: Error, CustomStringConvertible {
 extension Database {
     /// Whether this is a PostgreSQL connection libpq no longer considers usable; a SQLite connection never is.
     var isBroken: Bool {
-        guard let postgres else { return false }
+        guard dialect == .postgres, let postgres else { return false }  // `dialect` is inlined: no call on SQLite
         return !postgres.isConnected
     }
 }

@@ -1,3 +1,7 @@
+import Postgres
+import SQLite
+import Storage
+
 /// Where a store lives, as `--database` and `WC_API_DATABASE` name it (issue 12): a SQLite file, or a PostgreSQL
 /// database given by URL or libpq conninfo. One parser for every command, so `serve`, `keys` and `seed` read the
 /// same text the same way.
@@ -70,5 +74,23 @@ package enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             end = rest.firstIndex(of: " ") ?? rest.endIndex
         }
         return String(conninfo[..<key.upperBound]) + "=***" + String(conninfo[end...])
+    }
+}
+
+extension StoreLocation {
+    /// A connection to the store here, its schema brought to this build's version first (``Store/prepare(_:)``, or
+    /// ``PostgresSchema/prepare(_:)`` under its advisory lock); a missing SQLite file is created. For the commands
+    /// that work on a store without serving it (`keys`, `seed`, `copy-store`).
+    package func open() throws -> Database {
+        switch self {
+        case .sqlite(let path):
+            let database = try SQLite.Database(path: path)
+            try Store.prepare(database)
+            return Database(sqlite: database)
+        case .postgres(let conninfo):
+            let connection = try PostgresConnection(conninfo: conninfo)
+            _ = try PostgresSchema.current.prepare(connection)
+            return Database(postgres: connection)
+        }
     }
 }
