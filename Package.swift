@@ -29,9 +29,10 @@ let package = Package(
         .target(name: "Storage", dependencies: ["SQLite", "Postgres"], swiftSettings: strict),
         .target(
             name: "WooAPI", dependencies: ["HTTP", "SQLite", "Postgres", "Storage", "CCrypto", "CLinux"],
-            // The top-level schema.sql and schema.postgres.sql (via symlinks), compiled into the binary so the
-            // server needs no data files.
-            resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql")],
+            // The top-level schema.sql, schema.postgres.sql and schema.citus.sql (via symlinks), compiled into the
+            // binary so the server needs no data files.
+            resources: [.embedInCode("Store/schema.sql"), .embedInCode("Store/schema.postgres.sql"),
+                        .embedInCode("Store/schema.citus.sql")],
             swiftSettings: strict),
         // A throw-away PostgreSQL cluster (initdb + pg_ctl from the postgresql package) for the test targets.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"], swiftSettings: strict),

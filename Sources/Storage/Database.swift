@@ -33,17 +33,22 @@ package final class Database {
     package let sqliteConnection: SQLite.Database?
     /// The PostgreSQL connection and its statements, when this is one.
     package let postgresConnection: PostgresSession?
+    /// Whether the database is a Citus one in the distributed layout (schema.citus.sql): its cross-table
+    /// bookkeeping is then the application's, not the triggers' (WooAPI's `Bookkeeping`). False on SQLite.
+    package let isDistributed: Bool
 
     /// A store connection over an open SQLite connection.
     package init(sqlite: SQLite.Database) {
         sqliteConnection = sqlite
         postgresConnection = nil
+        isDistributed = false
     }
 
-    /// A store connection over an open PostgreSQL connection.
-    package init(postgres: PostgresConnection) {
+    /// A store connection over an open PostgreSQL connection; `distributed` when its database has the Citus layout.
+    package init(postgres: PostgresConnection, distributed: Bool = false) {
         sqliteConnection = nil
         postgresConnection = PostgresSession(postgres)
+        isDistributed = distributed
     }
 
     /// Opens a SQLite connection to the file at `path`.

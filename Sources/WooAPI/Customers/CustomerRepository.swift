@@ -109,6 +109,7 @@ package enum CustomerRepository {
             guard let id = try statement.first(nil, { $0.int64(at: 0) }) else {
                 throw StorageError("INSERT … RETURNING id returned no row")
             }
+            try Bookkeeping.userInserted(id: id, role: "customer", email: new.email, username: new.username, in: db)
             return id
         }
         try statement.execute()
@@ -138,6 +139,7 @@ package enum CustomerRepository {
         guard !changes.isEmpty else { return }
         let keepsEmail = changes["email"] == nil && changes["avatar_hash"] == nil
         let columns = keepsEmail ? updatableColumnsKeepingEmail : updatableColumns
+        if let email = changes["email"] { try Bookkeeping.emailChanging(id: id, to: email, in: db) }
         let statement = try db.cachedStatement(keepsEmail ? updateKeepingEmailSQL : updateSQL)
         for (offset, column) in columns.enumerated() {
             if let value = changes[column] { try statement.bind(value, at: offset + 1) } else { try statement.bindNull(at: offset + 1) }
@@ -150,6 +152,7 @@ package enum CustomerRepository {
     /// Deletes user `id`; their orders become guest orders (customers §8.2, the `users_orders_guest` trigger), their keys
     /// stay and fail as "API user is invalid". Returns whether the user existed.
     package static func delete(id: Int64, in db: Database) throws -> Bool {
+        try Bookkeeping.userDeleting(id: id, in: db)
         let delete = try db.cachedStatement("DELETE FROM users WHERE id = ?")
         try delete.bind(id, at: 1)
         try delete.execute()

@@ -176,12 +176,19 @@ package enum OrderRepository {
         try PostIDs.next(type: type, in: db)
     }
 
+    /// Inserts the order's row (not its items). On a distributed database its customer's figures are counted
+    /// again here (``Bookkeeping``); elsewhere the schema's triggers do it.
     static func insert(_ record: OrderRecord, in db: Database) throws {
         try bindAll(record, to: db.cachedStatement(insertOrder)).execute()
+        try Bookkeeping.ordersWritten(customers: [record.customerID], in: db)
     }
 
+    /// Rewrites the order's row (not its items), and on a distributed database the figures of the customer it
+    /// had and the one it has.
     static func update(_ record: OrderRecord, in db: Database) throws {
+        let previous = try Bookkeeping.customer(ofOrder: record.id, in: db)
         try bindAll(record, to: db.cachedStatement(updateOrder)).execute()
+        try Bookkeeping.ordersWritten(customers: [previous, record.customerID], in: db)
     }
 
     /// Binds every column of the record, each at its ``OrderColumn`` parameter.
@@ -266,10 +273,12 @@ package enum OrderRepository {
 
     /// Deletes the order, its items and permissions (cascade) and its post row.
     static func delete(_ id: Int64, in db: Database) throws {
+        let previous = try Bookkeeping.customer(ofOrder: id, in: db)
         for sql in [deleteOrder, deletePost] {
             let statement = try db.cachedStatement(sql)
             try statement.bind(id, at: 1)
             try statement.execute()
         }
+        try Bookkeeping.ordersWritten(customers: [previous], in: db)
     }
 }

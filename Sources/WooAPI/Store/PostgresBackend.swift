@@ -21,6 +21,9 @@ import Synchronization
 /// runs each.
 final class PostgresBackend: Sendable {
     let conninfo: String
+    /// Whether the database has the Citus layout (schema.citus.sql); its connections then say so
+    /// (``Database/isDistributed``), and the writes do the bookkeeping the triggers do on plain PostgreSQL.
+    let distributed: Bool
     let writers: PostgresWriters
     private let closed = Atomic<Bool>(false)
     /// Writes queued so far; the fold runs only when some happened since the last one.
@@ -41,16 +44,20 @@ final class PostgresBackend: Sendable {
         let setup = try PostgresConnection(conninfo: conninfo)
         defer { setup.close() }
         try PostgresSchema.current.prepare(setup)
+        let distributed = try PostgresSchema.isDistributed(setup)
+        self.distributed = distributed
         // Deltas left by whatever wrote last (another server, a copy, a crash before a fold) are folded now, so the
         // first lists do not sum them row by row.
         try setup.transaction(.readCommitted) { db in _ = try db.execute(PostgresSchema.foldRoleCountsSQL) }
-        writers = PostgresWriters(count: Self.writerCount) { try Self.open(conninfo, isolation: .readCommitted) }
+        writers = PostgresWriters(count: Self.writerCount) {
+            try Self.open(conninfo, isolation: .readCommitted, distributed: distributed)
+        }
         startFolding()
     }
 
     /// A read connection: REPEATABLE READ transactions.
     func openReader() throws -> Database {
-        try Self.open(conninfo, isolation: .repeatableRead)
+        try Self.open(conninfo, isolation: .repeatableRead, distributed: distributed)
     }
 
     /// Seconds a new connection may take (libpq's `connect_timeout`, unless the location sets its own): while the
@@ -58,10 +65,10 @@ final class PostgresBackend: Sendable {
     static let connectTimeout = 3
 
     /// A store connection whose transactions default to `isolation`.
-    static func open(_ conninfo: String, isolation: PostgresIsolation) throws -> Database {
+    static func open(_ conninfo: String, isolation: PostgresIsolation, distributed: Bool) throws -> Database {
         let connection = try PostgresConnection(conninfo: conninfo, connectTimeout: connectTimeout)
         try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
-        return Database(postgres: connection)
+        return Database(postgres: connection, distributed: distributed)
     }
 
     /// Counts a queued write (for the fold).

@@ -38,6 +38,10 @@ package struct PostgresSchema: Sendable {
     /// The schema script of this build (the top-level schema.postgres.sql, compiled in).
     package static var schemaSQL: String { String(decoding: PackageResources.schema_postgres_sql, as: UTF8.self) }
 
+    /// The Citus layout (the top-level schema.citus.sql, compiled in): applied once to a database with the citus
+    /// extension, after its schema (``prepare(_:)``).
+    package static var citusSQL: String { String(decoding: PackageResources.schema_citus_sql, as: UTF8.self) }
+
     /// This build's schema: the same version number as the SQLite store's (``Store/schemaVersion``), since the
     /// two files change together.
     package static var current: PostgresSchema { PostgresSchema(sql: schemaSQL, version: Store.schemaVersion) }
@@ -67,7 +71,32 @@ package struct PostgresSchema: Sendable {
         }
         try connection.execute("SELECT pg_advisory_lock($1)", [.integer(Self.lockKey)])
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [.integer(Self.lockKey)]) }
-        return try connection.transaction { db in
+        let outcome = try applySchema(connection)
+        try Self.distributeIfCitus(connection)
+        return outcome
+    }
+
+    /// Whether the database is a Citus one in the distributed layout: it has the citus extension and `users` is a
+    /// distributed table. Store connections to it are made ``Database/isDistributed``.
+    package static func isDistributed(_ connection: PostgresConnection) throws -> Bool {
+        let citus = try connection.execute("SELECT count(*) FROM pg_extension WHERE extname = 'citus'")
+        guard try citus.int64(row: 0, column: 0) == 1 else { return false }
+        let users = try connection.execute(
+            "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'users'::regclass AND partmethod = 'h'")
+        return try users.int64(row: 0, column: 0) == 1
+    }
+
+    /// Brings a database with the citus extension to the distributed layout (``citusSQL``) in one transaction,
+    /// unless it has it already. A database without the extension is left as it is: plain PostgreSQL.
+    private static func distributeIfCitus(_ connection: PostgresConnection) throws {
+        let citus = try connection.execute("SELECT count(*) FROM pg_extension WHERE extname = 'citus'")
+        guard try citus.int64(row: 0, column: 0) == 1, try !isDistributed(connection) else { return }
+        try connection.transaction { db in _ = try db.executeScript(citusSQL) }
+    }
+
+    /// ``prepare(_:)``'s work under the lock: the schema, its upgrade sections or nothing, in one transaction.
+    private func applySchema(_ connection: PostgresConnection) throws -> Outcome {
+        try connection.transaction { db in
             try Self.requireCLocale(db)
             guard let installed = try Self.installedVersion(db) else {
                 try Self.requireEmpty(db)
@@ -111,11 +140,14 @@ package struct PostgresSchema: Sendable {
     }
 
     /// Throws unless the current schema holds no table, view or foreign table (it would be a database someone else
-    /// uses, or a half-made one), as SQLite's prepare refuses a non-empty file without a version.
+    /// uses, or a half-made one), as SQLite's prepare refuses a non-empty file without a version. An extension's own
+    /// relations do not count: Citus puts its views (`citus_tables`, `citus_schemas`) in `public`.
     private static func requireEmpty(_ db: PostgresConnection) throws {
         let relations = try db.execute("""
             SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+                            AND d.deptype = 'e')
             """)
         guard try relations.int64(row: 0, column: 0) == 0 else {
             throw StoreError("the database is not empty and has no schema version (no schema_version table)")

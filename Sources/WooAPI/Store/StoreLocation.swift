@@ -90,7 +90,7 @@ extension StoreLocation {
         case .postgres(let conninfo):
             let connection = try PostgresConnection(conninfo: conninfo)
             _ = try PostgresSchema.current.prepare(connection)
-            return Database(postgres: connection)
+            return Database(postgres: connection, distributed: try PostgresSchema.isDistributed(connection))
         }
     }
 }

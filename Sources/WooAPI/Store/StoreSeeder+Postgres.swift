@@ -20,9 +20,13 @@ extension StoreSeeder {
             var secure = SecureBytes()
             var previous = first
             var done = 0
+            var range: (first: Int64, last: Int64)?  // the ids taken, for the lookups of a distributed store
             while done < count {
                 let size = min(Self.batchSize, count - done)
                 let ids = try db.cachedStatement(Self.nextUserIDs).map([.integer(Int64(size))]) { $0.int64(at: 0) }
+                if let firstID = ids.first, let lastID = ids.last {
+                    range = (range?.first ?? firstID, lastID)
+                }
                 for id in ids {
                     var registered = first + Int64((Double(done + 1) / Double(count)) * Double(span))
                     if done > 0 && random.next(8) == 0 { registered = previous }
@@ -34,6 +38,7 @@ extension StoreSeeder {
                     if done % 5_000 == 0 || done == count { progress(done, count) }
                 }
             }
+            if let range { try Bookkeeping.usersAdded(from: range.first, through: range.last, in: db) }
         }
     }
 
