@@ -20,6 +20,8 @@ package final class TestCluster: Sendable {
     package let binDirectory: String
     /// The database the tests use (created at start).
     package static let database = "wc_test"
+    /// Server settings beyond the test defaults, as `-c name=value` words (a Citus node's preload, for one).
+    let settings: String
 
     /// A URL for `database` on this cluster.
     package func url(database: String = TestCluster.database) -> String {
@@ -31,15 +33,19 @@ package final class TestCluster: Sendable {
         "host=127.0.0.1 port=\(port) user=postgres dbname=\(database) connect_timeout=2"
     }
 
-    private init(directory: String, port: Int, binDirectory: String) {
+    private init(directory: String, port: Int, binDirectory: String, settings: [String: String] = [:]) {
         self.directory = directory
         self.port = port
         self.binDirectory = binDirectory
+        self.settings = settings.sorted { $0.key < $1.key }.map { " -c \($0.key)=\($0.value)" }.joined()
     }
 
     /// Creates and starts a cluster, and creates the test database. Throws with the tool's output when a step fails,
     /// and with installation advice when the PostgreSQL server binaries are missing.
-    package static func start() throws -> TestCluster {
+    ///
+    /// `settings` are server settings beyond the test defaults (fsync and synchronous commits off), e.g.
+    /// `["shared_preload_libraries": "citus"]`.
+    package static func start(settings: [String: String] = [:]) throws -> TestCluster {
         let binDirectory = try findBinDirectory()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("PostgresTests-\(UUID().uuidString)", isDirectory: true).path
@@ -47,7 +53,7 @@ package final class TestCluster: Sendable {
         if getuid() == 0 {
             try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory)
         }
-        var cluster = TestCluster(directory: directory, port: 0, binDirectory: binDirectory)
+        var cluster = TestCluster(directory: directory, port: 0, binDirectory: binDirectory, settings: settings)
         do {
             try cluster.run("initdb", ["-D", "\(directory)/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
                                        "--locale=C", "--no-sync"])
@@ -55,7 +61,8 @@ package final class TestCluster: Sendable {
             var attempt = 0
             while true {
                 attempt += 1
-                cluster = TestCluster(directory: directory, port: try freeLoopbackPort(), binDirectory: binDirectory)
+                cluster = TestCluster(directory: directory, port: try freeLoopbackPort(), binDirectory: binDirectory,
+                                      settings: settings)
                 do {
                     try cluster.startServer()
                     break
@@ -85,7 +92,7 @@ package final class TestCluster: Sendable {
     package func startServer() throws {
         try pgctl(["start", "-w", "-t", "30", "-l", "\(directory)/server.log", "-o",
                    "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 "
-                   + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"])
+                   + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" + settings])
     }
 
     /// Stops the server (`pg_ctl stop -m fast`: open sessions are ended) and keeps the cluster, so a test can see
@@ -135,7 +142,7 @@ package final class TestCluster: Sendable {
     }
 
     /// `$PG_BIN` when set, else the newest `/usr/lib/postgresql/N/bin` (Debian's layout) holding `initdb` and `pg_ctl`.
-    private static func findBinDirectory() throws -> String {
+    package static func findBinDirectory() throws -> String {
         let candidates: [String]
         if let override = ProcessInfo.processInfo.environment["PG_BIN"] {
             candidates = [override]

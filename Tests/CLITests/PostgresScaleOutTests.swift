@@ -60,7 +60,7 @@ final class PostgresScaleOutTests: ScaleOutTests {
 }
 
 /// Why a test's PostgreSQL set-up failed.
-private struct ClusterUnavailable: Error, CustomStringConvertible {
+struct ClusterUnavailable: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
