@@ -8,7 +8,7 @@ DATABASE ?= wc-api.sqlite
 
 VENV ?= .venv
 
-.PHONY: deps build run test test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local bench-scale clean
+.PHONY: deps build run test citus test-python python-deps bench bench-http bench-api bench-instructions bench-scale-local bench-scale clean
 
 # Installs the system packages the build needs, only when a header or tool is missing. PostgresTests start their
 # own throw-away server with initdb/pg_ctl from the postgresql package (never the packaged 15/main cluster).
@@ -34,15 +34,35 @@ run: build
 	@.build/$(CONFIG)/wc-api-server keys demo --database $(DATABASE) --port $(PORT)
 	.build/$(CONFIG)/wc-api-server serve --port $(PORT) --database $(DATABASE)
 
-# Every XCTest suite, then the end-to-end WooAPITests again over PostgreSQL (WC_API_TEST_BACKEND=postgres: one
-# throw-away cluster for the run, a database per test made from a template with the schema; about 4.5 min).
+# Every XCTest suite (CitusScaleOutTests among them), then the end-to-end WooAPITests again over PostgreSQL
+# (WC_API_TEST_BACKEND=postgres: one throw-away cluster for the run, a database per test made from a template with
+# the schema; about 4.5 min), then the customers suites over Citus when it is installed (`make citus`; about 3 min).
 test: deps
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; \
 	$(SWIFT) build --build-tests && $(SWIFT) test --skip-build
 	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; \
 	WC_API_TEST_BACKEND=postgres $(SWIFT) test --skip-build --filter WooAPITests
+	@if [ -f "$$(ls -d /usr/lib/postgresql/*/lib 2>/dev/null | sort -V | tail -n 1)/citus.so" ]; then \
+		echo "The customers end-to-end suites on Citus (a coordinator and 2 workers the tests start):"; \
+		WC_API_TEST_BACKEND=citus $(SWIFT) test --skip-build --filter 'WooAPITests.Customer'; \
+	else \
+		echo "SKIPPED: the Citus suites (citus.so is not installed; 'make citus' builds it from ../shared/citus)"; \
+	fi
 	python3 scripts/citations.py check
 	$(MAKE) test-python
+
+# Builds Citus 13.2 from the source release in ../shared/citus and installs it into the system PostgreSQL (about
+# 1-2 minutes, once per machine; CITUS_SH=path for another copy of the script). The Citus tests start their own
+# coordinator and workers; without citus.so they skip, saying so.
+CITUS_SH ?= ../shared/citus/citus.sh
+citus: deps
+	@if [ -f "$$(ls -d /usr/lib/postgresql/*/lib 2>/dev/null | sort -V | tail -n 1)/citus.so" ]; then \
+		echo "citus is installed"; \
+	elif [ -f "$(CITUS_SH)" ]; then \
+		bash "$(CITUS_SH)" install; \
+	else \
+		echo "no $(CITUS_SH): Citus cannot be installed here, and the Citus tests will skip"; \
+	fi
 
 # The Python suite (Tests/python): the official `woocommerce` client, requests-oauthlib and requests against the
 # built debug server, over a SQLite store and then over PostgreSQL (a throw-away cluster the suite starts).

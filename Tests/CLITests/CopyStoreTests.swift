@@ -24,28 +24,6 @@ final class CopyStoreTests: PostgresTestCase {
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// What a client sees of a store: the bodies of a set of reads, with the same key.
-    private func snapshot(of database: String, key: CLIKey) throws -> [String: String] {
-        let server = try ServerProcess(database: database)
-        defer {
-            server.signal(SIGTERM)
-            _ = server.wait(timeout: 10)
-        }
-        let api = try APIConnection(port: server.port, key: key)
-        var bodies: [String: String] = [:]
-        for route in ["/customers?filter[limit]=-1", "/customers/count", "/orders?filter[limit]=-1&status=any",
-                      "/orders/count", "/products?filter[limit]=-1", "/customers/5/orders", "/customers/5/downloads",
-                      "/customers?filter[q]=*smith*&filter[orderby]=email", "/customers/email/admin@example.com"] {
-            let response = try api.send("GET", route)
-            XCTAssertEqual(response.status, 200, "\(route): \(response.text.prefix(200))")
-            // What differs between two server processes by nature: their port in links, and the placeholder
-            // image's times (the moment of the request).
-            bodies[route] = response.text.replacingOccurrences(of: "127.0.0.1:\(server.port)", with: "HOST")
-                .replacingOccurrences(of: #""images":\[[^\]]*\]"#, with: #""images":[…]"#, options: .regularExpression)
-        }
-        return bodies
-    }
-
     func testAStoreMovedToPostgresAndBackServesTheSameBytes() throws {
         let original = path("original.sqlite")
         let seeded = try runServerBinary(["seed", "--database", original, "--customers", "120", "--orders", "200",
@@ -71,14 +49,7 @@ final class CopyStoreTests: PostgresTestCase {
                        "the same rows each way")
 
         let after = try snapshot(of: back, key: key)  // the source's key works on the copy
-        XCTAssertEqual(before.keys.sorted(), after.keys.sorted())
-        for route in before.keys.sorted() {
-            let (old, new) = (Array(before[route] ?? ""), Array(after[route] ?? ""))
-            guard old != new else { continue }
-            let at = zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
-            XCTFail("\(route) differs at \(at): …\(String(old[max(0, at - 80)..<min(old.count, at + 80)])) ≠ "
-                    + "…\(String(new[max(0, at - 80)..<min(new.count, at + 80)]))")
-        }
+        assertSameBodies(before, after)
         XCTAssertGreaterThan(before["/customers?filter[limit]=-1"]?.count ?? 0, 10_000)
 
         // Ids: the next customer on the copy gets the id the original would give, past the deleted one.
@@ -117,5 +88,42 @@ final class CopyStoreTests: PostgresTestCase {
         XCTAssertEqual(try runServerBinary(["copy-store", "--to", path("t.sqlite")]).status, 2)
         XCTAssertEqual(try runServerBinary(["copy-store", "--from", "a", "--to", "a"]).status, 2)
         XCTAssertTrue(try runServerBinary(["copy-store", "--help"]).stdout.contains("usage: wc-api-server copy-store"))
+    }
+}
+
+extension XCTestCase {
+    /// What a client sees of a store: the bodies of a set of reads, with the same key.
+    func snapshot(of database: String, key: CLIKey) throws -> [String: String] {
+        let server = try ServerProcess(database: database)
+        defer {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
+        }
+        let api = try APIConnection(port: server.port, key: key)
+        var bodies: [String: String] = [:]
+        for route in ["/customers?filter[limit]=-1", "/customers/count", "/orders?filter[limit]=-1&status=any",
+                      "/orders/count", "/products?filter[limit]=-1", "/customers/5/orders", "/customers/5/downloads",
+                      "/customers?filter[q]=*smith*&filter[orderby]=email", "/customers/email/admin@example.com"] {
+            let response = try api.send("GET", route)
+            XCTAssertEqual(response.status, 200, "\(route): \(response.text.prefix(200))")
+            // What differs between two server processes by nature: their port in links, and the placeholder
+            // image's times (the moment of the request).
+            bodies[route] = response.text.replacingOccurrences(of: "127.0.0.1:\(server.port)", with: "HOST")
+                .replacingOccurrences(of: #""images":\[[^\]]*\]"#, with: #""images":[…]"#, options: .regularExpression)
+        }
+        return bodies
+    }
+
+    /// Fails for every route whose body differs between two snapshots, showing where.
+    func assertSameBodies(_ before: [String: String], _ after: [String: String],
+                          file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(before.keys.sorted(), after.keys.sorted(), file: file, line: line)
+        for route in before.keys.sorted() {
+            let (old, new) = (Array(before[route] ?? ""), Array(after[route] ?? ""))
+            guard old != new else { continue }
+            let at = zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
+            XCTFail("\(route) differs at \(at): …\(String(old[max(0, at - 80)..<min(old.count, at + 80)])) ≠ "
+                    + "…\(String(new[max(0, at - 80)..<min(new.count, at + 80)]))", file: file, line: line)
+        }
     }
 }

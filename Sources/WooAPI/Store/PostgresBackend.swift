@@ -68,12 +68,7 @@ final class PostgresBackend: Sendable {
     static func open(_ conninfo: String, isolation: PostgresIsolation, distributed: Bool) throws -> Database {
         let connection = try PostgresConnection(conninfo: conninfo, connectTimeout: connectTimeout)
         try connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL \(isolation.rawValue)")
-        if distributed {
-            // A write job may change a reference table (a product's sales, a post) after a statement that reached
-            // several shards (a customer's figures, orders turning into guest orders); Citus allows that only when
-            // the multi-shard statements of the transaction used one connection per node.
-            try connection.execute("SET citus.multi_shard_modify_mode = 'sequential'")
-        }
+        if distributed { try PostgresSchema.prepareDistributedSession(connection) }
         return Database(postgres: connection, distributed: distributed)
     }
 

@@ -86,6 +86,14 @@ package struct PostgresSchema: Sendable {
         return try users.int64(row: 0, column: 0) == 1
     }
 
+    /// Readies a store session on a distributed database: a write job may change a reference table (a product's
+    /// sales, a post) after a statement that reached several shards (a customer's figures, orders turning into
+    /// guest orders), which Citus allows only when the transaction's multi-shard statements used one connection
+    /// per node.
+    package static func prepareDistributedSession(_ connection: PostgresConnection) throws {
+        try connection.execute("SET citus.multi_shard_modify_mode = 'sequential'")
+    }
+
     /// Brings a database with the citus extension to the distributed layout (``citusSQL``) in one transaction,
     /// unless it has it already. A database without the extension is left as it is: plain PostgreSQL.
     private static func distributeIfCitus(_ connection: PostgresConnection) throws {

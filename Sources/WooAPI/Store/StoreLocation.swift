@@ -90,7 +90,9 @@ extension StoreLocation {
         case .postgres(let conninfo):
             let connection = try PostgresConnection(conninfo: conninfo)
             _ = try PostgresSchema.current.prepare(connection)
-            return Database(postgres: connection, distributed: try PostgresSchema.isDistributed(connection))
+            let distributed = try PostgresSchema.isDistributed(connection)
+            if distributed { try PostgresSchema.prepareDistributedSession(connection) }
+            return Database(postgres: connection, distributed: distributed)
         }
     }
 }
