@@ -28,6 +28,7 @@ enum OrderWrites {
             guard try CustomerRepository.role(of: customerID, in: db) != nil else { throw OrderErrors.invalidCustomer }
             order.customerID = customerID
         }
+        try Bookkeeping.lockCustomers([order.customerID], in: db)
         order.orderKey = "wc_order_" + Crypto.hex(Crypto.randomBytes(7)).prefix(13)
         order.currency = input.currency ?? "USD"
         order.note = input.note ?? ""
@@ -76,6 +77,7 @@ enum OrderWrites {
         guard canEdit else { throw OrderErrors.cannot("edit") }
         let input = try parsed.get()
         let previousCustomer = order.customerID
+        try Bookkeeping.lockCustomers([previousCustomer, input.customerID], in: db)
         let totalBefore = order.total
         if let customerID = input.customerID, customerID != order.customerID {
             guard customerID != 0, try CustomerRepository.role(of: customerID, in: db) != nil else {
@@ -112,6 +114,7 @@ enum OrderWrites {
         try RowLocks.lockOrder(id, in: db)
         var order = try existing(id, in: db)
         guard canDelete else { throw OrderErrors.cannot("delete") }
+        try Bookkeeping.lockCustomers([order.customerID], in: db)
         if force {
             try OrderRepository.delete(id, in: db)
             return
